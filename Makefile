@@ -1,0 +1,157 @@
+# zoom-webinar-mcp - GNU Make build. The source lists below are the architecture:
+# one library per layer, each knowing only the layers beneath it.
+#
+#   base       logging and small utilities every layer may use
+#   mcp        the MCP core (JSON-RPC, both protocol eras, registries)   -> base
+#   transport  stdio framing, Streamable HTTP                             -> mcp, base
+#   zoom       config, OAuth token cache, libcurl client                  -> base
+#   sim        the Zoom simulator ("sandbox") on libmicrohttpd            -> base
+#   tools      the webinar tools and resources                            -> mcp, zoom
+#
+# Programs: build/zoom-webinar-mcp (src/main.c), build/zoomsim (the standalone
+# sandbox), build/mcp-fixture-server (tests/fixture: conformance fixtures on
+# the core, no Zoom).
+
+BUILD    ?= build
+CC       ?= cc
+OPT      ?= -O2
+SANITIZE ?=
+CFLAGS   ?=
+LDFLAGS  ?=
+
+WARN  := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Werror
+BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANITIZE) -Isrc -pthread \
+  -fno-plt
+PKG_CURL := $(shell pkg-config --cflags libcurl 2>/dev/null)
+PKG_JSON := $(shell pkg-config --cflags jansson 2>/dev/null)
+PKG_MHD  := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+ALL_CFLAGS := $(BASE_CFLAGS) $(PKG_CURL) $(PKG_JSON) $(PKG_MHD) $(CFLAGS)
+
+LIB_JSON := $(shell pkg-config --libs jansson 2>/dev/null)
+LIB_CURL := $(shell pkg-config --libs libcurl 2>/dev/null)
+LIB_MHD  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null)
+LIB_CMOCKA := $(shell pkg-config --libs cmocka 2>/dev/null)
+ALL_LDFLAGS := $(SANITIZE) -pthread -Wl,--as-needed -Wl,-O1 $(LDFLAGS)
+
+OBJ := $(BUILD)/obj
+
+# Every .c of a layer folder is part of that layer's library; *_main.c files
+# are programs and stay out of the libraries.
+layer_srcs = $(filter-out %_main.c,$(sort $(wildcard src/$(1)/*.c)))
+layer_objs = $(patsubst %.c,$(OBJ)/%.o,$(call layer_srcs,$(1)))
+
+LAYERS := base mcp transport zoom sim tools
+$(foreach l,$(LAYERS),$(eval LIB_$(l) := $(BUILD)/lib$(l).a))
+
+# A layer with no sources yet still yields a (valid, empty) archive.
+$(BUILD)/lib%.a:
+	@mkdir -p $(dir $@) && rm -f $@
+	$(AR) rcs $@ $(filter %.o,$^)
+
+$(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: $(call layer_objs,$(l))))
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# ---- programs -------------------------------------------------------------
+
+SERVER  := $(BUILD)/zoom-webinar-mcp
+FIXTURE := $(BUILD)/mcp-fixture-server
+ZOOMSIM := $(BUILD)/zoomsim
+PROGRAMS := $(SERVER) $(FIXTURE) $(ZOOMSIM)
+
+FIXTURE_SRCS := $(sort $(wildcard tests/fixture/*.c))
+
+$(SERVER): $(OBJ)/src/main.o $(LIB_tools) $(LIB_transport) $(LIB_mcp) $(LIB_zoom) $(LIB_sim) $(LIB_base)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
+
+$(FIXTURE): $(patsubst %.c,$(OBJ)/%.o,$(FIXTURE_SRCS)) $(LIB_transport) $(LIB_mcp) $(LIB_base)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_MHD) $(LIB_JSON)
+
+$(ZOOMSIM): $(OBJ)/src/sim/zoomsim_main.o $(LIB_sim) $(LIB_base)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_MHD) $(LIB_JSON)
+
+# ---- unit tests (cmocka): tests/unit/test_NAME.c -> build/tests/test_NAME ---
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+ALL_LIBS   := $(LIB_tools) $(LIB_transport) $(LIB_mcp) $(LIB_zoom) $(LIB_sim) $(LIB_base)
+TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_SUPPORT_SRCS))
+
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CMOCKA) $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
+
+# ---- test helper programs: tests/progs/NAME.c -> build/tests/progs/NAME ------
+
+PROG_SRCS := $(sort $(wildcard tests/progs/*.c))
+PROG_BINS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
+
+$(BUILD)/tests/progs/%: $(OBJ)/tests/progs/%.o $(TEST_SUPPORT_OBJS) $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
+
+# ---- benchmark programs: bench/NAME.c -> build/bench/NAME ---------------------
+
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+
+$(BUILD)/bench/%: $(OBJ)/bench/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
+
+# ---- goals ------------------------------------------------------------------
+
+.PHONY: all bootstrap build run test unit integration asan valgrind bench format \
+  format-check clean
+
+all: build
+
+# Keep objects that pattern rules build on the way to a program.
+.SECONDARY:
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@$(MAKE) --no-print-directory programs
+
+.PHONY: programs
+programs: $(PROGRAMS) $(UNIT_BINS) $(PROG_BINS) $(BENCH_BINS)
+
+# Starts the server on stdio (on the sandbox when no Zoom credentials are set).
+run: build
+	@exec $(SERVER) $(ARGS)
+
+# Every test: unit, integration, then the same again under ASan+UBSan, then
+# the unit tests under valgrind.
+test: build
+	@scripts/test all
+
+unit: build
+	@scripts/test unit
+
+integration: build
+	@scripts/test integration
+
+asan: bootstrap
+	@scripts/test asan
+
+valgrind: build
+	@scripts/test valgrind
+
+bench: build
+	@scripts/bench
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

@@ -1,0 +1,4 @@
+/* zoomsim_main.c - placeholder. */
+int main(void) {
+  return 0;
+}
