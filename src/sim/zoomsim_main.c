@@ -1,4 +1,4 @@
-/* zoomsim_main.c - placeholder. */
+/* zoomsim_main.c - placeholder until the command line lands. */
 int main(void) {
   return 0;
 }

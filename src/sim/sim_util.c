@@ -1,0 +1,394 @@
+/* sim_util.c - simulator helpers: PRNG and ids, times, replies, query parsing, pagination. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "sim/sim_internal.h"
+
+/* ---- clock and randomness ---------------------------------------------------- */
+
+int64_t sim_now(sim *s) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec + __atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST);
+}
+
+uint64_t sim_prng_next(uint64_t *state) {
+  uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+double sim_prng_unit(uint64_t *state) {
+  return (double)(sim_prng_next(state) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+uint64_t sim_rand(sim *s) {
+  return sim_prng_next(&s->rng);
+}
+
+static const char b64chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char idchars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+void sim_new_user_id(sim *s, char out[23]) {
+  for (int i = 0; i < 22; i++)
+    out[i] = idchars[sim_rand(s) % 64];
+  out[22] = '\0';
+}
+
+void sim_new_uuid(sim *s, char out[25]) {
+  for (int i = 0; i < 22; i++)
+    out[i] = b64chars[sim_rand(s) % 64];
+  /* 16 bytes in base64 end with two padding characters; the last data
+   * character carries only 2 bits, so it is one of A, Q, g, w. */
+  out[21] = "AQgw"[sim_rand(s) % 4];
+  out[22] = '=';
+  out[23] = '=';
+  out[24] = '\0';
+}
+
+int64_t sim_new_webinar_id(sim *s) {
+  for (;;) {
+    int64_t id = 81000000000LL + (int64_t)(sim_rand(s) % 18999999999ULL);
+    if (!sim_webinar_by_id(s, id))
+      return id;
+  }
+}
+
+void sim_new_token(sim *s, char *out, size_t len) {
+  if (len == 0)
+    return;
+  for (size_t i = 0; i + 1 < len; i++)
+    out[i] = idchars[sim_rand(s) % 62];
+  out[len - 1] = '\0';
+}
+
+/* ---- civil time --------------------------------------------------------------- */
+
+int64_t sim_days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void sim_civil_from_days(int64_t z, int *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yy + (*m <= 2));
+}
+
+void sim_time_format(int64_t t, char out[21]) {
+  int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  int64_t secs = t - days * 86400;
+  int y, m, d;
+  sim_civil_from_days(days, &y, &m, &d);
+  char buf[64];
+  snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m, d, (int)(secs / 3600),
+           (int)(secs / 60 % 60), (int)(secs % 60));
+  memcpy(out, buf, 20);
+  out[20] = '\0';
+}
+
+static int days_in_month(int y, int m) {
+  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return 29;
+  return dm[m - 1];
+}
+
+/* Reads exactly N digits at *P into *OUT. */
+static int read_digits(const char **p, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)(*p)[i]))
+      return -1;
+    v = v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  *out = v;
+  return 0;
+}
+
+int sim_time_parse(const char *text, const char *zone, int64_t *out) {
+  int y, mo, d, h, mi, se = 0;
+  const char *p = text;
+  if (!text)
+    return -1;
+  if (read_digits(&p, 4, &y) || *p++ != '-' || read_digits(&p, 2, &mo) || *p++ != '-' ||
+      read_digits(&p, 2, &d) || *p++ != 'T' || read_digits(&p, 2, &h) || *p++ != ':' ||
+      read_digits(&p, 2, &mi))
+    return -1;
+  if (*p == ':') {
+    p++;
+    if (read_digits(&p, 2, &se))
+      return -1;
+  }
+  if (*p == '.') { /* fractional seconds are accepted and dropped */
+    p++;
+    if (!isdigit((unsigned char)*p))
+      return -1;
+    while (isdigit((unsigned char)*p))
+      p++;
+  }
+  bool utc = false;
+  if (*p == 'Z') {
+    utc = true;
+    p++;
+  }
+  if (*p)
+    return -1;
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+      mi > 59 || se > 59)
+    return -1;
+  int64_t local = sim_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  if (utc || !zone || !*zone || strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0) {
+    *out = local;
+    return 0;
+  }
+  return sim_tz_local_to_utc(zone, local, out);
+}
+
+/* ---- replies ----------------------------------------------------------------- */
+
+void sim_resp_clear(sim_resp *rs) {
+  json_decref(rs->body);
+  rs->body = NULL;
+  for (size_t i = 0; i < rs->nheaders; i++) {
+    free(rs->hnames[i]);
+    free(rs->hvalues[i]);
+  }
+  rs->nheaders = 0;
+  rs->status = 0;
+}
+
+/* Replaces the body and status but keeps headers added so far. */
+static void reply_set(sim_resp *rs, int status, json_t *body) {
+  json_decref(rs->body);
+  rs->body = body;
+  rs->status = status;
+}
+
+void sim_reply_json(sim_resp *rs, int status, json_t *body) {
+  if (!body) {
+    reply_set(rs, 500, json_pack("{s:i,s:s}", "code", 500, "message", "Out of memory."));
+    return;
+  }
+  reply_set(rs, status, body);
+}
+
+void sim_reply_empty(sim_resp *rs, int status) {
+  reply_set(rs, status, NULL);
+}
+
+void sim_reply_error(sim_resp *rs, int status, int code, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  reply_set(rs, status, json_pack("{s:i,s:s}", "code", code, "message", msg));
+}
+
+void sim_reply_invalid(sim_resp *rs, json_t *errors) {
+  reply_set(rs, 400,
+            json_pack("{s:i,s:s,s:o}", "code", 300, "message", "Validation Failed.", "errors",
+                      errors ? errors : json_array()));
+}
+
+void sim_reply_webinar_not_found(sim_resp *rs, const char *id) {
+  sim_reply_error(rs, 404, 3001, "Webinar %.64s not found or has expired.", id ? id : "");
+}
+
+void sim_reply_user_not_found(sim_resp *rs, const char *id) {
+  sim_reply_error(rs, 404, 1001, "User does not exist: %.128s.", id ? id : "");
+}
+
+void sim_reply_header(sim_resp *rs, const char *name, const char *value) {
+  for (size_t i = 0; i < rs->nheaders; i++) {
+    if (strcasecmp(rs->hnames[i], name) == 0) {
+      char *v = strdup(value);
+      if (v) {
+        free(rs->hvalues[i]);
+        rs->hvalues[i] = v;
+      }
+      return;
+    }
+  }
+  if (rs->nheaders >= SIM_RESP_HEADERS_MAX)
+    return;
+  char *n = strdup(name), *v = strdup(value);
+  if (!n || !v) {
+    free(n);
+    free(v);
+    return;
+  }
+  rs->hnames[rs->nheaders] = n;
+  rs->hvalues[rs->nheaders] = v;
+  rs->nheaders++;
+}
+
+void sim_errors_add(json_t *errors, const char *field, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  json_array_append_new(errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
+}
+
+/* ---- requests ------------------------------------------------------------------ */
+
+const char *sim_req_param(const sim_req *rq, const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < rq->nparams; i++) {
+    const char *pn = rq->param_names[i]; /* points at "{name}" in the pattern */
+    if (pn && pn[0] == '{' && strncmp(pn + 1, name, n) == 0 && pn[n + 1] == '}')
+      return rq->params[i];
+  }
+  return NULL;
+}
+
+const char *sim_req_query(const sim_req *rq, const char *name) {
+  for (size_t i = 0; i < rq->nquery; i++)
+    if (strcmp(rq->qkeys[i], name) == 0)
+      return rq->qvals[i];
+  return NULL;
+}
+
+int sim_req_query_int(const sim_req *rq, const char *name, long def, long min, long max,
+                      long *out) {
+  const char *v = sim_req_query(rq, name);
+  if (!v || !*v) {
+    *out = def;
+    return 0;
+  }
+  char *end = NULL;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno || *end || n < min || n > max)
+    return -1;
+  *out = n;
+  return 0;
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+char *sim_url_decode(const char *src, size_t len, bool form) {
+  char *out = malloc(len + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = src[i];
+    if (c == '%') {
+      int hi = i + 1 < len ? hexval(src[i + 1]) : -1;
+      int lo = i + 2 < len ? hexval(src[i + 2]) : -1;
+      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+        free(out);
+        return NULL;
+      }
+      out[o++] = (char)(hi * 16 + lo);
+      i += 2;
+    } else if (c == '+' && form) {
+      out[o++] = ' ';
+    } else {
+      out[o++] = c;
+    }
+  }
+  out[o] = '\0';
+  return out;
+}
+
+size_t sim_parse_pairs(const char *text, char **keys, char **vals, size_t max) {
+  size_t n = 0;
+  const char *p = text;
+  while (p && *p && n < max) {
+    const char *amp = strchr(p, '&');
+    size_t len = amp ? (size_t)(amp - p) : strlen(p);
+    const char *eq = memchr(p, '=', len);
+    size_t klen = eq ? (size_t)(eq - p) : len;
+    if (klen > 0) {
+      char *k = sim_url_decode(p, klen, true);
+      char *v = eq ? sim_url_decode(eq + 1, len - klen - 1, true) : strdup("");
+      if (k && v) {
+        keys[n] = k;
+        vals[n] = v;
+        n++;
+      } else {
+        free(k);
+        free(v);
+      }
+    }
+    p = amp ? amp + 1 : NULL;
+  }
+  return n;
+}
+
+/* ---- pagination ----------------------------------------------------------------- */
+
+int sim_page_begin(sim *s, sim_req *rq, sim_resp *rs, const char *scope, sim_page *pg) {
+  long size;
+  pg->offset = 0;
+  /* Zoom answers a page_size above the maximum with the maximum. */
+  if (sim_req_query_int(rq, "page_size", SIM_PAGE_SIZE_DEFAULT, 1, 1000000, &size)) {
+    json_t *errors = json_array();
+    sim_errors_add(errors, "page_size", "Invalid field.");
+    sim_reply_invalid(rs, errors);
+    return -1;
+  }
+  pg->size = size > SIM_PAGE_SIZE_MAX ? SIM_PAGE_SIZE_MAX : (size_t)size;
+  const char *tok = sim_req_query(rq, "next_page_token");
+  if (!tok || !*tok)
+    return 0;
+  for (size_t i = 0; i < SIM_PAGE_TOKENS_MAX; i++) {
+    sim_page_token *t = &s->page_tokens[i];
+    if (t->value[0] && strcmp(t->value, tok) == 0 && strcmp(t->scope, scope) == 0) {
+      if (t->expires <= rq->now)
+        break;
+      pg->offset = t->offset;
+      return 0;
+    }
+  }
+  sim_reply_error(rs, 400, 300, "The next page token is invalid or expired.");
+  return -1;
+}
+
+void sim_page_end(sim *s, json_t *obj, const char *scope, const sim_page *pg, size_t total) {
+  const char *next = "";
+  size_t end = pg->offset + pg->size;
+  if (end < total) {
+    sim_page_token *t = &s->page_tokens[s->next_page_token];
+    s->next_page_token = (s->next_page_token + 1) % SIM_PAGE_TOKENS_MAX;
+    sim_new_token(s, t->value, 33);
+    snprintf(t->scope, sizeof t->scope, "%s", scope);
+    t->offset = end;
+    t->expires = sim_now(s) + SIM_PAGE_TOKEN_TTL;
+    next = t->value;
+  }
+  json_object_set_new(obj, "page_size", json_integer((json_int_t)pg->size));
+  json_object_set_new(obj, "total_records", json_integer((json_int_t)total));
+  json_object_set_new(obj, "next_page_token", json_string(next));
+}
