@@ -1,0 +1,521 @@
+/* client.c - zoom_request (token, retries, 124 refresh, error mapping) and pagination. */
+#include "zoom/client.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "zoom/internal.h"
+#include "zoom/url.h"
+
+#define PATH_MAX_LEN 2048
+#define URL_MAX_LEN 8192
+
+/* One configuration and its token keeper; requests hold a reference while they run. */
+typedef struct generation {
+  int refs;
+  zoom_config *cfg;
+  zoom_auth *auth;
+  zoom_http_policy pol;
+} generation;
+
+struct zoom_client {
+  zoom_http *http;
+  pthread_mutex_t lock; /* gen, rate, requests */
+  generation *gen;
+  zoom_rate_limit rate;
+  uint64_t requests;
+};
+
+/* Methods Zoom's API uses, and whether repeating one is harmless. */
+static const struct {
+  const char *name;
+  bool safe_to_repeat;
+} methods[] = {
+    {"GET", true}, {"PUT", true}, {"DELETE", true}, {"PATCH", true}, {"POST", false},
+};
+
+static void generation_release(zoom_client *c, generation *g) {
+  if (!g)
+    return;
+  pthread_mutex_lock(&c->lock);
+  int left = --g->refs;
+  pthread_mutex_unlock(&c->lock);
+  if (left > 0)
+    return;
+  zoom_auth_free(g->auth);
+  zoom_config_free(g->cfg);
+  free(g);
+}
+
+static generation *generation_acquire(zoom_client *c) {
+  pthread_mutex_lock(&c->lock);
+  generation *g = c->gen;
+  g->refs++;
+  pthread_mutex_unlock(&c->lock);
+  return g;
+}
+
+static generation *generation_new(zoom_client *c, const zoom_config *cfg, zoom_error *err) {
+  if (zoom_config_validate(cfg, err) != 0)
+    return NULL;
+  generation *g = calloc(1, sizeof *g);
+  if (!g || !(g->cfg = zoom_config_dup(cfg))) {
+    free(g);
+    zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  if (!(g->auth = zoom_auth_new(g->cfg, c->http, err))) {
+    zoom_config_free(g->cfg);
+    free(g);
+    return NULL;
+  }
+  g->refs = 1;
+  g->pol = (zoom_http_policy){g->cfg->connect_timeout_ms, g->cfg->request_timeout_ms,
+                              g->cfg->max_retries,        g->cfg->retry_base_ms,
+                              g->cfg->retry_max_wait_s,   (size_t)g->cfg->max_response_bytes,
+                              g->cfg->ca_bundle};
+  return g;
+}
+
+int zoom_client_new(zoom_client **out, const zoom_config *cfg, zoom_error *err) {
+  *out = NULL;
+  zoom_client *c = calloc(1, sizeof *c);
+  if (!c)
+    return zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+  pthread_mutex_init(&c->lock, NULL);
+  c->rate.limit = c->rate.remaining = -1;
+  if (!(c->http = zoom_http_new())) {
+    zoom_client_free(c);
+    return zoom_error_set(err, ZOOM_ERR_NOMEM, "libcurl could not be initialised");
+  }
+  if (!(c->gen = generation_new(c, cfg, err))) {
+    zoom_client_free(c);
+    return -1;
+  }
+  *out = c;
+  return 0;
+}
+
+void zoom_client_free(zoom_client *c) {
+  if (!c)
+    return;
+  if (c->gen)
+    generation_release(c, c->gen);
+  zoom_http_free(c->http);
+  pthread_mutex_destroy(&c->lock);
+  free(c);
+}
+
+int zoom_client_reconfigure(zoom_client *c, const zoom_config *cfg, zoom_error *err) {
+  generation *g = generation_new(c, cfg, err);
+  if (!g)
+    return -1;
+  pthread_mutex_lock(&c->lock);
+  generation *old = c->gen;
+  c->gen = g;
+  pthread_mutex_unlock(&c->lock);
+  generation_release(c, old);
+  log_info("zoom", "configuration replaced (account %s)", cfg->account_id);
+  return 0;
+}
+
+zoom_config *zoom_client_config(zoom_client *c) {
+  generation *g = generation_acquire(c);
+  zoom_config *copy = zoom_config_dup(g->cfg);
+  generation_release(c, g);
+  return copy;
+}
+
+/* ---- building the URL ---- */
+
+/* Appends "&name=value" pairs for QUERY to the buffer at *URL (LEN used, CAP size). */
+typedef struct strbuf {
+  char *data;
+  size_t len, cap, max;
+} strbuf;
+
+static int sb_add(strbuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->max)
+    return -1;
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + n + 1)
+      cap *= 2;
+    char *grown = realloc(b->data, cap);
+    if (!grown)
+      return -1;
+    b->data = grown;
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+static int sb_str(strbuf *b, const char *s) {
+  return sb_add(b, s, strlen(s));
+}
+
+/* Appends V (scalar) URL-encoded. Returns 0, 1 when V is skipped (null), -1 on error. */
+static int sb_scalar(strbuf *b, json_t *v) {
+  char num[64];
+  const char *text = NULL;
+  if (json_is_string(v))
+    text = json_string_value(v);
+  else if (json_is_integer(v))
+    snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)), text = num;
+  else if (json_is_real(v))
+    snprintf(num, sizeof num, "%.17g", json_real_value(v)), text = num;
+  else if (json_is_boolean(v))
+    text = json_is_true(v) ? "true" : "false";
+  else if (json_is_null(v))
+    return 1;
+  else
+    return -1;
+  char *enc = zoom_url_encode(text);
+  int rc = enc ? sb_str(b, enc) : -1;
+  free(enc);
+  return rc;
+}
+
+static int sb_query(strbuf *b, json_t *query) {
+  const char *key;
+  json_t *v;
+  bool first = true;
+  json_object_foreach(query, key, v) {
+    if (json_is_null(v))
+      continue;
+    char *k = zoom_url_encode(key);
+    int rc = k ? (sb_str(b, first ? "?" : "&") || sb_str(b, k) || sb_str(b, "=")) : -1;
+    free(k);
+    if (rc)
+      return -1;
+    first = false;
+    if (json_is_array(v)) {
+      size_t i;
+      json_t *item;
+      json_array_foreach(v, i, item) {
+        if ((i && sb_str(b, "%2C")) || sb_scalar(b, item) < 0)
+          return -1;
+      }
+    } else if (sb_scalar(b, v) < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static bool path_ok(const char *path) {
+  if (!path || path[0] != '/' || strlen(path) > PATH_MAX_LEN)
+    return false;
+  for (const char *p = path; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f || *p == '?' || *p == '#')
+      return false;
+  return true;
+}
+
+/* ---- one request ---- */
+
+static void rate_record(zoom_client *c, const zoom_http_reply *rep) {
+  if (!rep->rate_category[0] && !rep->rate_type[0] && rep->rate_limit < 0 &&
+      rep->rate_remaining < 0)
+    return;
+  pthread_mutex_lock(&c->lock);
+  snprintf(c->rate.category, sizeof c->rate.category, "%s", rep->rate_category);
+  snprintf(c->rate.type, sizeof c->rate.type, "%s", rep->rate_type);
+  c->rate.limit = rep->rate_limit;
+  c->rate.remaining = rep->rate_remaining;
+  c->rate.seen_at = (long long)time(NULL);
+  pthread_mutex_unlock(&c->lock);
+}
+
+/* Fills ERR for a 429 reply. */
+static void rate_limited(zoom_error *err, const zoom_http_reply *rep, const zoom_config *cfg) {
+  snprintf(err->rate_category, sizeof err->rate_category, "%s", rep->rate_category);
+  snprintf(err->rate_type, sizeof err->rate_type, "%s", rep->rate_type);
+  err->retry_after_s = zoom_retry_after_seconds(rep->retry_after, time(NULL));
+  const char *category = rep->rate_category[0] ? rep->rate_category : "unknown";
+  if (strcasecmp(rep->rate_type, "Daily-limit") == 0) {
+    char when[64] = "at midnight UTC";
+    if (err->retry_after_s >= 0) {
+      time_t at = time(NULL) + err->retry_after_s;
+      struct tm tm;
+      gmtime_r(&at, &tm);
+      strftime(when, sizeof when, "at %Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    zoom_error_set(err, ZOOM_ERR_RATE_LIMIT,
+                   "Zoom's daily rate limit for %s requests (category %s) is used up; it resets "
+                   "%s",
+                   err->method, category, when);
+    zoom_error_hint(err, "Not retried: try again after the reset. Webinar create and update "
+                         "are limited to 100 per host per day.");
+  } else {
+    zoom_error_set(err, ZOOM_ERR_RATE_LIMIT,
+                   "Zoom's per-second rate limit (category %s) was still hit after %ld retries",
+                   category, cfg->max_retries);
+    zoom_error_hint(err, "Wait %ld s and try again, or make fewer calls at once.",
+                    err->retry_after_s > 0 ? err->retry_after_s : 1);
+  }
+}
+
+/* Maps a complete reply REP to *OUT or ERR. Returns 0 or -1. */
+static int reply_map(const zoom_http_reply *rep, const char *method, const char *path,
+                     bool safe_to_repeat, const zoom_config *cfg, json_t **out, zoom_error *err) {
+  json_error_t jerr;
+  if (rep->status >= 200 && rep->status < 300) {
+    if (rep->len == 0) {
+      *out = json_object();
+      return *out ? 0 : zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+    }
+    *out = json_loadb(rep->body, rep->len, JSON_DECODE_ANY, &jerr);
+    if (*out)
+      return 0;
+    zoom_error_set(err, ZOOM_ERR_BAD_REPLY,
+                   "Zoom's reply (HTTP %ld) is not valid JSON (%.100s at byte %d); it may have "
+                   "been cut short",
+                   rep->status, jerr.text, jerr.position);
+    err->http_status = rep->status;
+    if (!safe_to_repeat)
+      zoom_error_hint(err,
+                      "The %s succeeded but its reply was unreadable: check the result "
+                      "before trying again.",
+                      method);
+    return -1;
+  }
+  json_t *body = json_loadb(rep->body, rep->len, 0, &jerr);
+  zoom_error_from_reply(err, method, path, rep->status, body);
+  json_decref(body);
+  if (rep->status == 429)
+    rate_limited(err, rep, cfg);
+  else if (rep->status >= 500 && !safe_to_repeat)
+    zoom_error_hint(err,
+                    "Zoom failed while handling the %s: it may or may not have taken effect; "
+                    "check (list or get) before sending it again.",
+                    method);
+  return -1;
+}
+
+int zoom_request(zoom_client *c, const char *method, const char *path, json_t *query, json_t *body,
+                 const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+  int result = -1;
+  generation *g = NULL;
+  char *token = NULL, *auth_line = NULL, *body_text = NULL;
+  strbuf url = {.max = URL_MAX_LEN};
+  zoom_http_reply rep = {0};
+  char api_base[256];
+  *out = NULL;
+  bool safe = false, known = false;
+  for (size_t i = 0; method && i < sizeof methods / sizeof methods[0]; i++)
+    if (strcmp(method, methods[i].name) == 0)
+      known = true, safe = methods[i].safe_to_repeat;
+  if (!c || !known || !path_ok(path) || (query && !json_is_object(query)))
+    return zoom_error_set(err, ZOOM_ERR_INVALID, "bad request: method %s, path %s",
+                          known ? method : "(unknown)", path_ok(path) ? path : "(malformed)");
+  if (err) {
+    snprintf(err->method, sizeof err->method, "%s", method);
+    snprintf(err->path, sizeof err->path, "%s", path);
+  }
+  pthread_mutex_lock(&c->lock);
+  c->requests++;
+  pthread_mutex_unlock(&c->lock);
+  g = generation_acquire(c);
+  if (body && !(body_text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY))) {
+    zoom_error_set(err, ZOOM_ERR_INVALID, "the request body cannot be encoded as JSON");
+    goto cleanup;
+  }
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  for (int attempt = 1; attempt <= 2; attempt++) {
+    zoom_secret_free(token);
+    zoom_secret_free(auth_line);
+    token = auth_line = NULL;
+    if (zoom_auth_token(g->auth, cancel, false, &token, api_base, sizeof api_base, err) != 0)
+      goto cleanup;
+    const char *base = g->cfg->api_base_url ? g->cfg->api_base_url
+                       : api_base[0]        ? api_base
+                                            : ZOOM_DEFAULT_API_BASE_URL;
+    url.len = 0;
+    if (sb_str(&url, base) || sb_str(&url, path) || (query && sb_query(&url, query))) {
+      zoom_error_set(err, ZOOM_ERR_INVALID,
+                     "the URL would exceed %d bytes or a query value "
+                     "is not a scalar",
+                     URL_MAX_LEN);
+      goto cleanup;
+    }
+    if (asprintf(&auth_line, "Authorization: Bearer %s", token) < 0) {
+      auth_line = NULL;
+      zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+      goto cleanup;
+    }
+    const char *headers[] = {auth_line, "Accept: application/json",
+                             body_text ? "Content-Type: application/json" : NULL, NULL};
+    zoom_http_request req = {
+        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel};
+    zoom_http_reply_clear(&rep);
+    if (zoom_http_send(c->http, &g->pol, &req, safe, &rep, err) != 0)
+      goto cleanup;
+    rate_record(c, &rep);
+    if (rep.status == 401 && attempt == 1) {
+      json_error_t jerr;
+      json_t *eb = json_loadb(rep.body, rep.len, 0, &jerr);
+      long code = (long)json_integer_value(json_object_get(eb, "code"));
+      json_decref(eb);
+      if (code == 124) {
+        zoom_auth_reject(g->auth, token);
+        continue;
+      }
+    }
+    break;
+  }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  log_debug("zoom", "%s %s -> %ld in %ld ms", method, path, rep.status,
+            (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+  result = reply_map(&rep, method, path, safe, g->cfg, out, err);
+cleanup:
+  if (result != 0 && err && err->kind != ZOOM_ERR_INVALID)
+    log_debug("zoom", "%s %s failed: %s: %s", method, path, zoom_error_kind_name(err->kind),
+              err->message);
+  if (err && result != 0 && !err->method[0]) {
+    snprintf(err->method, sizeof err->method, "%s", method);
+    snprintf(err->path, sizeof err->path, "%s", path);
+  }
+  zoom_http_reply_clear(&rep);
+  zoom_secret_free(token);
+  zoom_secret_free(auth_line);
+  free(body_text);
+  free(url.data);
+  generation_release(c, g);
+  return result;
+}
+
+/* ---- pagination ---- */
+
+int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_page_opts *opts,
+                  const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+  int result = -1;
+  json_t *q = NULL, *items = NULL, *page = NULL;
+  *out = NULL;
+  if (!opts || !opts->items_key || opts->page_size < 0 || opts->page_size > 300 ||
+      (query && !json_is_object(query)))
+    return zoom_error_set(err, ZOOM_ERR_INVALID,
+                          "pagination needs items_key and a page_size from 1 to 300");
+  size_t max_pages = opts->max_pages ? opts->max_pages : 100;
+  q = query ? json_deep_copy(query) : json_object();
+  items = json_array();
+  if (!q || !items) {
+    zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+    goto cleanup;
+  }
+  json_object_set_new(q, "page_size", json_integer(opts->page_size ? opts->page_size : 300));
+  json_object_del(q, "next_page_token");
+  long total = -1;
+  size_t pages = 0;
+  bool truncated = false;
+  const char *next = NULL;
+  while (true) {
+    if (opts->use_page_number)
+      json_object_set_new(q, "page_number", json_integer((json_int_t)pages + 1));
+    json_decref(page);
+    page = NULL;
+    if (zoom_request(c, "GET", path, q, NULL, cancel, &page, err) != 0)
+      goto cleanup;
+    pages++;
+    if (total < 0 && json_is_integer(json_object_get(page, "total_records")))
+      total = (long)json_integer_value(json_object_get(page, "total_records"));
+    json_t *arr = json_object_get(page, opts->items_key);
+    if (arr && !json_is_array(arr)) {
+      zoom_error_set(err, ZOOM_ERR_BAD_REPLY, "Zoom's page has a non-array \"%.64s\"",
+                     opts->items_key);
+      goto cleanup;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+      if (opts->max_records && json_array_size(items) >= opts->max_records) {
+        truncated = true;
+        break;
+      }
+      json_array_append(items, item);
+    }
+    if (opts->on_page && opts->on_page(opts->ctx, page, pages, json_array_size(items), total) != 0)
+      truncated = true;
+    next = json_string_value(json_object_get(page, "next_page_token"));
+    bool more;
+    if (opts->use_page_number) {
+      json_int_t count = json_integer_value(json_object_get(page, "page_count"));
+      more = json_array_size(arr) > 0 && (json_int_t)pages < count;
+    } else {
+      more = next && *next;
+      if (more)
+        json_object_set_new(q, "next_page_token", json_string(next));
+    }
+    if (!more) {
+      next = NULL;
+      break;
+    }
+    if (truncated || pages >= max_pages ||
+        (opts->max_records && json_array_size(items) >= opts->max_records)) {
+      truncated = true;
+      break;
+    }
+  }
+  *out = json_object();
+  json_object_set(*out, opts->items_key, items);
+  json_object_set_new(*out, "total_records",
+                      json_integer(total >= 0 ? total : (json_int_t)json_array_size(items)));
+  json_object_set_new(*out, "pages", json_integer((json_int_t)pages));
+  json_object_set_new(*out, "truncated", json_boolean(truncated));
+  if (truncated && next && *next && !opts->use_page_number)
+    json_object_set_new(*out, "next_page_token", json_string(next));
+  result = 0;
+cleanup:
+  json_decref(page);
+  json_decref(items);
+  json_decref(q);
+  return result;
+}
+
+/* ---- token and stats ---- */
+
+static int token_get(zoom_client *c, const zoom_cancel *cancel, bool force, zoom_error *err) {
+  generation *g = generation_acquire(c);
+  char *token = NULL;
+  int rc = zoom_auth_token(g->auth, cancel, force, &token, NULL, 0, err);
+  zoom_secret_free(token);
+  generation_release(c, g);
+  return rc;
+}
+
+int zoom_client_ensure_token(zoom_client *c, const zoom_cancel *cancel, zoom_error *err) {
+  return token_get(c, cancel, false, err);
+}
+
+int zoom_client_refresh_token(zoom_client *c, const zoom_cancel *cancel, zoom_error *err) {
+  return token_get(c, cancel, true, err);
+}
+
+void zoom_client_token_status(zoom_client *c, zoom_token_status *out) {
+  generation *g = generation_acquire(c);
+  zoom_auth_status(g->auth, out);
+  if (g->cfg->api_base_url)
+    snprintf(out->api_base, sizeof out->api_base, "%s", g->cfg->api_base_url);
+  else if (!out->api_base[0])
+    snprintf(out->api_base, sizeof out->api_base, "%s", ZOOM_DEFAULT_API_BASE_URL);
+  pthread_mutex_lock(&c->lock);
+  out->rate = c->rate;
+  pthread_mutex_unlock(&c->lock);
+  generation_release(c, g);
+}
+
+void zoom_client_get_stats(zoom_client *c, zoom_client_stats *out) {
+  memset(out, 0, sizeof *out);
+  pthread_mutex_lock(&c->lock);
+  out->requests = c->requests;
+  pthread_mutex_unlock(&c->lock);
+  zoom_http_counters(c->http, &out->transfers, &out->connections);
+}

@@ -1,0 +1,428 @@
+/* http.c - a pool of libcurl easy handles sharing one connection cache, and the retry loop. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "zoom/internal.h"
+
+#define POOL_MAX 16
+
+struct zoom_http {
+  CURLSH *share;
+  pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+  pthread_mutex_t pool_lock;
+  CURL *pool[POOL_MAX];
+  size_t npool;
+  uint64_t transfers;
+  uint64_t connects;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_result;
+
+static void global_init(void) {
+  global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *ctx) {
+  (void)handle, (void)access;
+  zoom_http *h = ctx;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    pthread_mutex_lock(&h->share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *ctx) {
+  (void)handle;
+  zoom_http *h = ctx;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    pthread_mutex_unlock(&h->share_locks[data]);
+}
+
+zoom_http *zoom_http_new(void) {
+  pthread_once(&global_once, global_init);
+  if (global_result != CURLE_OK)
+    return NULL;
+  zoom_http *h = calloc(1, sizeof *h);
+  if (!h)
+    return NULL;
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    pthread_mutex_init(&h->share_locks[i], NULL);
+  pthread_mutex_init(&h->pool_lock, NULL);
+  h->share = curl_share_init();
+  if (!h->share) {
+    zoom_http_free(h);
+    return NULL;
+  }
+  curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
+  curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+  curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
+  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  return h;
+}
+
+void zoom_http_free(zoom_http *h) {
+  if (!h)
+    return;
+  for (size_t i = 0; i < h->npool; i++)
+    curl_easy_cleanup(h->pool[i]);
+  if (h->share)
+    curl_share_cleanup(h->share);
+  for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    pthread_mutex_destroy(&h->share_locks[i]);
+  pthread_mutex_destroy(&h->pool_lock);
+  free(h);
+}
+
+void zoom_http_counters(zoom_http *h, uint64_t *transfers, uint64_t *connects) {
+  pthread_mutex_lock(&h->pool_lock);
+  if (transfers)
+    *transfers = h->transfers;
+  if (connects)
+    *connects = h->connects;
+  pthread_mutex_unlock(&h->pool_lock);
+}
+
+/* Takes a handle from the pool (or makes one), reset and attached to the share. */
+static CURL *pool_take(zoom_http *h) {
+  CURL *c = NULL;
+  pthread_mutex_lock(&h->pool_lock);
+  if (h->npool > 0)
+    c = h->pool[--h->npool];
+  pthread_mutex_unlock(&h->pool_lock);
+  if (c)
+    curl_easy_reset(c);
+  else if (!(c = curl_easy_init()))
+    return NULL;
+  curl_easy_setopt(c, CURLOPT_SHARE, h->share);
+  return c;
+}
+
+/* Returns C to the pool, or frees it when the pool is full. */
+static void pool_give(zoom_http *h, CURL *c, long connects) {
+  pthread_mutex_lock(&h->pool_lock);
+  h->transfers++;
+  h->connects += (uint64_t)(connects > 0 ? connects : 0);
+  if (h->npool < POOL_MAX) {
+    h->pool[h->npool++] = c;
+    c = NULL;
+  }
+  pthread_mutex_unlock(&h->pool_lock);
+  if (c)
+    curl_easy_cleanup(c);
+}
+
+typedef struct xfer {
+  zoom_http_reply *rep;
+  size_t cap;
+  size_t max;
+  const zoom_cancel *cancel;
+} xfer;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx) {
+  xfer *x = ctx;
+  size_t n = size * nmemb;
+  zoom_http_reply *rep = x->rep;
+  if (n > x->max - rep->len) {
+    rep->too_large = true;
+    return 0;
+  }
+  if (rep->len + n + 1 > x->cap) {
+    size_t cap = x->cap ? x->cap : 4096;
+    while (cap < rep->len + n + 1)
+      cap *= 2;
+    char *grown = realloc(rep->body, cap);
+    if (!grown)
+      return 0;
+    rep->body = grown;
+    x->cap = cap;
+  }
+  memcpy(rep->body + rep->len, data, n);
+  rep->len += n;
+  rep->body[rep->len] = '\0';
+  return n;
+}
+
+/* Copies the header value (trimmed) of LINE into DST when its name is NAME. */
+static int header_take(const char *line, size_t len, const char *name, char *dst, size_t size) {
+  size_t nlen = strlen(name);
+  if (len <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+    return 0;
+  const char *v = line + nlen + 1;
+  const char *end = line + len;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  size_t vlen = (size_t)(end - v);
+  if (vlen >= size)
+    vlen = size - 1;
+  memcpy(dst, v, vlen);
+  dst[vlen] = '\0';
+  return 1;
+}
+
+static long parse_long_or(const char *s, long dflt) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  return (errno || end == s) ? dflt : v;
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
+  xfer *x = ctx;
+  zoom_http_reply *rep = x->rep;
+  size_t n = size * nmemb;
+  char num[32];
+  if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+    /* A new header block (after a 100 Continue, say): forget the previous one. */
+    rep->retry_after[0] = rep->rate_category[0] = rep->rate_type[0] = '\0';
+    rep->rate_limit = rep->rate_remaining = -1;
+  } else if (header_take(data, n, "Retry-After", rep->retry_after, sizeof rep->retry_after) ||
+             header_take(data, n, "X-RateLimit-Category", rep->rate_category,
+                         sizeof rep->rate_category) ||
+             header_take(data, n, "X-RateLimit-Type", rep->rate_type, sizeof rep->rate_type)) {
+  } else if (header_take(data, n, "X-RateLimit-Limit", num, sizeof num)) {
+    rep->rate_limit = parse_long_or(num, -1);
+  } else if (header_take(data, n, "X-RateLimit-Remaining", num, sizeof num)) {
+    rep->rate_remaining = parse_long_or(num, -1);
+  }
+  return n;
+}
+
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
+  (void)dt, (void)dn, (void)ut, (void)un;
+  xfer *x = ctx;
+  return (x->cancel && x->cancel->cancelled && x->cancel->cancelled(x->cancel->ctx)) ? 1 : 0;
+}
+
+void zoom_http_reply_clear(zoom_http_reply *rep) {
+  if (!rep)
+    return;
+  free(rep->body);
+  memset(rep, 0, sizeof *rep);
+  rep->rate_limit = rep->rate_remaining = -1;
+}
+
+int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                      zoom_http_reply *rep) {
+  zoom_http_reply_clear(rep);
+  rep->code = CURLE_OUT_OF_MEMORY;
+  struct curl_slist *headers = NULL;
+  CURL *c = pool_take(h);
+  if (!c)
+    return -1;
+  xfer x = {.rep = rep, .max = pol->max_response_bytes, .cancel = req->cancel};
+  for (const char *const *hl = req->headers; hl && *hl; hl++) {
+    struct curl_slist *grown = curl_slist_append(headers, *hl);
+    if (!grown)
+      goto done;
+    headers = grown;
+  }
+  /* No "Expect: 100-continue" round trip for bodies. */
+  struct curl_slist *grown = curl_slist_append(headers, "Expect:");
+  if (!grown)
+    goto done;
+  headers = grown;
+
+  curl_easy_setopt(c, CURLOPT_URL, req->url);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (pol->ca_bundle)
+    curl_easy_setopt(c, CURLOPT_CAINFO, pol->ca_bundle);
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, pol->request_timeout_ms);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+  if (strcmp(req->method, "GET") == 0) {
+    curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+  } else if (strcmp(req->method, "POST") != 0) {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+  }
+  if (req->body) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
+  } else if (strcmp(req->method, "POST") == 0) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+  }
+
+  rep->code = curl_easy_perform(c);
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &rep->connects);
+  long request_size = 0;
+  curl_easy_getinfo(c, CURLINFO_REQUEST_SIZE, &request_size);
+  if (rep->code == CURLE_OK)
+    rep->sent = ZOOM_SENT_YES;
+  else
+    rep->sent = request_size > 0 ? ZOOM_SENT_MAYBE : ZOOM_SENT_NO;
+  if (rep->code == CURLE_OK && !rep->body) {
+    rep->body = calloc(1, 1);
+    if (!rep->body)
+      rep->code = CURLE_OUT_OF_MEMORY;
+  }
+done:
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all(headers);
+  pool_give(h, c, rep->connects);
+  return rep->code == CURLE_OK ? 0 : -1;
+}
+
+long zoom_retry_after_seconds(const char *value, time_t now) {
+  if (!value || !*value)
+    return -1;
+  char *end;
+  errno = 0;
+  long secs = strtol(value, &end, 10);
+  if (!errno && end != value && *end == '\0')
+    return secs < 0 ? 0 : secs;
+  struct tm tm = {0};
+  time_t when = -1;
+  const char *rest = strptime(value, "%Y-%m-%dT%H:%M:%S", &tm);
+  if (rest && (*rest == 'Z' || *rest == '\0' || strncmp(rest, "+00:00", 6) == 0))
+    when = timegm(&tm);
+  else
+    when = curl_getdate(value, NULL);
+  if (when < 0)
+    return -1;
+  return when > now ? (long)(when - now) : 0;
+}
+
+int zoom_sleep_ms(long ms, const zoom_cancel *cancel) {
+  while (ms > 0) {
+    if (cancel && cancel->cancelled && cancel->cancelled(cancel->ctx))
+      return -1;
+    long slice = ms < 50 ? ms : 50;
+    struct timespec ts = {slice / 1000, (slice % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+    ms -= slice;
+  }
+  if (cancel && cancel->cancelled && cancel->cancelled(cancel->ctx))
+    return -1;
+  return 0;
+}
+
+/* Transport failures that no retry will fix. */
+static const CURLcode permanent_codes[] = {
+    CURLE_UNSUPPORTED_PROTOCOL,
+    CURLE_URL_MALFORMAT,
+    CURLE_PEER_FAILED_VERIFICATION,
+    CURLE_SSL_CACERT_BADFILE,
+    CURLE_SSL_CERTPROBLEM,
+    CURLE_SSL_CIPHER,
+    CURLE_OUT_OF_MEMORY,
+    CURLE_BAD_CONTENT_ENCODING,
+    CURLE_SSL_ISSUER_ERROR,
+    CURLE_SSL_PINNEDPUBKEYNOTMATCH,
+};
+
+static bool code_is_permanent(CURLcode code) {
+  for (size_t i = 0; i < sizeof permanent_codes / sizeof permanent_codes[0]; i++)
+    if (permanent_codes[i] == code)
+      return true;
+  return false;
+}
+
+/* The wait before attempt number ATTEMPT+1 (ATTEMPT >= 1): base * 2^(attempt-1), capped,
+ * with "equal jitter" (half fixed, half random). */
+static long backoff_ms(const zoom_http_policy *pol, long attempt) {
+  long cap = pol->retry_max_wait_s * 1000L;
+  long wait = pol->retry_base_ms;
+  for (long i = 1; i < attempt && wait < cap; i++)
+    wait *= 2;
+  if (cap > 0 && wait > cap)
+    wait = cap;
+  long half = wait / 2;
+  return half + (half > 0 ? (long)arc4random_uniform((uint32_t)half + 1) : 0);
+}
+
+/* Fills ERR for a transfer that produced no complete reply. */
+static void transport_error(zoom_error *err, const zoom_http_request *req,
+                            const zoom_http_reply *rep, bool safe_to_repeat, size_t max_bytes) {
+  const char *what = curl_easy_strerror(rep->code);
+  if (rep->code == CURLE_ABORTED_BY_CALLBACK) {
+    zoom_error_set(err, ZOOM_ERR_CANCELLED, "the request was cancelled");
+    if (!safe_to_repeat && rep->sent != ZOOM_SENT_NO)
+      zoom_error_hint(err, "It may have reached Zoom before it was cancelled: check whether it "
+                           "took effect before sending it again.");
+  } else if (rep->too_large) {
+    zoom_error_set(err, ZOOM_ERR_BAD_REPLY, "Zoom's reply was larger than the %zu-byte cap",
+                   max_bytes);
+    zoom_error_hint(err, "Ask for less (a smaller page_size) or raise ZOOM_MAX_RESPONSE_BYTES.");
+  } else if (!safe_to_repeat && rep->sent == ZOOM_SENT_MAYBE) {
+    zoom_error_set(err, ZOOM_ERR_OUTCOME_UNKNOWN,
+                   "the connection failed after the %s was sent (%s); it may or may not have "
+                   "taken effect, so it was not sent again",
+                   req->method, what);
+    zoom_error_hint(err, "Check whether it took effect (list or get the item it creates) "
+                         "before trying again, so nothing is created twice.");
+  } else if (rep->code == CURLE_OPERATION_TIMEDOUT) {
+    zoom_error_set(err, ZOOM_ERR_TIMEOUT, "Zoom did not answer in time (%s)", what);
+    zoom_error_hint(err, "Zoom or the network is slow; try again later, or raise "
+                         "ZOOM_REQUEST_TIMEOUT_MS.");
+  } else {
+    zoom_error_set(err, ZOOM_ERR_TRANSPORT, "could not reach Zoom: %s", what);
+    zoom_error_hint(err, "Check the network and ZOOM_API_BASE_URL / ZOOM_OAUTH_TOKEN_URL.");
+  }
+}
+
+int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                   bool safe_to_repeat, zoom_http_reply *rep, zoom_error *err) {
+  for (long attempt = 1;; attempt++) {
+    int rc = zoom_http_perform(h, pol, req, rep);
+    bool retry = false;
+    long wait_ms = 0;
+    if (rc == 0) {
+      if (rep->status == 429) {
+        if (strcasecmp(rep->rate_type, "Daily-limit") == 0)
+          return 0;
+        long after = zoom_retry_after_seconds(rep->retry_after, time(NULL));
+        if (after > pol->retry_max_wait_s)
+          return 0; /* longer than we may wait: the caller reports it */
+        retry = true;
+        wait_ms = after >= 0 ? after * 1000L : backoff_ms(pol, attempt);
+      } else if (rep->status >= 500 && safe_to_repeat) {
+        retry = true;
+        wait_ms = backoff_ms(pol, attempt);
+      }
+      if (!retry || attempt > pol->max_retries)
+        return 0;
+      log_debug("zoom", "%s reply %ld, retry %ld of %ld in %ld ms", req->method, rep->status,
+                attempt, pol->max_retries, wait_ms);
+    } else {
+      if (rep->code == CURLE_ABORTED_BY_CALLBACK || rep->too_large ||
+          code_is_permanent(rep->code) || (!safe_to_repeat && rep->sent != ZOOM_SENT_NO) ||
+          attempt > pol->max_retries) {
+        transport_error(err, req, rep, safe_to_repeat, pol->max_response_bytes);
+        return -1;
+      }
+      wait_ms = backoff_ms(pol, attempt);
+      log_debug("zoom", "%s transport failure (%s), retry %ld of %ld in %ld ms", req->method,
+                curl_easy_strerror(rep->code), attempt, pol->max_retries, wait_ms);
+    }
+    if (zoom_sleep_ms(wait_ms, req->cancel) != 0) {
+      zoom_http_reply_clear(rep);
+      return zoom_error_set(err, ZOOM_ERR_CANCELLED, "the request was cancelled");
+    }
+  }
+}

@@ -1,0 +1,138 @@
+/* internal.h - private to src/zoom: the pooled libcurl layer, the token keeper, helpers.
+ *
+ * Table of contents:
+ *   http.c  - easy-handle pool over one shared connection cache; one transfer; retries
+ *   auth.c  - the token: memory, the cache file, the file lock, the token request
+ *   tz.c    - UTC instant to local time in an IANA zone (reads the TZif file)
+ */
+#ifndef ZOOM_INTERNAL_H
+#define ZOOM_INTERNAL_H
+
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "zoom/auth.h"
+#include "zoom/cancel.h"
+#include "zoom/config.h"
+#include "zoom/error.h"
+
+/* ---- http.c ---------------------------------------------------------------- */
+
+typedef struct zoom_http zoom_http;
+
+/* One request. Everything is borrowed. HEADERS is a NULL-terminated list of
+ * "Name: value" lines (may hold an Authorization line: the layer never logs headers). */
+typedef struct zoom_http_request {
+  const char *method; /* "GET", "POST", "PUT", "PATCH", "DELETE" */
+  const char *url;
+  const char *const *headers;
+  const char *body; /* NULL: no body */
+  size_t body_len;
+  const zoom_cancel *cancel;
+} zoom_http_request;
+
+/* How a transfer ended, as far as repeating it is concerned. */
+typedef enum {
+  ZOOM_SENT_NO = 0, /* the request surely did not reach the server: safe to send again */
+  ZOOM_SENT_MAYBE,  /* bytes went out and no full reply came back */
+  ZOOM_SENT_YES     /* a full reply arrived */
+} zoom_sent;
+
+/* What came back. body is owned (NUL-terminated); free with zoom_http_reply_clear. */
+typedef struct zoom_http_reply {
+  CURLcode code;
+  long status;
+  char *body;
+  size_t len;
+  zoom_sent sent;
+  bool too_large;
+  long connects; /* connections this transfer opened */
+  char retry_after[80];
+  char rate_category[32];
+  char rate_type[32];
+  long rate_limit;     /* -1 when absent */
+  long rate_remaining; /* -1 when absent */
+} zoom_http_reply;
+
+/* Limits and policy, copied from the config. */
+typedef struct zoom_http_policy {
+  long connect_timeout_ms;
+  long request_timeout_ms;
+  long max_retries;
+  long retry_base_ms;
+  long retry_max_wait_s;
+  size_t max_response_bytes;
+  const char *ca_bundle; /* borrowed; NULL: the system store */
+} zoom_http_policy;
+
+zoom_http *zoom_http_new(void);
+void zoom_http_free(zoom_http *h);
+
+/* One transfer, no retry. Fills REP (clear it afterwards). Returns 0 when a complete
+ * reply arrived (any status), -1 otherwise (REP->code tells why). */
+int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                      zoom_http_reply *rep);
+
+/* The transfer with retries: 5xx and transport failures when SAFE_TO_REPEAT (or when
+ * nothing was sent), per-second 429s for every method (Zoom did not act on them), waiting
+ * Retry-After or an exponential backoff with jitter, at most pol->max_retries times.
+ * Daily-limit 429s are returned at once. Stops with ZOOM_ERR_CANCELLED when cancelled.
+ * Returns 0 with REP holding the last complete reply (any status), or -1 with ERR set
+ * (transport, timeout, outcome_unknown, cancelled, bad_reply for too large). */
+int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                   bool safe_to_repeat, zoom_http_reply *rep, zoom_error *err);
+
+void zoom_http_reply_clear(zoom_http_reply *rep);
+
+/* Seconds to wait from a Retry-After value (seconds, HTTP date or ISO 8601 UTC), or -1. */
+long zoom_retry_after_seconds(const char *value, time_t now);
+
+/* Sleeps MS milliseconds in short slices; returns -1 early when CANCEL fires, else 0. */
+int zoom_sleep_ms(long ms, const zoom_cancel *cancel);
+
+/* Connections opened and transfers made by this pool so far. */
+void zoom_http_counters(zoom_http *h, uint64_t *transfers, uint64_t *connects);
+
+/* ---- auth.c ---------------------------------------------------------------- */
+
+typedef struct zoom_auth zoom_auth;
+
+/* A new token keeper for CFG's credentials (copied). NULL with ERR set when the cache path
+ * cannot be determined or on OOM. */
+zoom_auth *zoom_auth_new(const zoom_config *cfg, zoom_http *http, zoom_error *err);
+
+/* Wipes the token and the secret and frees. Accepts NULL. */
+void zoom_auth_free(zoom_auth *a);
+
+/* Stores in *OUT_TOKEN a new copy of a valid access token (free with zoom_secret_free)
+ * and, when OUT_API_BASE is non-NULL, the API base the token reply named ("" when none)
+ * in the SIZE-byte buffer. FORCE asks Zoom for a new one even if a valid token is known.
+ * Returns 0 or -1 with ERR set. */
+int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **out_token,
+                    char *out_api_base, size_t size, zoom_error *err);
+
+/* Marks TOKEN as refused by Zoom (401 code 124): neither memory nor the cache file will
+ * hand it out again. */
+void zoom_auth_reject(zoom_auth *a, const char *token);
+
+/* Fills OUT from memory, or from the cache file when memory has nothing. */
+void zoom_auth_status(zoom_auth *a, zoom_token_status *out);
+
+/* Wipes and frees a secret string. Accepts NULL. */
+void zoom_secret_free(char *s);
+
+/* ---- config.c -------------------------------------------------------------- */
+
+/* True when URL is https://..., or http:// to a loopback host (127.0.0.1, localhost, [::1]). */
+bool zoom_url_allowed(const char *url);
+
+/* ---- tz.c ------------------------------------------------------------------ */
+
+/* Writes T as local time in the IANA zone ZONE ("Europe/Paris") into BUF, as
+ * "2026-11-28T13:00:00+01:00 (CET)". Returns 0, or -1 when the zone is unknown. */
+int zoom_tz_format(time_t t, const char *zone, char *buf, size_t size);
+
+#endif
