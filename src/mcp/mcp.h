@@ -24,12 +24,12 @@ enum {
   MCP_METHOD_NOT_FOUND = -32601,
   MCP_INVALID_PARAMS = -32602,
   MCP_INTERNAL_ERROR = -32603,
-  MCP_RESOURCE_NOT_FOUND = -32002,      /* legacy era; the modern era uses -32602 */
-  MCP_HEADER_MISMATCH = -32020,         /* 2026-07-28, HTTP only */
-  MCP_MISSING_CAPABILITY = -32021,      /* 2026-07-28 */
-  MCP_UNSUPPORTED_VERSION = -32022,     /* 2026-07-28 */
-  MCP_SERVER_BUSY = -32000,             /* the work queue is full */
-  MCP_REQUEST_CANCELLED = -32800        /* used internally; never sent for a cancelled request */
+  MCP_RESOURCE_NOT_FOUND = -32002,  /* legacy era; the modern era uses -32602 */
+  MCP_HEADER_MISMATCH = -32020,     /* 2026-07-28, HTTP only */
+  MCP_MISSING_CAPABILITY = -32021,  /* 2026-07-28 */
+  MCP_UNSUPPORTED_VERSION = -32022, /* 2026-07-28 */
+  MCP_SERVER_BUSY = -32000,         /* the work queue is full */
+  MCP_REQUEST_CANCELLED = -32800    /* used internally; never sent for a cancelled request */
 };
 
 typedef enum { MCP_ERA_LEGACY = 0, MCP_ERA_MODERN = 1 } mcp_era;
@@ -68,8 +68,8 @@ enum {
 typedef json_t *(*mcp_tool_fn)(mcp_call *call, json_t *args);
 
 typedef struct mcp_tool {
-  const char *name;          /* unique; [A-Za-z0-9_.-], 1..128 chars */
-  const char *title;         /* human-readable, optional */
+  const char *name;  /* unique; [A-Za-z0-9_.-], 1..128 chars */
+  const char *title; /* human-readable, optional */
   const char *description;
   const char *input_schema;  /* JSON text of a JSON Schema object; NULL = {"type":"object"} */
   const char *output_schema; /* JSON text, or NULL when the tool returns no structuredContent */

@@ -1,0 +1,192 @@
+/* core.h - the MCP core's private structures, shared by server.c (registries
+ * and the worker pool), session.c (dispatch, in-flight table, calls) and
+ * methods.c (one function per MCP method). Not part of the public API. */
+#ifndef MCP_CORE_H
+#define MCP_CORE_H
+
+#include "mcp/mcp.h"
+#include "mcp/schema.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define MCP_MODERN_VERSION "2026-07-28"
+#define MCP_LATEST_LEGACY "2025-11-25"
+#define META_VERSION "io.modelcontextprotocol/protocolVersion"
+#define META_CAPS "io.modelcontextprotocol/clientCapabilities"
+#define META_LOG_LEVEL "io.modelcontextprotocol/logLevel"
+#define META_SERVER_INFO "io.modelcontextprotocol/serverInfo"
+
+#define MCP_PAGE_SIZE 50
+#define MCP_ASK_TIMEOUT_MS 60000
+#define MCP_INFLIGHT_BUCKETS 256
+#define MCP_LOG_NONE (-1)
+
+/* Which eras a method belongs to. */
+enum { ERA_LEGACY_BIT = 1, ERA_MODERN_BIT = 2, ERA_BOTH = 3 };
+
+/* A method handler: returns a new reference to the result object, or NULL
+ * after call_fail (or, modern era, after mcp_call_ask recorded input). */
+typedef json_t *(*method_fn)(mcp_call *call, json_t *params);
+
+typedef struct method_def {
+  const char *name;
+  unsigned eras;  /* ERA_*_BIT */
+  bool on_worker; /* runs on the pool (may be slow); else inline on the caller */
+  method_fn fn;
+} method_def;
+
+/* Looks a method up by name. Returns NULL for an unknown method. */
+const method_def *methods_find(const char *name);
+
+typedef struct tool_entry {
+  const mcp_tool *def;
+  json_t *listing; /* the Tool object sent by tools/list */
+  schema *input;
+} tool_entry;
+
+typedef struct resource_entry {
+  const mcp_resource *def;
+  json_t *listing;
+} resource_entry;
+
+typedef struct template_entry {
+  const mcp_resource_template *def;
+  json_t *listing;
+} template_entry;
+
+typedef struct prompt_entry {
+  const mcp_prompt *def;
+  json_t *listing;
+} prompt_entry;
+
+/* A batch (2025-03-26 sessions): replies are gathered into one array. */
+typedef struct batch {
+  size_t pending; /* members not answered yet, plus one while dispatching */
+  json_t *replies;
+  void *tag;
+} batch;
+
+struct mcp_call {
+  mcp_session *s;
+  const method_def *method;
+  json_t *msg;    /* the request (owned) */
+  json_t *id;     /* borrowed from msg */
+  json_t *params; /* borrowed from msg; an object, or NULL */
+  void *tag;
+  batch *batch;
+  mcp_era era;
+  const char *version;    /* static string */
+  json_t *client_caps;    /* borrowed: from _meta (modern) or the session (legacy) */
+  json_t *progress_token; /* borrowed, or NULL */
+  double last_progress;
+  bool progressed;
+  int log_level; /* modern: per-request level, MCP_LOG_NONE when absent */
+  atomic_bool cancelled;
+  bool registered; /* in the session's in-flight table */
+  int err_code;    /* 0 = no error recorded */
+  char *err_msg;
+  json_t *err_data;
+  json_t *input_requests;  /* modern: questions recorded by mcp_call_ask */
+  json_t *input_responses; /* modern: borrowed from params */
+  struct mcp_call *next_inflight;
+  struct mcp_call *next_job;
+  char key[96]; /* canonical id key in the in-flight table */
+};
+
+/* A server->client request waiting for its answer (legacy era). */
+typedef struct pending_ask {
+  json_int_t id;
+  json_t *result; /* new reference once answered */
+  json_t *error;  /* new reference once answered with an error */
+  bool done;
+  struct pending_ask *next;
+} pending_ask;
+
+struct mcp_server {
+  char *name, *title, *version;
+  size_t workers, queue_limit, max_depth;
+  void *userdata;
+  pthread_mutex_t mu; /* instructions */
+  char *instructions;
+
+  tool_entry *tools;
+  size_t ntools;
+  resource_entry *resources;
+  size_t nresources;
+  template_entry *templates;
+  size_t ntemplates;
+  prompt_entry *prompts;
+  size_t nprompts;
+  bool has_completions;
+
+  /* the worker pool, shared by every session */
+  pthread_mutex_t qmu;
+  pthread_cond_t qcv;
+  mcp_call *qhead, *qtail;
+  pthread_t *threads;
+  size_t nthreads;
+  bool stopping;
+};
+
+struct mcp_session {
+  mcp_server *srv;
+  mcp_send_fn send;
+  void *ctx;
+  pthread_mutex_t send_mu; /* one message on the wire at a time */
+  pthread_mutex_t mu;      /* everything below */
+  pthread_cond_t cv;       /* in-flight count dropped; an ask was answered; cancellation */
+  bool initialized;        /* legacy: initialize answered */
+  bool closing;
+  bool input_closed;   /* no more input will arrive: asks fail at once */
+  char version[16];    /* legacy: negotiated version, "" before initialize */
+  json_t *client_caps; /* legacy: capabilities from initialize */
+  int log_level;       /* legacy: notifications/message threshold */
+  size_t inflight;     /* registered calls (queued or running) */
+  mcp_call *table[MCP_INFLIGHT_BUCKETS];
+  pending_ask *asks;
+  json_int_t next_ask_id;
+};
+
+/* server.c */
+/* Queues CALL for a worker (starting the pool on first use). Returns 0, or
+ * -1 when no worker could be started. */
+int server_enqueue(mcp_server *srv, mcp_call *call);
+/* Returns a new reference to the ServerCapabilities object for ERA. */
+json_t *server_capabilities(mcp_server *srv, mcp_era era);
+/* Returns a new reference to {name, title, version}. */
+json_t *server_info(mcp_server *srv);
+/* Returns a copy of the instructions (caller frees), or NULL. */
+char *server_instructions(mcp_server *srv);
+const tool_entry *server_find_tool(mcp_server *srv, const char *name);
+const prompt_entry *server_find_prompt(mcp_server *srv, const char *name);
+const resource_entry *server_find_resource(mcp_server *srv, const char *uri);
+/* Matches URI against the templates; on a match returns the template and
+ * stores the variables in *VARS (new reference). */
+const template_entry *server_match_template(mcp_server *srv, const char *uri, json_t **vars);
+const template_entry *server_find_template(mcp_server *srv, const char *uri_template);
+
+/* session.c */
+/* Runs CALL's method and sends its reply (or drops it when cancelled), then
+ * frees the call. Used by the workers and for inline methods. */
+void session_run_call(mcp_call *call);
+/* Sends MSG (stolen) on the session, serialized. */
+void session_send(mcp_session *s, json_t *msg, void *tag);
+/* Records the legacy handshake. Returns 0, or -1 if already initialized. */
+int session_initialize(mcp_session *s, const char *version, json_t *caps);
+void session_set_log_level(mcp_session *s, int level);
+
+/* methods.c helpers used by session.c */
+int log_level_from_name(const char *name);
+const char *log_level_name(int level);
+/* True when VERSION is a legacy version this server negotiates. */
+bool legacy_version_supported(const char *version);
+/* Returns a new reference to the list of every supported version. */
+json_t *supported_versions(void);
+
+/* Records an error with DATA (stolen, may be NULL) on CALL; returns NULL. */
+json_t *call_fail_data(mcp_call *call, int code, json_t *data, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,58 @@
+/* jsonrpc.h - JSON-RPC 2.0 framing helpers of the MCP core: bounded parsing,
+ * message classification and reply construction. Internal to src/mcp (and
+ * its unit tests); transports use mcp.h. */
+#ifndef MCP_JSONRPC_H
+#define MCP_JSONRPC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What an incoming object is. */
+typedef enum {
+  JRPC_REQUEST,      /* method + id */
+  JRPC_NOTIFICATION, /* method, no id */
+  JRPC_RESPONSE,     /* result or error + id: an answer to a server->client request */
+  JRPC_INVALID       /* not a valid JSON-RPC 2.0 message */
+} jrpc_kind;
+
+/* Returns the deepest nesting of arrays/objects in BUF[0..LEN), scanning at
+ * most until it exceeds LIMIT (then returns LIMIT + 1). Strings are skipped,
+ * escapes included. Never allocates. */
+size_t jsonrpc_depth(const char *buf, size_t len, size_t limit);
+
+/* Parses one frame. Returns a new reference, or NULL with a one-line reason
+ * in ERR (the error code to answer is then in *CODE: -32700 for bad JSON and
+ * invalid UTF-8, -32600 for nesting deeper than MAX_DEPTH). */
+json_t *jsonrpc_parse(const char *buf, size_t len, size_t max_depth, int *code, char *err,
+                      size_t errlen);
+
+/* Classifies MSG (an object). On JRPC_INVALID, *WHY says what is wrong (a
+ * static string) and *ID is the id to answer with (borrowed; json null when
+ * the id itself is unusable). On success *ID is the message id (borrowed) or
+ * NULL for a notification. */
+jrpc_kind jsonrpc_classify(json_t *msg, json_t **id, const char **why);
+
+/* True when ID is a valid JSON-RPC id for MCP: a string or an integer. */
+bool jsonrpc_id_valid(const json_t *id);
+
+/* Writes a canonical key for ID into OUT ("s:<text>" or "i:<number>"),
+ * truncated to OUTLEN. Returns the length that would have been written. */
+size_t jsonrpc_id_key(const json_t *id, char *out, size_t outlen);
+
+/* Returns a new JSON string of TEXT; bytes that are not valid UTF-8 become
+ * '?' (messages cut short by a buffer never break the output). */
+json_t *jsonrpc_string(const char *text);
+
+/* Builds {"jsonrpc":"2.0","id":ID,"result":RESULT}. ID is borrowed (copied
+ * by reference), RESULT is stolen. Returns a new reference. */
+json_t *jsonrpc_result(json_t *id, json_t *result);
+
+/* Builds an error response. ID is borrowed (NULL means json null), DATA is
+ * stolen (may be NULL). Returns a new reference. */
+json_t *jsonrpc_error(json_t *id, int code, const char *message, json_t *data);
+
+/* Builds a notification; PARAMS is stolen (may be NULL). New reference. */
+json_t *jsonrpc_notification(const char *method, json_t *params);
+
+#endif

@@ -1,0 +1,36 @@
+/* stdio.h - the MCP stdio transport: newline-delimited JSON-RPC frames on
+ * stdin, replies on stdout (and nothing else ever goes to stdout). */
+#ifndef TRANSPORT_STDIO_H
+#define TRANSPORT_STDIO_H
+
+#include "mcp/mcp.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define STDIO_DEFAULT_MAX_FRAME (4u * 1024 * 1024)
+
+typedef struct stdio_options {
+  int in_fd;         /* frames come from here; 0 (the default) is stdin */
+  int out_fd;        /* replies go here; 0 means stdout (1) */
+  size_t max_frame;  /* longest accepted line in bytes; 0 = STDIO_DEFAULT_MAX_FRAME */
+  bool keep_signals; /* true: leave SIGTERM/SIGINT/SIGPIPE handling to the caller */
+} stdio_options;
+
+/* Serves SRV on one stdio session until end of input or SIGTERM/SIGINT.
+ *
+ * Reading runs on the calling thread; replies are written by a writer thread,
+ * so a slow reader of stdout never blocks parsing, and many replies ready at
+ * once leave in one write. Empty lines are skipped and a trailing CR is
+ * dropped. A line longer than max_frame is answered with a -32600 error
+ * (id null) and skipped without being held in memory. On end of input the
+ * requests in flight are finished; on SIGTERM or SIGINT they are cancelled.
+ * Either way every reply is flushed before returning.
+ *
+ * Unless keep_signals is set, installs handlers for SIGTERM and SIGINT (they
+ * end the loop) and ignores SIGPIPE (a closed stdout shows as EPIPE). OPT may
+ * be NULL for the defaults. Returns 0 after a clean end, -1 when the session
+ * could not start or reading failed (logged). */
+int stdio_serve(mcp_server *srv, const stdio_options *opt);
+
+#endif
