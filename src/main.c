@@ -1,7 +1,400 @@
-/* main.c - the zoom-webinar-mcp command line (placeholder until the core lands). */
+/* main.c - the zoom-webinar-mcp command line: serve MCP on stdio, list the
+ * tools, or call one tool; on the built-in sandbox when no Zoom credentials
+ * are configured. */
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-int main(void) {
-  fputs("zoom-webinar-mcp: not built yet\n", stderr);
-  return 1;
+#include "base/log.h"
+#include "mcp/mcp.h"
+#include "sim/sim.h"
+#include "tools/app.h"
+#include "transport/stdio.h"
+#include "zoom/client.h"
+#include "zoom/config.h"
+
+#define ZWM_VERSION "0.1.0"
+
+static const char usage[] =
+    "usage: zoom-webinar-mcp [serve] [options]\n"
+    "       zoom-webinar-mcp tools [options]\n"
+    "       zoom-webinar-mcp call TOOL [ARGUMENTS_JSON] [options]\n"
+    "\n"
+    "An MCP server for Zoom webinars. `serve` (the default) speaks MCP on stdin and\n"
+    "stdout: the handshake revisions 2024-11-05 to 2025-11-25 and the stateless\n"
+    "2026-07-28 revision. `tools` prints the tool list as JSON; `call` runs one tool\n"
+    "and prints its result as JSON (exit status 1 when the tool reports an error).\n"
+    "\n"
+    "With no Zoom credentials configured, or with --sandbox, every request goes to a\n"
+    "built-in Zoom simulator on a private loopback port.\n"
+    "\n"
+    "options:\n"
+    "  --sandbox           use the built-in Zoom simulator even if credentials are set\n"
+    "  --env-file FILE     read ZOOM_* settings from FILE (default: ./.env when present;\n"
+    "                      the environment wins over the file)\n"
+    "  --max-frame BYTES   longest accepted stdio message (default 4194304)\n"
+    "  --log-level LEVEL   debug, info, notice, warning, error or off (default info)\n"
+    "  --log-file FILE     also append log lines to FILE (mode 0600)\n"
+    "  --version           print the version and exit\n"
+    "  -h, --help          print this help and exit\n"
+    "\n"
+    "environment (also read from .env):\n"
+    "  ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET   Server-to-Server OAuth app\n"
+    "  ZOOM_API_BASE_URL     default https://api.zoom.us/v2 (or the token's api_url)\n"
+    "  ZOOM_OAUTH_TOKEN_URL  default https://zoom.us/oauth/token\n"
+    "  ZOOM_TOKEN_CACHE      token cache file (default ~/.cache/zoom-webinar-mcp/...)\n"
+    "  ZOOM_TIMEZONE         IANA zone for times shown to people (default UTC)\n"
+    "  ZOOM_LOG_FILE, ZOOM_LOG_LEVEL\n"
+    "  ZOOMSIM_*             sandbox fault injection (see README)\n"
+    "\n"
+    "Logs go to stderr (and ZOOM_LOG_FILE); stdout carries only MCP messages.\n";
+
+static const char base_instructions[] =
+    "This server manages Zoom webinars through Zoom's REST API: scheduling (one-off and "
+    "recurring), panelists, registrants and approvals, polls, surveys, live streams, invite "
+    "links, and after the event participants, absentees, Q&A and attendance. Times without a "
+    "trailing Z are local to the webinar's timezone. Read zoom://config to see where requests go.";
+
+static const char sandbox_instructions[] =
+    "\n\nSANDBOX MODE: no Zoom credentials are configured, so every call goes to a built-in "
+    "Zoom simulator holding a demo account in memory. Nothing reaches a real Zoom account.";
+
+typedef enum { CMD_SERVE, CMD_TOOLS, CMD_CALL } command;
+
+typedef struct options {
+  command cmd;
+  const char *tool;      /* CMD_CALL */
+  const char *tool_args; /* CMD_CALL, JSON text or NULL */
+  bool sandbox;
+  const char *env_file;
+  size_t max_frame;
+  const char *log_level;
+  const char *log_file;
+} options;
+
+/* Parses argv into *o. Returns 0, 1 when the program should exit 0 (help,
+ * version), or -1 after printing why the arguments are wrong. */
+static int parse_args(int argc, char **argv, options *o) {
+  memset(o, 0, sizeof *o);
+  int positional = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+      fputs(usage, stdout);
+      return 1;
+    } else if (!strcmp(a, "--version")) {
+      printf("zoom-webinar-mcp %s\n", ZWM_VERSION);
+      return 1;
+    } else if (!strcmp(a, "--sandbox")) {
+      o->sandbox = true;
+    } else if (!strcmp(a, "--env-file") || !strcmp(a, "--max-frame") || !strcmp(a, "--log-level") ||
+               !strcmp(a, "--log-file")) {
+      if (!next) {
+        fprintf(stderr, "zoom-webinar-mcp: %s needs a value\n", a);
+        return -1;
+      }
+      i++;
+      if (!strcmp(a, "--env-file")) {
+        o->env_file = next;
+      } else if (!strcmp(a, "--log-level")) {
+        o->log_level = next;
+      } else if (!strcmp(a, "--log-file")) {
+        o->log_file = next;
+      } else {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(next, &end, 10);
+        if (errno || *end || v < 1024 || v > (1ull << 30)) {
+          fprintf(stderr, "zoom-webinar-mcp: --max-frame wants 1024..1073741824 bytes\n");
+          return -1;
+        }
+        o->max_frame = (size_t)v;
+      }
+    } else if (a[0] == '-') {
+      fprintf(stderr, "zoom-webinar-mcp: unknown option %s (see --help)\n", a);
+      return -1;
+    } else if (positional == 0 &&
+               (!strcmp(a, "serve") || !strcmp(a, "tools") || !strcmp(a, "call"))) {
+      o->cmd = !strcmp(a, "serve") ? CMD_SERVE : !strcmp(a, "tools") ? CMD_TOOLS : CMD_CALL;
+      positional++;
+    } else if (o->cmd == CMD_CALL && positional == 1) {
+      o->tool = a;
+      positional++;
+    } else if (o->cmd == CMD_CALL && positional == 2) {
+      o->tool_args = a;
+      positional++;
+    } else {
+      fprintf(stderr, "zoom-webinar-mcp: unexpected argument %s (see --help)\n", a);
+      return -1;
+    }
+  }
+  if (o->cmd == CMD_CALL && !o->tool) {
+    fprintf(stderr, "zoom-webinar-mcp: call needs a tool name (see --help)\n");
+    return -1;
+  }
+  return 0;
+}
+
+/* ---- `tools` and `call`: one in-process session ------------------------- */
+
+typedef struct collector {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  json_int_t want_id;
+  json_t *reply; /* the response to want_id, once it came */
+} collector;
+
+static void collector_send(void *ctx, void *tag, const char *msg, size_t len) {
+  (void)tag;
+  collector *c = ctx;
+  json_t *m = json_loadb(msg, len, 0, NULL);
+  json_t *id = m ? json_object_get(m, "id") : NULL;
+  if (!json_is_integer(id) || json_object_get(m, "method")) {
+    json_decref(m); /* notifications (logs, progress) are not part of the answer */
+    return;
+  }
+  pthread_mutex_lock(&c->mu);
+  if (json_integer_value(id) == c->want_id && !c->reply) {
+    c->reply = m;
+    m = NULL;
+    pthread_cond_signal(&c->cv);
+  }
+  pthread_mutex_unlock(&c->mu);
+  json_decref(m);
+}
+
+/* Sends REQUEST (stolen) with id ID and waits for its response. New reference. */
+static json_t *collector_request(collector *c, mcp_session *s, json_int_t id, json_t *request) {
+  json_object_set_new(request, "jsonrpc", json_string("2.0"));
+  json_object_set_new(request, "id", json_integer(id));
+  char *text = json_dumps(request, JSON_COMPACT);
+  json_decref(request);
+  pthread_mutex_lock(&c->mu);
+  c->want_id = id;
+  c->reply = NULL;
+  pthread_mutex_unlock(&c->mu);
+  if (text)
+    mcp_session_handle(s, text, strlen(text), NULL);
+  free(text);
+  pthread_mutex_lock(&c->mu);
+  while (!c->reply)
+    pthread_cond_wait(&c->cv, &c->mu);
+  json_t *reply = c->reply;
+  c->reply = NULL;
+  pthread_mutex_unlock(&c->mu);
+  return reply;
+}
+
+static int run_oneshot(mcp_server *srv, const options *o) {
+  int status = 1;
+  json_t *args = NULL, *init = NULL, *reply = NULL;
+  collector c = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+  mcp_session *s = mcp_session_new(srv, collector_send, &c);
+  if (!s)
+    goto cleanup;
+
+  if (o->cmd == CMD_CALL) {
+    json_error_t jerr;
+    args = o->tool_args ? json_loads(o->tool_args, 0, &jerr) : json_object();
+    if (!json_is_object(args)) {
+      fprintf(stderr, "zoom-webinar-mcp: the arguments must be a JSON object%s%s\n",
+              args ? "" : ": ", args ? "" : jerr.text);
+      goto cleanup;
+    }
+  }
+
+  init = collector_request(&c, s, 1,
+                           json_pack("{s:s, s:{s:s, s:{}, s:{s:s, s:s}}}", "method", "initialize",
+                                     "params", "protocolVersion", "2025-11-25", "capabilities",
+                                     "clientInfo", "name", "zoom-webinar-mcp-cli", "version",
+                                     ZWM_VERSION));
+  if (!json_object_get(init, "result")) {
+    fprintf(stderr, "zoom-webinar-mcp: initialize failed\n");
+    goto cleanup;
+  }
+  const char *note = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+  mcp_session_handle(s, note, strlen(note), NULL);
+
+  if (o->cmd == CMD_TOOLS)
+    reply = collector_request(&c, s, 2, json_pack("{s:s, s:{}}", "method", "tools/list", "params"));
+  else
+    reply = collector_request(&c, s, 2,
+                              json_pack("{s:s, s:{s:s, s:O}}", "method", "tools/call", "params",
+                                        "name", o->tool, "arguments", args));
+
+  json_t *result = json_object_get(reply, "result");
+  json_t *out = result ? result : json_object_get(reply, "error");
+  char *text = json_dumps(out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (text)
+    printf("%s\n", text);
+  free(text);
+  status = result && !json_is_true(json_object_get(result, "isError")) ? 0 : 1;
+
+cleanup:
+  json_decref(reply);
+  json_decref(init);
+  json_decref(args);
+  mcp_session_free(s);
+  return status;
+}
+
+/* ---- start-up -------------------------------------------------------------- */
+
+typedef struct runtime {
+  zoom_config *cfg;
+  zoom_client *zoom;
+  sim *sandbox;
+  char cache_dir[PATH_MAX]; /* private token cache dir of a sandbox run, "" when none */
+  char *instructions;
+} runtime;
+
+/* Points CFG at a freshly started simulator. Returns 0 or -1 (logged). */
+static int start_sandbox(runtime *rt) {
+  zoom_error err = {0};
+  char url[PATH_MAX + 64];
+  sim_options so;
+  sim_options_init(&so);
+  if (sim_options_from_env(&so) != 0 || sim_start(&rt->sandbox, &so) != 0) {
+    log_error("main", "the built-in Zoom sandbox could not start");
+    return -1;
+  }
+  const char *base = sim_base_url(rt->sandbox);
+  int rc = 0;
+  rc |= zoom_config_set(rt->cfg, "ZOOM_ACCOUNT_ID", so.account_id, &err);
+  rc |= zoom_config_set(rt->cfg, "ZOOM_CLIENT_ID", so.client_id, &err);
+  rc |= zoom_config_set(rt->cfg, "ZOOM_CLIENT_SECRET", so.client_secret, &err);
+  snprintf(url, sizeof url, "%s/oauth/token", base);
+  rc |= zoom_config_set(rt->cfg, "ZOOM_OAUTH_TOKEN_URL", url, &err);
+  snprintf(url, sizeof url, "%s/v2", base);
+  rc |= zoom_config_set(rt->cfg, "ZOOM_API_BASE_URL", url, &err);
+  if (!rt->cfg->token_cache) {
+    /* Sandbox tokens die with the process: keep them out of the user's cache. */
+    snprintf(rt->cache_dir, sizeof rt->cache_dir, "%s/zoom-webinar-mcp-sandbox-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(rt->cache_dir)) {
+      rt->cache_dir[0] = '\0';
+      log_error("main", "cannot make a private token cache directory: %s", strerror(errno));
+      return -1;
+    }
+    snprintf(url, sizeof url, "%s/token.json", rt->cache_dir);
+    rc |= zoom_config_set(rt->cfg, "ZOOM_TOKEN_CACHE", url, &err);
+  }
+  if (rc) {
+    log_error("main", "sandbox configuration failed: %s", err.message);
+    zoom_error_clear(&err);
+    return -1;
+  }
+  fprintf(stderr,
+          "zoom-webinar-mcp: SANDBOX MODE - no Zoom credentials are configured, so requests "
+          "go to the built-in Zoom simulator at %s. Set ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID and "
+          "ZOOM_CLIENT_SECRET to use a real Zoom account.\n",
+          base);
+  return 0;
+}
+
+static void runtime_free(runtime *rt) {
+  zoom_client_free(rt->zoom);
+  zoom_config_free(rt->cfg);
+  sim_stop(rt->sandbox);
+  if (rt->cache_dir[0]) {
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/token.json", rt->cache_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/token.json.lock", rt->cache_dir);
+    unlink(path);
+    rmdir(rt->cache_dir);
+  }
+  free(rt->instructions);
+}
+
+/* Loads the configuration, starts the sandbox when needed, makes the client.
+ * Returns 0, or -1 after saying why on stderr. */
+static int runtime_start(runtime *rt, const options *o) {
+  zoom_error err = {0};
+  if (zoom_config_load(&rt->cfg, o->env_file, &err) != 0) {
+    fprintf(stderr, "zoom-webinar-mcp: %s\n", err.message);
+    goto fail;
+  }
+  const char *level_name = o->log_level ? o->log_level : rt->cfg->log_level;
+  if (level_name) {
+    log_level level;
+    if (log_level_parse(level_name, &level) != 0) {
+      fprintf(stderr, "zoom-webinar-mcp: unknown log level \"%s\"\n", level_name);
+      goto fail;
+    }
+    log_set_level(level);
+  }
+  const char *log_file = o->log_file ? o->log_file : rt->cfg->log_file;
+  if (log_file && log_set_file(log_file) != 0) {
+    fprintf(stderr, "zoom-webinar-mcp: cannot open log file %s: %s\n", log_file, strerror(errno));
+    goto fail;
+  }
+
+  zoom_credentials_state creds = zoom_config_credentials(rt->cfg);
+  if (creds == ZOOM_CREDENTIALS_PARTIAL && !o->sandbox) {
+    zoom_config_validate(rt->cfg, &err);
+    fprintf(stderr, "zoom-webinar-mcp: incomplete Zoom credentials: %s\n", err.message);
+    goto fail;
+  }
+  bool sandbox = o->sandbox || creds == ZOOM_CREDENTIALS_NONE;
+  if (sandbox && start_sandbox(rt) != 0)
+    goto fail;
+  if (zoom_client_new(&rt->zoom, rt->cfg, &err) != 0) {
+    fprintf(stderr, "zoom-webinar-mcp: %s\n", err.message);
+    goto fail;
+  }
+  size_t n = sizeof base_instructions + sizeof sandbox_instructions;
+  rt->instructions = malloc(n);
+  if (!rt->instructions)
+    goto fail;
+  snprintf(rt->instructions, n, "%s%s", base_instructions, sandbox ? sandbox_instructions : "");
+  zoom_error_clear(&err);
+  return 0;
+fail:
+  zoom_error_clear(&err);
+  return -1;
+}
+
+int main(int argc, char **argv) {
+  options o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc != 0)
+    return rc > 0 ? 0 : 2;
+
+  int status = 1;
+  runtime rt = {0};
+  mcp_server *srv = NULL;
+  if (runtime_start(&rt, &o) != 0) {
+    status = 2;
+    goto cleanup;
+  }
+  app a = {.zoom = rt.zoom,
+           .sandbox = rt.sandbox != NULL,
+           .sandbox_url = rt.sandbox ? sim_base_url(rt.sandbox) : NULL};
+  mcp_server_config sc = {.name = "zoom-webinar-mcp",
+                          .title = "Zoom Webinars",
+                          .version = ZWM_VERSION,
+                          .instructions = rt.instructions,
+                          .userdata = &a};
+  srv = mcp_server_new(&sc);
+  if (!srv || app_register_all(srv) != 0) {
+    log_error("main", "the MCP server could not be set up");
+    goto cleanup;
+  }
+  if (o.cmd == CMD_SERVE) {
+    stdio_options so = {.max_frame = o.max_frame};
+    status = stdio_serve(srv, &so) == 0 ? 0 : 1;
+  } else {
+    status = run_oneshot(srv, &o);
+  }
+
+cleanup:
+  mcp_server_free(srv);
+  runtime_free(&rt);
+  return status;
 }

@@ -1,0 +1,32 @@
+/* app.c - the glue every tool shares: the app context, cancellation, errors. */
+#include "tools/app.h"
+
+#include <stdio.h>
+
+app *app_of(const mcp_call *call) {
+  return mcp_call_userdata(call);
+}
+
+static bool call_cancelled(void *ctx) {
+  return mcp_call_cancelled(ctx);
+}
+
+zoom_cancel app_cancel_of(mcp_call *call) {
+  zoom_cancel c = {call_cancelled, call};
+  return c;
+}
+
+json_t *app_tool_error(const zoom_error *err) {
+  char codes[96] = "";
+  if (err->http_status && err->zoom_code)
+    snprintf(codes, sizeof codes, " (HTTP %ld, Zoom code %ld)", err->http_status, err->zoom_code);
+  else if (err->http_status)
+    snprintf(codes, sizeof codes, " (HTTP %ld)", err->http_status);
+  if (err->hint[0])
+    return mcp_tool_error("%s%s\nHint: %s", err->message, codes, err->hint);
+  return mcp_tool_error("%s%s", err->message, codes);
+}
+
+int app_register_all(mcp_server *srv) {
+  return config_tools_register(srv);
+}
