@@ -115,8 +115,9 @@ all: build
 bootstrap:
 	@scripts/bootstrap
 
+# Build output goes to stderr: `make run` keeps stdout for MCP messages alone.
 build: bootstrap
-	@$(MAKE) --no-print-directory programs
+	@$(MAKE) --no-print-directory programs >&2
 
 .PHONY: programs
 programs: $(PROGRAMS) $(UNIT_BINS) $(PROG_BINS) $(BENCH_BINS)

@@ -387,6 +387,10 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
   if (o.cmd == CMD_SERVE) {
+    if (isatty(STDIN_FILENO))
+      fputs("zoom-webinar-mcp: serving MCP on stdin/stdout; connect an MCP client, or type "
+            "JSON-RPC messages one per line (Ctrl-D ends)\n",
+            stderr);
     stdio_options so = {.max_frame = o.max_frame};
     status = stdio_serve(srv, &so) == 0 ? 0 : 1;
   } else {

@@ -1,5 +1,5 @@
-/* config_tools.c - configuration and token status: zoom://config,
- * zoom://token-status and the get_token_status tool. None calls Zoom. */
+/* config_tools.c - configuration and the OAuth token: zoom://config,
+ * zoom://token-status, get_token_status (no Zoom call) and refresh_token. */
 #include "tools/app.h"
 
 #include <stdlib.h>
@@ -56,6 +56,19 @@ static json_t *tool_get_token_status(mcp_call *call, json_t *args) {
   return mcp_tool_structured(token_status_json(app_of(call)));
 }
 
+static json_t *tool_refresh_token(mcp_call *call, json_t *args) {
+  (void)args;
+  app *a = app_of(call);
+  zoom_error err = {0};
+  zoom_cancel cancel = app_cancel_of(call);
+  if (zoom_client_refresh_token(a->zoom, &cancel, &err) != 0) {
+    json_t *res = app_tool_error(&err);
+    zoom_error_clear(&err);
+    return res;
+  }
+  return mcp_tool_structured(token_status_json(a));
+}
+
 static const mcp_resource resources[] = {
     {"zoom://config", "config", "Zoom configuration",
      "Where requests go (Zoom or the built-in sandbox) and the settings in force; "
@@ -74,6 +87,12 @@ static const mcp_tool tools[] = {
      "the last rate-limit headers. Makes no Zoom call.",
      "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", NULL,
      MCP_HINT_READ_ONLY | MCP_HINT_IDEMPOTENT, tool_get_token_status},
+    {"refresh_token", "Refresh the OAuth token",
+     "Ask Zoom for a new Server-to-Server OAuth access token now, even if the current one is "
+     "still valid, store it in the token cache, and report the new token's status (never the "
+     "token itself).",
+     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", NULL,
+     MCP_HINT_IDEMPOTENT | MCP_HINT_OPEN_WORLD, tool_refresh_token},
 };
 
 int config_tools_register(mcp_server *srv) {
