@@ -33,14 +33,15 @@ static const char usage[] =
     "built-in Zoom simulator on a private loopback port.\n"
     "\n"
     "options:\n"
-    "  --sandbox           use the built-in Zoom simulator even if credentials are set\n"
-    "  --env-file FILE     read ZOOM_* settings from FILE (default: ./.env when present;\n"
-    "                      the environment wins over the file)\n"
-    "  --max-frame BYTES   longest accepted stdio message (default 4194304)\n"
-    "  --log-level LEVEL   debug, info, notice, warning, error or off (default info)\n"
-    "  --log-file FILE     also append log lines to FILE (mode 0600)\n"
-    "  --version           print the version and exit\n"
-    "  -h, --help          print this help and exit\n"
+    "  --sandbox              use the built-in Zoom simulator even if credentials are set\n"
+    "  --sandbox-state FILE   keep the sandbox's account in FILE across restarts\n"
+    "  --env-file FILE        read ZOOM_* settings from FILE (default: ./.env when present;\n"
+    "                         the environment wins over the file)\n"
+    "  --max-frame BYTES      longest accepted stdio message (default 4194304)\n"
+    "  --log-level LEVEL      debug, info, notice, warning, error or off (default info)\n"
+    "  --log-file FILE        also append log lines to FILE (mode 0600)\n"
+    "  --version              print the version and exit\n"
+    "  -h, --help             print this help and exit\n"
     "\n"
     "environment (also read from .env):\n"
     "  ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET   Server-to-Server OAuth app\n"
@@ -71,6 +72,7 @@ typedef struct options {
   const char *tool_args; /* CMD_CALL, JSON text or NULL */
   bool sandbox;
   const char *env_file;
+  const char *sandbox_state;
   size_t max_frame;
   const char *log_level;
   const char *log_file;
@@ -92,8 +94,8 @@ static int parse_args(int argc, char **argv, options *o) {
       return 1;
     } else if (!strcmp(a, "--sandbox")) {
       o->sandbox = true;
-    } else if (!strcmp(a, "--env-file") || !strcmp(a, "--max-frame") || !strcmp(a, "--log-level") ||
-               !strcmp(a, "--log-file")) {
+    } else if (!strcmp(a, "--env-file") || !strcmp(a, "--sandbox-state") ||
+               !strcmp(a, "--max-frame") || !strcmp(a, "--log-level") || !strcmp(a, "--log-file")) {
       if (!next) {
         fprintf(stderr, "zoom-webinar-mcp: %s needs a value\n", a);
         return -1;
@@ -101,6 +103,8 @@ static int parse_args(int argc, char **argv, options *o) {
       i++;
       if (!strcmp(a, "--env-file")) {
         o->env_file = next;
+      } else if (!strcmp(a, "--sandbox-state")) {
+        o->sandbox_state = next;
       } else if (!strcmp(a, "--log-level")) {
         o->log_level = next;
       } else if (!strcmp(a, "--log-file")) {
@@ -254,11 +258,12 @@ typedef struct runtime {
 } runtime;
 
 /* Points CFG at a freshly started simulator. Returns 0 or -1 (logged). */
-static int start_sandbox(runtime *rt) {
+static int start_sandbox(runtime *rt, const char *state_file) {
   zoom_error err = {0};
   char url[PATH_MAX + 64];
   sim_options so;
   sim_options_init(&so);
+  so.state_file = state_file;
   if (sim_options_from_env(&so) != 0 || sim_start(&rt->sandbox, &so) != 0) {
     log_error("main", "the built-in Zoom sandbox could not start");
     return -1;
@@ -342,7 +347,7 @@ static int runtime_start(runtime *rt, const options *o) {
     goto fail;
   }
   bool sandbox = o->sandbox || creds == ZOOM_CREDENTIALS_NONE;
-  if (sandbox && start_sandbox(rt) != 0)
+  if (sandbox && start_sandbox(rt, o->sandbox_state) != 0)
     goto fail;
   if (zoom_client_new(&rt->zoom, rt->cfg, &err) != 0) {
     fprintf(stderr, "zoom-webinar-mcp: %s\n", err.message);
