@@ -351,7 +351,9 @@ void sim_webinar_free(sim_webinar *w); /* runs every module's webinar_free; NULL
 int sim_webinar_add(sim *s, sim_webinar *w);
 /* Removes and frees the webinar with ID. */
 void sim_webinar_remove(sim *s, int64_t id);
-/* Finds a webinar by numeric id or by uuid text (borrowed, NULL when absent). */
+/* Finds a webinar by numeric id or by uuid text as a path parameter gives it
+ * (decoded once; a UUID starting with "/" or holding "//" must have been
+ * double-encoded, as Zoom requires). Borrowed, NULL when absent. */
 sim_webinar *sim_webinar_find(sim *s, const char *id_or_uuid);
 sim_webinar *sim_webinar_by_id(sim *s, int64_t id);
 

@@ -87,10 +87,26 @@ sim_webinar *sim_webinar_find(sim *s, const char *id_or_uuid) {
     digits = *p >= '0' && *p <= '9';
   if (digits)
     return sim_webinar_by_id(s, strtoll(id_or_uuid, NULL, 10));
-  for (size_t i = 0; i < s->acct.nwebinars; i++)
-    if (strcmp(s->acct.webinars[i]->uuid, id_or_uuid) == 0)
-      return s->acct.webinars[i];
-  return NULL;
+  /* Path parameters arrive decoded once. Zoom wants a UUID that starts with
+   * "/" or contains "//" encoded twice: such a UUID decoded once still holds
+   * "%2F" and is decoded again here; sent encoded only once it would reach
+   * Zoom as a broken path, so it is not found. */
+  char *twice = NULL;
+  const char *uuid = id_or_uuid;
+  if (strchr(id_or_uuid, '%')) {
+    twice = sim_url_decode(id_or_uuid, strlen(id_or_uuid), false);
+    if (!twice)
+      return NULL;
+    uuid = twice;
+  } else if (id_or_uuid[0] == '/' || strstr(id_or_uuid, "//")) {
+    return NULL;
+  }
+  sim_webinar *found = NULL;
+  for (size_t i = 0; i < s->acct.nwebinars && !found; i++)
+    if (strcmp(s->acct.webinars[i]->uuid, uuid) == 0)
+      found = s->acct.webinars[i];
+  free(twice);
+  return found;
 }
 
 /* ---- users ------------------------------------------------------------------------ */
