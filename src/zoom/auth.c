@@ -417,7 +417,7 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
   }
   const char *headers[] = {auth_line, "Content-Type: application/x-www-form-urlencoded",
                            "Accept: application/json", NULL};
-  zoom_http_request req = {"POST", a->token_url, headers, body, strlen(body), cancel};
+  zoom_http_request req = {"POST", a->token_url, headers, body, strlen(body), cancel, false};
   log_debug("zoom", "requesting an access token from %s", a->token_url);
   if (zoom_http_send(a->http, &a->pol, &req, true, &rep, err) != 0) {
     if (err && err->kind != ZOOM_ERR_CANCELLED) {
@@ -483,9 +483,13 @@ static void adopt(zoom_auth *a, token_record *r, bool from_cache) {
   a->from_cache = from_cache;
 }
 
-/* Copies the current token out when it is usable. Call with state_lock held. */
-static int current_copy(zoom_auth *a, char **out, char *api_base, size_t size) {
-  if (!a->token || !still_good(a, a->expires_at) || token_hash(a->token) == a->rejected)
+/* Copies the current token out when it is usable: outside the renewal margin, or, when
+ * FRESH (just issued by Zoom, so the best there is), merely unexpired. Call with state_lock
+ * held. */
+static int current_copy(zoom_auth *a, bool fresh, char **out, char *api_base, size_t size) {
+  if (!a->token || token_hash(a->token) == a->rejected)
+    return -1;
+  if (fresh ? (long long)time(NULL) >= a->expires_at : !still_good(a, a->expires_at))
     return -1;
   if (!(*out = strdup(a->token)))
     return -1;
@@ -505,7 +509,7 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   token_record r = {0};
   *out_token = NULL;
   pthread_mutex_lock(&a->state_lock);
-  int rc = force ? -1 : current_copy(a, out_token, out_api_base, size);
+  int rc = force ? -1 : current_copy(a, false, out_token, out_api_base, size);
   pthread_mutex_unlock(&a->state_lock);
   if (rc == 0)
     return 0;
@@ -513,7 +517,7 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   pthread_mutex_lock(&a->fetch_lock);
   /* Another thread may have fetched one while we waited. */
   pthread_mutex_lock(&a->state_lock);
-  rc = force ? -1 : current_copy(a, out_token, out_api_base, size);
+  rc = force ? -1 : current_copy(a, false, out_token, out_api_base, size);
   pthread_mutex_unlock(&a->state_lock);
   if (rc == 0) {
     result = 0;
@@ -541,10 +545,10 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   pthread_mutex_lock(&a->state_lock);
   adopt(a, &r, false);
   a->rejected = 0;
-  rc = current_copy(a, out_token, out_api_base, size);
+  rc = current_copy(a, true, out_token, out_api_base, size);
   pthread_mutex_unlock(&a->state_lock);
   if (rc != 0) {
-    zoom_error_set(err, ZOOM_ERR_AUTH, "Zoom's new token is already inside the renewal margin");
+    zoom_error_set(err, ZOOM_ERR_AUTH, "Zoom's new token has already expired");
     goto cleanup;
   }
   result = 0;
@@ -553,7 +557,7 @@ use_cache:
   log_debug("zoom", "using the access token from the cache %s", a->cache_path);
   pthread_mutex_lock(&a->state_lock);
   adopt(a, &r, true);
-  rc = current_copy(a, out_token, out_api_base, size);
+  rc = current_copy(a, false, out_token, out_api_base, size);
   pthread_mutex_unlock(&a->state_lock);
   result = rc == 0 ? 0 : zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
 cleanup:

@@ -355,7 +355,7 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
     const char *headers[] = {auth_line, "Accept: application/json",
                              body_text ? "Content-Type: application/json" : NULL, NULL};
     zoom_http_request req = {
-        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel};
+        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel, !safe};
     zoom_http_reply_clear(&rep);
     if (zoom_http_send(c->http, &g->pol, &req, safe, &rep, err) != 0)
       goto cleanup;

@@ -253,6 +253,11 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+  /* libcurl silently re-sends a request whose reused connection died before any reply
+   * byte; for a request that must not run twice (POST) take a fresh connection so that
+   * can never happen. */
+  if (req->fresh_connection)
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
   if (strcmp(req->method, "GET") == 0) {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
   } else if (strcmp(req->method, "POST") != 0) {

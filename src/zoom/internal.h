@@ -32,6 +32,7 @@ typedef struct zoom_http_request {
   const char *body; /* NULL: no body */
   size_t body_len;
   const zoom_cancel *cancel;
+  bool fresh_connection; /* a new connection, never a kept one (see http.c) */
 } zoom_http_request;
 
 /* How a transfer ended, as far as repeating it is concerned. */

@@ -1,0 +1,763 @@
+/* test_zoom_client.c - zoom_request and zoom_paginate against a scripted fake Zoom on loopback. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "../support/fakezoom.h"
+#include "zoom/client.h"
+#include "zoom/url.h"
+#include "../support/zoomtest.h"
+
+typedef struct fixture {
+  fakezoom *fz;
+  char dir[64];
+  char cache[128];
+  zoom_config *cfg;
+  zoom_client *client;
+  zoom_error err;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  assert_non_null(f->fz = fakezoom_start());
+  assert_int_equal(zoomtest_tmpdir(f->dir, sizeof f->dir), 0);
+  snprintf(f->cache, sizeof f->cache, "%s/token.json", f->dir);
+  assert_non_null(f->cfg = zoomtest_config(f->fz, f->cache));
+  assert_int_equal(zoom_client_new(&f->client, f->cfg, &f->err), 0);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  zoom_client_free(f->client);
+  zoom_config_free(f->cfg);
+  zoom_error_clear(&f->err);
+  fakezoom_stop(f->fz);
+  zoomtest_rmtree(f->dir);
+  free(f);
+  return 0;
+}
+
+/* Replaces the fixture's client by one built from f->cfg after a setting changed. */
+static void client_remake(fixture *f, const char *name, const char *value) {
+  assert_int_equal(zoom_config_set(f->cfg, name, value, &f->err), 0);
+  zoom_client_free(f->client);
+  assert_int_equal(zoom_client_new(&f->client, f->cfg, &f->err), 0);
+}
+
+static int get(fixture *f, const char *path, json_t **out) {
+  zoom_error_clear(&f->err);
+  return zoom_request(f->client, "GET", path, NULL, NULL, NULL, out, &f->err);
+}
+
+static const fakezoom_reply ok_me = {200, NULL, "{\"id\":\"u1\",\"email\":\"a@b.c\"}", 0, 0};
+
+static void one_token_for_many_calls_on_one_connection(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  for (int i = 0; i < 25; i++) {
+    json_t *out = NULL;
+    assert_int_equal(get(f, "/users/me", &out), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "id")), "u1");
+    json_decref(out);
+  }
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 25);
+  assert_int_equal(fakezoom_connections(f->fz), 1);
+  fakezoom_request r;
+  assert_true(fakezoom_request_get(f->fz, 0, &r));
+  assert_string_equal(r.path, "/oauth/token");
+  assert_string_equal(r.auth, "basic");
+  assert_true(r.auth_ok);
+  assert_string_equal(r.content_type, "application/x-www-form-urlencoded");
+  assert_string_equal(r.body, "grant_type=account_credentials&account_id=acct-1");
+  assert_true(fakezoom_request_get(f->fz, 1, &r));
+  assert_string_equal(r.auth, "bearer");
+  assert_true(r.auth_ok);
+  zoom_client_stats st;
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.requests, 25);
+  assert_int_equal(st.connections, 1);
+}
+
+typedef struct worker {
+  fixture *f;
+  int ok;
+} worker;
+
+static void *worker_run(void *arg) {
+  worker *w = arg;
+  for (int i = 0; i < 10; i++) {
+    json_t *out = NULL;
+    zoom_error err = {0};
+    if (zoom_request(w->f->client, "GET", "/users/me", NULL, NULL, NULL, &out, &err) == 0)
+      w->ok++;
+    json_decref(out);
+    zoom_error_clear(&err);
+  }
+  return NULL;
+}
+
+static void threads_share_one_token(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  fakezoom_set_token_delay(f->fz, 100);
+  pthread_t t[8];
+  worker w[8];
+  for (int i = 0; i < 8; i++) {
+    w[i] = (worker){f, 0};
+    assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+  }
+  for (int i = 0; i < 8; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(w[i].ok, 10);
+  }
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 80);
+}
+
+static void refresh_after_code_124(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  fakezoom_revoke_tokens(f->fz);
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 3);
+  /* The cache holds the new token: a second client adopts it without a request. */
+  zoom_client *other = NULL;
+  assert_int_equal(zoom_client_new(&other, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_request(other, "GET", "/users/me", NULL, NULL, NULL, &out, &f->err), 0);
+  json_decref(out);
+  zoom_client_free(other);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+}
+
+static void persistent_124_is_reported_not_looped(void **state) {
+  fixture *f = *state;
+  fakezoom_script(
+      f->fz, "GET", "/v2/users/me", 0,
+      (fakezoom_reply){401, NULL, "{\"code\":124,\"message\":\"Invalid access token.\"}", 0, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_null(out);
+  assert_int_equal(f->err.kind, ZOOM_ERR_HTTP);
+  assert_int_equal(f->err.http_status, 401);
+  assert_int_equal(f->err.zoom_code, 124);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 2);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+}
+
+static void rate_limit_429_waits_retry_after(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 1,
+                  (fakezoom_reply){429,
+                                   "Retry-After: 1\nX-RateLimit-Type: QPS\n"
+                                   "X-RateLimit-Category: Light\nX-RateLimit-Limit: 30\n"
+                                   "X-RateLimit-Remaining: 0\n",
+                                   "{\"code\":429,\"message\":\"Too many requests.\"}", 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0,
+                  (fakezoom_reply){200,
+                                   "X-RateLimit-Category: Light\nX-RateLimit-Type: QPS\n"
+                                   "X-RateLimit-Limit: 30\nX-RateLimit-Remaining: 29\n",
+                                   "{\"id\":\"u1\"}", 0, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 2);
+  zoom_token_status st;
+  zoom_client_token_status(f->client, &st);
+  assert_string_equal(st.rate.category, "Light");
+  assert_int_equal(st.rate.remaining, 29);
+  assert_int_equal(st.rate.limit, 30);
+}
+
+static void rate_limit_wait_longer_than_max_is_not_waited(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0,
+                  (fakezoom_reply){429,
+                                   "Retry-After: 30\nX-RateLimit-Type: QPS\n"
+                                   "X-RateLimit-Category: Medium\n",
+                                   "{\"code\":429,\"message\":\"Too many requests.\"}", 0, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_RATE_LIMIT);
+  assert_string_equal(f->err.rate_type, "QPS");
+  assert_int_equal(f->err.retry_after_s, 30);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1);
+}
+
+static void daily_limit_is_not_retried(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "POST", "/v2/users/me/webinars", 0,
+                  (fakezoom_reply){429,
+                                   "Retry-After: 2099-01-01T00:00:00Z\n"
+                                   "X-RateLimit-Type: Daily-limit\nX-RateLimit-Category: Light\n",
+                                   "{\"code\":429,\"message\":\"You have reached the maximum "
+                                   "daily rate limit for this API.\"}",
+                                   0, 0});
+  json_t *body = json_pack("{s:s}", "topic", "T");
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "POST", "/users/me/webinars", NULL, body, NULL, &out, &f->err), -1);
+  json_decref(body);
+  assert_int_equal(f->err.kind, ZOOM_ERR_RATE_LIMIT);
+  assert_string_equal(f->err.rate_type, "Daily-limit");
+  assert_string_equal(f->err.rate_category, "Light");
+  assert_true(f->err.retry_after_s > 0);
+  assert_non_null(strstr(f->err.message, "daily rate limit"));
+  assert_non_null(strstr(f->err.message, "2099-01-01T00:00:00Z"));
+  assert_false(zoom_error_is_transient(&f->err));
+  assert_int_equal(fakezoom_count(f->fz, "POST", "/v2/users/me/webinars"), 1);
+}
+
+static void server_errors_500_503_are_retried(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 1,
+                  (fakezoom_reply){500, NULL, "{\"code\":500,\"message\":\"oops\"}", 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 1, (fakezoom_reply){503, NULL, "busy", 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 3);
+}
+
+static void server_errors_give_up_after_max_retries(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_MAX_RETRIES", "2");
+  fakezoom_script(f->fz, "DELETE", "/v2/webinars/9", 0,
+                  (fakezoom_reply){503, NULL, "{\"code\":503,\"message\":\"down\"}", 0, 0});
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "DELETE", "/webinars/9", NULL, NULL, NULL, &out, &f->err), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_HTTP);
+  assert_int_equal(f->err.http_status, 503);
+  assert_true(zoom_error_is_transient(&f->err));
+  assert_int_equal(fakezoom_count(f->fz, "DELETE", "/v2/webinars/9"), 3);
+}
+
+static void post_500_is_not_retried(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "POST", "/v2/webinars/9/panelists", 0,
+                  (fakezoom_reply){500, NULL, "{\"code\":500,\"message\":\"oops\"}", 0, 0});
+  json_t *body = json_pack("{s:[]}", "panelists");
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "POST", "/webinars/9/panelists", NULL, body, NULL, &out, &f->err),
+      -1);
+  json_decref(body);
+  assert_int_equal(f->err.http_status, 500);
+  assert_non_null(strstr(f->err.hint, "may or may not"));
+  assert_int_equal(fakezoom_count(f->fz, "POST", "/v2/webinars/9/panelists"), 1);
+}
+
+static void reset_on_get_is_retried(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 1, (fakezoom_reply){.action = FAKEZOOM_DROP});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 2);
+}
+
+static void reset_on_post_is_not_retried(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "POST", "/v2/users/me/webinars", 0,
+                  (fakezoom_reply){.action = FAKEZOOM_DROP});
+  json_t *body = json_pack("{s:s}", "topic", "Launch");
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "POST", "/users/me/webinars", NULL, body, NULL, &out, &f->err), -1);
+  json_decref(body);
+  assert_int_equal(f->err.kind, ZOOM_ERR_OUTCOME_UNKNOWN);
+  assert_non_null(strstr(f->err.message, "may or may not"));
+  assert_non_null(strstr(f->err.hint, "before trying again"));
+  assert_string_equal(f->err.method, "POST");
+  assert_string_equal(f->err.path, "/users/me/webinars");
+  assert_int_equal(fakezoom_count(f->fz, "POST", "/v2/users/me/webinars"), 1);
+  fakezoom_request r;
+  size_t n = fakezoom_request_count(f->fz);
+  assert_true(fakezoom_request_get(f->fz, n - 1, &r));
+  assert_string_equal(r.body, "{\"topic\":\"Launch\"}");
+  assert_string_equal(r.content_type, "application/json");
+}
+
+static void slow_reply_past_timeout(void **state) {
+  fixture *f = *state;
+  assert_int_equal(zoom_config_set(f->cfg, "ZOOM_MAX_RETRIES", "1", &f->err), 0);
+  client_remake(f, "ZOOM_REQUEST_TIMEOUT_MS", "300");
+  fakezoom_script(f->fz, "GET", "/v2/webinars/5", 0,
+                  (fakezoom_reply){200, NULL, "{\"id\":5}", 5000, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/webinars/5", &out), -1);
+  assert_null(out);
+  assert_int_equal(f->err.kind, ZOOM_ERR_TIMEOUT);
+  assert_non_null(strstr(f->err.hint, "ZOOM_REQUEST_TIMEOUT_MS"));
+}
+
+static void truncated_body(void **state) {
+  fixture *f = *state;
+  /* Cut off mid-transfer: a transport failure, retried for a GET, then reported. */
+  client_remake(f, "ZOOM_MAX_RETRIES", "1");
+  fakezoom_script(f->fz, "GET", "/v2/webinars/6", 0,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"id\":6,\"topic\":\"a long enough topic to cut in half\"}", 0,
+                                   FAKEZOOM_TRUNCATE});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/webinars/6", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_TRANSPORT);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/webinars/6"), 2);
+  /* Complete but cut JSON: a bad reply, not retried. */
+  fakezoom_script(f->fz, "GET", "/v2/webinars/7", 0,
+                  (fakezoom_reply){200, NULL, "{\"id\":7,\"topic\":\"cut", 0, 0});
+  assert_int_equal(get(f, "/webinars/7", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_BAD_REPLY);
+  assert_non_null(strstr(f->err.message, "not valid JSON"));
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/webinars/7"), 1);
+}
+
+static void reply_over_the_cap_is_refused(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_MAX_RESPONSE_BYTES", "1024");
+  char *big = malloc(5000);
+  assert_non_null(big);
+  memset(big, 'x', 4999);
+  big[0] = '"';
+  big[4998] = '"';
+  big[4999] = '\0';
+  fakezoom_script(f->fz, "GET", "/v2/big", 0, (fakezoom_reply){200, NULL, big, 0, 0});
+  free(big);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/big", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_BAD_REPLY);
+  assert_non_null(strstr(f->err.message, "1024"));
+}
+
+static void empty_reply_is_an_empty_object(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "PATCH", "/v2/webinars/8", 0, (fakezoom_reply){204, NULL, NULL, 0, 0});
+  json_t *body = json_pack("{s:s}", "agenda", "new");
+  json_t *out = NULL;
+  assert_int_equal(zoom_request(f->client, "PATCH", "/webinars/8", NULL, body, NULL, &out, &f->err),
+                   0);
+  json_decref(body);
+  assert_true(json_is_object(out));
+  assert_int_equal(json_object_size(out), 0);
+  json_decref(out);
+}
+
+static void zoom_errors_carry_code_fields_and_hints(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/webinars/404", 0,
+                  (fakezoom_reply){404, NULL,
+                                   "{\"code\":3001,\"message\":\"Webinar does not "
+                                   "exist: 404.\"}",
+                                   0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/webinars/77/registrants", 0,
+                  (fakezoom_reply){400, NULL,
+                                   "{\"code\":4711,\"message\":\"Invalid access token, "
+                                   "does not contain scopes.\"}",
+                                   0, 0});
+  fakezoom_script(f->fz, "PATCH", "/v2/webinars/78", 0,
+                  (fakezoom_reply){400, NULL,
+                                   "{\"code\":300,\"message\":\"Validation Failed.\",\"errors\":[{"
+                                   "\"field\":\"duration\",\"message\":\"Invalid field.\"}]}",
+                                   0, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/webinars/404", &out), -1);
+  assert_int_equal(f->err.http_status, 404);
+  assert_int_equal(f->err.zoom_code, 3001);
+  assert_non_null(strstr(f->err.message, "Webinar does not exist"));
+  assert_non_null(strstr(f->err.hint, "list_webinars"));
+
+  assert_int_equal(get(f, "/webinars/77/registrants", &out), -1);
+  assert_int_equal(f->err.zoom_code, 4711);
+  assert_non_null(strstr(f->err.hint, "webinar:read:admin"));
+  assert_non_null(strstr(f->err.hint, "webinar:read:list_registrants:admin"));
+
+  json_t *body = json_pack("{s:i}", "duration", -1);
+  zoom_error_clear(&f->err);
+  assert_int_equal(
+      zoom_request(f->client, "PATCH", "/webinars/78", NULL, body, NULL, &out, &f->err), -1);
+  json_decref(body);
+  assert_int_equal(f->err.zoom_code, 300);
+  assert_non_null(f->err.field_errors);
+  assert_string_equal(
+      json_string_value(json_object_get(json_array_get(f->err.field_errors, 0), "field")),
+      "duration");
+  json_t *j = zoom_error_to_json(&f->err);
+  assert_string_equal(json_string_value(json_object_get(j, "kind")), "http");
+  assert_int_equal(json_integer_value(json_object_get(j, "zoom_code")), 300);
+  assert_true(json_is_array(json_object_get(j, "field_errors")));
+  json_decref(j);
+}
+
+static void query_is_encoded(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/webinars/1/registrants", 0,
+                  (fakezoom_reply){200, NULL, "{}", 0, 0});
+  json_t *q =
+      json_pack("{s:s, s:[s,s], s:i, s:b, s:n, s:s}", "status", "approved", "occurrence_ids", "a1",
+                "b 2", "page_size", 30, "x", 1, "skipped", "email", "a+b@c.d");
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "GET", "/webinars/1/registrants", q, NULL, NULL, &out, &f->err), 0);
+  json_decref(q);
+  json_decref(out);
+  fakezoom_request r;
+  assert_true(fakezoom_request_get(f->fz, fakezoom_request_count(f->fz) - 1, &r));
+  assert_non_null(strstr(r.query, "status=approved"));
+  assert_non_null(strstr(r.query, "occurrence_ids=a1%2Cb%202"));
+  assert_non_null(strstr(r.query, "page_size=30"));
+  assert_non_null(strstr(r.query, "x=true"));
+  assert_non_null(strstr(r.query, "email=a%2Bb%40c.d"));
+  assert_null(strstr(r.query, "skipped"));
+}
+
+static void bad_arguments_are_refused_without_traffic(void **state) {
+  fixture *f = *state;
+  json_t *out = NULL;
+  assert_int_equal(zoom_request(f->client, "TRACE", "/users", NULL, NULL, NULL, &out, &f->err), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_INVALID);
+  assert_int_equal(get(f, "users", &out), -1);
+  assert_int_equal(get(f, "/users?x=1", &out), -1);
+  assert_int_equal(get(f, "/users/a b", &out), -1);
+  assert_int_equal(fakezoom_request_count(f->fz), 0);
+}
+
+static void past_webinar_uuid_reaches_zoom_double_encoded(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/past_webinars/*", 0,
+                  (fakezoom_reply){200, NULL, "{\"participants\":[]}", 0, 0});
+  const char *uuids[] = {"/ajXp112QmuoKj4854875==", "4444AAAiAAAAAiAiAiiAii==", "ab//cd=="};
+  const char *wire[] = {"/v2/past_webinars/%252FajXp112QmuoKj4854875%253D%253D/participants",
+                        "/v2/past_webinars/4444AAAiAAAAAiAiAiiAii%3D%3D/participants",
+                        "/v2/past_webinars/ab%252F%252Fcd%253D%253D/participants"};
+  for (size_t i = 0; i < 3; i++) {
+    char *seg = zoom_webinar_id_encode(uuids[i]);
+    assert_non_null(seg);
+    char path[256];
+    snprintf(path, sizeof path, "/past_webinars/%s/participants", seg);
+    free(seg);
+    json_t *out = NULL;
+    assert_int_equal(get(f, path, &out), 0);
+    json_decref(out);
+    fakezoom_request r;
+    assert_true(fakezoom_request_get(f->fz, fakezoom_request_count(f->fz) - 1, &r));
+    assert_string_equal(r.path, wire[i]);
+  }
+}
+
+/* ---- pagination ---- */
+
+typedef struct pages_seen {
+  size_t calls;
+  size_t last_records;
+  long total;
+  size_t stop_after;
+} pages_seen;
+
+static int on_page(void *ctx, json_t *page, size_t page_no, size_t records, long total) {
+  pages_seen *p = ctx;
+  (void)page;
+  p->calls++;
+  assert_int_equal(page_no, p->calls);
+  p->last_records = records;
+  p->total = total;
+  return p->stop_after && p->calls >= p->stop_after;
+}
+
+/* Queues three pages (3 + 3 + 1 registrants) for GET /v2/webinars/ID/registrants. */
+static void script_three_pages(fakezoom *fz, int id) {
+  char path[64];
+  snprintf(path, sizeof path, "/v2/webinars/%d/registrants", id);
+  fakezoom_script(fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"total_records\":7,\"page_size\":3,\"next_page_token\":"
+                                   "\"t2\",\"registrants\":[{\"id\":\"r1\"},{\"id\":\"r2\"},{"
+                                   "\"id\":\"r3\"}]}",
+                                   0, 0});
+  fakezoom_script(fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"total_records\":7,\"next_page_token\":\"t3\",\"registrants\""
+                                   ":[{\"id\":\"r4\"},{\"id\":\"r5\"},{\"id\":\"r6\"}]}",
+                                   0, 0});
+  fakezoom_script(fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"total_records\":7,\"next_page_token\":\"\",\"registrants\":"
+                                   "[{\"id\":\"r7\"}]}",
+                                   0, 0});
+}
+
+static void pagination_over_three_pages(void **state) {
+  fixture *f = *state;
+  script_three_pages(f->fz, 42);
+  pages_seen seen = {0};
+  zoom_page_opts opts = {
+      .items_key = "registrants", .page_size = 3, .on_page = on_page, .ctx = &seen};
+  json_t *q = json_pack("{s:s}", "status", "pending");
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_paginate(f->client, "/webinars/42/registrants", q, &opts, NULL, &out, &f->err), 0);
+  json_decref(q);
+  json_t *items = json_object_get(out, "registrants");
+  assert_int_equal(json_array_size(items), 7);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(items, 6), "id")), "r7");
+  assert_int_equal(json_integer_value(json_object_get(out, "pages")), 3);
+  assert_int_equal(json_integer_value(json_object_get(out, "total_records")), 7);
+  assert_true(json_is_false(json_object_get(out, "truncated")));
+  json_decref(out);
+  assert_int_equal(seen.calls, 3);
+  assert_int_equal(seen.last_records, 7);
+  assert_int_equal(seen.total, 7);
+  /* What went over the wire: page_size and the cursor of the page before. */
+  const char *expect_token[] = {NULL, "next_page_token=t2", "next_page_token=t3"};
+  size_t n = fakezoom_request_count(f->fz);
+  for (size_t i = 0; i < 3; i++) {
+    fakezoom_request r;
+    assert_true(fakezoom_request_get(f->fz, n - 3 + i, &r));
+    assert_non_null(strstr(r.query, "page_size=3"));
+    assert_non_null(strstr(r.query, "status=pending"));
+    if (expect_token[i])
+      assert_non_null(strstr(r.query, expect_token[i]));
+    else
+      assert_null(strstr(r.query, "next_page_token"));
+  }
+}
+
+static void pagination_bounded_by_pages_and_callback(void **state) {
+  fixture *f = *state;
+  script_three_pages(f->fz, 42);
+  zoom_page_opts opts = {.items_key = "registrants", .max_pages = 2};
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_paginate(f->client, "/webinars/42/registrants", NULL, &opts, NULL, &out, &f->err), 0);
+  assert_int_equal(json_array_size(json_object_get(out, "registrants")), 6);
+  assert_true(json_is_true(json_object_get(out, "truncated")));
+  assert_string_equal(json_string_value(json_object_get(out, "next_page_token")), "t3");
+  json_decref(out);
+  fakezoom_request r;
+  assert_true(fakezoom_request_get(f->fz, fakezoom_request_count(f->fz) - 1, &r));
+  assert_non_null(strstr(r.query, "page_size=300"));
+
+  script_three_pages(f->fz, 43);
+  pages_seen seen = {.stop_after = 1};
+  zoom_page_opts stop = {.items_key = "registrants", .on_page = on_page, .ctx = &seen};
+  assert_int_equal(
+      zoom_paginate(f->client, "/webinars/43/registrants", NULL, &stop, NULL, &out, &f->err), 0);
+  assert_int_equal(json_array_size(json_object_get(out, "registrants")), 3);
+  assert_true(json_is_true(json_object_get(out, "truncated")));
+  json_decref(out);
+
+  zoom_page_opts bad = {.items_key = "registrants", .page_size = 301};
+  assert_int_equal(
+      zoom_paginate(f->client, "/webinars/42/registrants", NULL, &bad, NULL, &out, &f->err), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_INVALID);
+}
+
+static void pagination_by_page_number(void **state) {
+  fixture *f = *state;
+  const char *path = "/v2/users/me/webinars";
+  fakezoom_script(f->fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"page_count\":3,\"page_number\":1,\"total_records\":5,"
+                                   "\"webinars\":[{\"id\":1},{\"id\":2}]}",
+                                   0, 0});
+  fakezoom_script(f->fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"page_count\":3,\"page_number\":2,\"total_records\":5,"
+                                   "\"webinars\":[{\"id\":3},{\"id\":4}]}",
+                                   0, 0});
+  fakezoom_script(f->fz, "GET", path, 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"page_count\":3,\"page_number\":3,\"total_records\":5,"
+                                   "\"webinars\":[{\"id\":5}]}",
+                                   0, 0});
+  zoom_page_opts opts = {.items_key = "webinars", .page_size = 2, .use_page_number = true};
+  json_t *out = NULL;
+  assert_int_equal(zoom_paginate(f->client, "/users/me/webinars", NULL, &opts, NULL, &out, &f->err),
+                   0);
+  assert_int_equal(json_array_size(json_object_get(out, "webinars")), 5);
+  assert_int_equal(json_integer_value(json_object_get(out, "pages")), 3);
+  json_decref(out);
+  fakezoom_request r;
+  assert_true(fakezoom_request_get(f->fz, fakezoom_request_count(f->fz) - 1, &r));
+  assert_non_null(strstr(r.query, "page_number=3"));
+}
+
+/* ---- cancellation, credentials, logs ---- */
+
+static bool cancel_after_polls(void *ctx) {
+  int *polls = ctx;
+  return ++*polls > 3;
+}
+
+static void cancellation_aborts_the_transfer(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/webinars/slow", 0, (fakezoom_reply){200, NULL, "{}", 5000, 0});
+  json_t *out = NULL;
+  assert_int_equal(zoom_client_ensure_token(f->client, NULL, &f->err), 0);
+  int polls = 0;
+  zoom_cancel cancel = {cancel_after_polls, &polls};
+  assert_int_equal(
+      zoom_request(f->client, "GET", "/webinars/slow", NULL, NULL, &cancel, &out, &f->err), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_CANCELLED);
+  assert_true(polls > 3);
+}
+
+static void rejected_credentials_are_clear(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_CLIENT_SECRET", "wrong-secret-value");
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_AUTH);
+  assert_non_null(strstr(f->err.message, "rejected the credentials"));
+  assert_non_null(strstr(f->err.hint, "ZOOM_CLIENT_SECRET"));
+  assert_null(strstr(f->err.message, "wrong-secret-value"));
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+}
+
+static void api_base_comes_from_token_reply(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_API_BASE_URL", NULL);
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  zoom_token_status st;
+  zoom_client_token_status(f->client, &st);
+  char expect[128];
+  snprintf(expect, sizeof expect, "%s/v2", fakezoom_url(f->fz));
+  assert_string_equal(st.api_base, expect);
+}
+
+static void reconfigure_switches_account(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  fakezoom_set_credentials(f->fz, "acct-2", "client-2", "fz-secret-2");
+  zoom_config *next = zoom_config_dup(f->cfg);
+  char cache2[160];
+  snprintf(cache2, sizeof cache2, "%s/token2.json", f->dir);
+  assert_int_equal(zoom_config_set(next, "ZOOM_ACCOUNT_ID", "acct-2", &f->err), 0);
+  assert_int_equal(zoom_config_set(next, "ZOOM_CLIENT_ID", "client-2", &f->err), 0);
+  assert_int_equal(zoom_config_set(next, "ZOOM_CLIENT_SECRET", "fz-secret-2", &f->err), 0);
+  assert_int_equal(zoom_config_set(next, "ZOOM_TOKEN_CACHE", cache2, &f->err), 0);
+  /* A bad config is refused and the old one stays. */
+  zoom_config *broken = zoom_config_dup(next);
+  assert_int_equal(zoom_config_set(broken, "ZOOM_CLIENT_SECRET", NULL, &f->err), 0);
+  assert_int_equal(zoom_client_reconfigure(f->client, broken, &f->err), -1);
+  assert_non_null(strstr(f->err.message, "ZOOM_CLIENT_SECRET is missing"));
+  zoom_config_free(broken);
+  assert_int_equal(zoom_client_reconfigure(f->client, next, &f->err), 0);
+  zoom_config_free(next);
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  zoom_config *now = zoom_client_config(f->client);
+  assert_string_equal(now->account_id, "acct-2");
+  zoom_config_free(now);
+}
+
+static void no_secret_in_debug_logs(void **state) {
+  fixture *f = *state;
+  char logpath[160];
+  snprintf(logpath, sizeof logpath, "%s/debug.log", f->dir);
+  assert_int_equal(log_set_file(logpath), 0);
+  log_level before = log_get_level();
+  log_set_level(LOG_DEBUG);
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  fakezoom_script(f->fz, "POST", "/v2/users/me/webinars", 0,
+                  (fakezoom_reply){.action = FAKEZOOM_DROP});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  char *first = fakezoom_last_token(f->fz);
+  fakezoom_revoke_tokens(f->fz);
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(
+      zoom_request(f->client, "POST", "/users/me/webinars", NULL, NULL, NULL, &out, &f->err), -1);
+  assert_int_equal(zoom_client_refresh_token(f->client, NULL, &f->err), 0);
+  char *last = fakezoom_last_token(f->fz);
+  log_set_level(before);
+  assert_int_equal(log_set_file(NULL), 0);
+  char *text = zoomtest_slurp(logpath);
+  assert_non_null(text);
+  assert_non_null(strstr(text, "DEBUG zoom:"));
+  assert_non_null(strstr(text, "code 124"));
+  assert_null(strstr(text, "fz-secret-1"));
+  assert_null(strstr(text, first));
+  assert_null(strstr(text, last));
+  assert_null(strstr(text, "fzt-"));
+  assert_null(strstr(text, "Bearer"));
+  assert_null(strstr(text, "Basic"));
+  assert_null(strstr(text, "Y2xpZW50LTE6ZnotZ2VjcmV0LTE")); /* base64 prefix of id:secret */
+  /* Nor in error values or the token status. */
+  assert_null(strstr(f->err.message, "fzt-"));
+  zoom_token_status st;
+  zoom_client_token_status(f->client, &st);
+  json_t *js = zoom_token_status_to_json(&st);
+  char *dump = json_dumps(js, 0);
+  assert_null(strstr(dump, "fzt-"));
+  free(dump);
+  json_decref(js);
+  free(text);
+  free(first);
+  free(last);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(one_token_for_many_calls_on_one_connection, setup, teardown),
+      cmocka_unit_test_setup_teardown(threads_share_one_token, setup, teardown),
+      cmocka_unit_test_setup_teardown(refresh_after_code_124, setup, teardown),
+      cmocka_unit_test_setup_teardown(persistent_124_is_reported_not_looped, setup, teardown),
+      cmocka_unit_test_setup_teardown(rate_limit_429_waits_retry_after, setup, teardown),
+      cmocka_unit_test_setup_teardown(rate_limit_wait_longer_than_max_is_not_waited, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(daily_limit_is_not_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(server_errors_500_503_are_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(server_errors_give_up_after_max_retries, setup, teardown),
+      cmocka_unit_test_setup_teardown(post_500_is_not_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(reset_on_get_is_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(reset_on_post_is_not_retried, setup, teardown),
+      cmocka_unit_test_setup_teardown(slow_reply_past_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(truncated_body, setup, teardown),
+      cmocka_unit_test_setup_teardown(reply_over_the_cap_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(empty_reply_is_an_empty_object, setup, teardown),
+      cmocka_unit_test_setup_teardown(zoom_errors_carry_code_fields_and_hints, setup, teardown),
+      cmocka_unit_test_setup_teardown(query_is_encoded, setup, teardown),
+      cmocka_unit_test_setup_teardown(bad_arguments_are_refused_without_traffic, setup, teardown),
+      cmocka_unit_test_setup_teardown(past_webinar_uuid_reaches_zoom_double_encoded, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(pagination_over_three_pages, setup, teardown),
+      cmocka_unit_test_setup_teardown(pagination_bounded_by_pages_and_callback, setup, teardown),
+      cmocka_unit_test_setup_teardown(pagination_by_page_number, setup, teardown),
+      cmocka_unit_test_setup_teardown(cancellation_aborts_the_transfer, setup, teardown),
+      cmocka_unit_test_setup_teardown(rejected_credentials_are_clear, setup, teardown),
+      cmocka_unit_test_setup_teardown(api_base_comes_from_token_reply, setup, teardown),
+      cmocka_unit_test_setup_teardown(reconfigure_switches_account, setup, teardown),
+      cmocka_unit_test_setup_teardown(no_secret_in_debug_logs, setup, teardown),
+  };
+  log_set_level(LOG_ERROR);
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
