@@ -321,6 +321,8 @@ cleanup:
  * descriptor, or -1 (then the caller proceeds without cross-process coordination). */
 static int cache_lock(zoom_auth *a) {
   char path[1100];
+  if (cache_dir_make(a->cache_path) != 0)
+    return -1;
   snprintf(path, sizeof path, "%s.lock", a->cache_path);
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)

@@ -1,0 +1,311 @@
+/* test_zoom_auth.c - the token cache file: modes, atomic replacement, sharing between clients
+ * and between processes, corrupted and foreign files, renewal, and the token status. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../support/fakezoom.h"
+#include "../support/zoomtest.h"
+#include "base/log.h"
+#include "zoom/client.h"
+
+extern char **environ;
+
+typedef struct fixture {
+  fakezoom *fz;
+  char dir[64];
+  char cache[160]; /* two directory levels below dir, which do not exist yet */
+  zoom_config *cfg;
+  zoom_error err;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  assert_non_null(f);
+  assert_non_null(f->fz = fakezoom_start());
+  assert_int_equal(zoomtest_tmpdir(f->dir, sizeof f->dir), 0);
+  snprintf(f->cache, sizeof f->cache, "%s/cache/zoom-webinar-mcp/token-acct-1.json", f->dir);
+  assert_non_null(f->cfg = zoomtest_config(f->fz, f->cache));
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  zoom_config_free(f->cfg);
+  zoom_error_clear(&f->err);
+  fakezoom_stop(f->fz);
+  zoomtest_rmtree(f->dir);
+  free(f);
+  return 0;
+}
+
+/* Makes a client, gets a token, frees the client. */
+static void fetch_once(fixture *f) {
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_free(c);
+}
+
+static void write_file(const char *path, const char *text, mode_t mode) {
+  char dir[256];
+  snprintf(dir, sizeof dir, "%s", path);
+  char *slash = strrchr(dir, '/');
+  *slash = '\0';
+  char parent[256];
+  snprintf(parent, sizeof parent, "%s", dir);
+  mkdir(dirname(parent), 0700);
+  mkdir(dir, 0700);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+  assert_true(fd >= 0);
+  assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+  fchmod(fd, mode);
+  close(fd);
+}
+
+static void cache_is_private_atomic_and_secret_free(void **state) {
+  fixture *f = *state;
+  fetch_once(f);
+  struct stat st;
+  assert_int_equal(stat(f->cache, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  char dir[200];
+  snprintf(dir, sizeof dir, "%s", f->cache);
+  assert_int_equal(stat(dirname(dir), &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0700);
+  char *text = zoomtest_slurp(f->cache);
+  assert_non_null(text);
+  char *token = fakezoom_last_token(f->fz);
+  assert_non_null(strstr(text, token));
+  assert_null(strstr(text, "fz-secret-1"));
+  assert_non_null(strstr(text, "\"account_id\": \"acct-1\""));
+  assert_non_null(strstr(text, "\"expires_at_iso\""));
+  free(text);
+  free(token);
+  /* Nothing but the cache and its lock file is left in the directory (no temp file). */
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *e;
+  int files = 0;
+  while ((e = readdir(d))) {
+    if (e->d_name[0] == '.')
+      continue;
+    files++;
+    assert_true(strcmp(e->d_name, "token-acct-1.json") == 0 ||
+                strcmp(e->d_name, "token-acct-1.json.lock") == 0);
+  }
+  closedir(d);
+  assert_int_equal(files, 2);
+}
+
+static void cache_is_reused_by_the_next_client(void **state) {
+  fixture *f = *state;
+  fetch_once(f);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_token_status st;
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "valid");
+  assert_true(st.from_cache);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+}
+
+static void corrupted_cache_is_replaced(void **state) {
+  fixture *f = *state;
+  write_file(f->cache, "{\"format\": \"zoom-webinar-mcp token cache\", \"access_tok", 0600);
+  char logpath[160];
+  snprintf(logpath, sizeof logpath, "%s/debug.log", f->dir);
+  assert_int_equal(log_set_file(logpath), 0);
+  log_set_level(LOG_DEBUG);
+  fetch_once(f);
+  log_set_level(LOG_ERROR);
+  assert_int_equal(log_set_file(NULL), 0);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  char *text = zoomtest_slurp(f->cache);
+  json_error_t jerr;
+  json_t *doc = json_loads(text, 0, &jerr);
+  assert_non_null(doc);
+  char *token = fakezoom_last_token(f->fz);
+  assert_string_equal(json_string_value(json_object_get(doc, "access_token")), token);
+  json_decref(doc);
+  free(text);
+  char *log = zoomtest_slurp(logpath);
+  assert_non_null(strstr(log, "not valid JSON"));
+  assert_null(strstr(log, token));
+  free(log);
+  free(token);
+}
+
+static void foreign_or_exposed_cache_is_ignored(void **state) {
+  fixture *f = *state;
+  /* A well-formed cache for another account: not used. */
+  write_file(f->cache,
+             "{\"format\":\"zoom-webinar-mcp token cache\",\"version\":1,\"account_id\":\"other\","
+             "\"client_id\":\"client-1\",\"token_url\":\"x\",\"access_token\":\"foreign-token\","
+             "\"expires_at\":4102444800}",
+             0600);
+  fetch_once(f);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  char *text = zoomtest_slurp(f->cache);
+  assert_null(strstr(text, "foreign-token"));
+  free(text);
+  /* Our own cache, but readable by others: not trusted, replaced by a private one. */
+  assert_int_equal(chmod(f->cache, 0644), 0);
+  fetch_once(f);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  struct stat st;
+  assert_int_equal(stat(f->cache, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+/* Path of a helper program next to this test binary: build/tests/progs/NAME. */
+static void prog_path(char *buf, size_t size, const char *name) {
+  char self[512];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  assert_true(n > 0);
+  self[n] = '\0';
+  snprintf(buf, size, "%s/progs/%s", dirname(self), name);
+}
+
+static void eight_processes_share_one_token_request(void **state) {
+  fixture *f = *state;
+  char prog[600];
+  prog_path(prog, sizeof prog, "zoom_token_fetch");
+  if (access(prog, X_OK) != 0) {
+    print_message("missing %s (build it with make programs)\n", prog);
+    fail();
+  }
+  /* A slow token reply makes the eight overlap: all but one wait on the file lock. */
+  fakezoom_set_token_delay(f->fz, 300);
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, (fakezoom_reply){200, NULL, "{}", 0, 0});
+  enum { N = 8 };
+  pid_t pids[N];
+  char outs[N][200];
+  for (int i = 0; i < N; i++) {
+    snprintf(outs[i], sizeof outs[i], "%s/out-%d.txt", f->dir, i);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, outs[i], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    char *argv[] = {prog, (char *)fakezoom_url(f->fz), f->cache, NULL};
+    assert_int_equal(posix_spawn(&pids[i], prog, &fa, NULL, argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  int from_cache = 0;
+  for (int i = 0; i < N; i++) {
+    int status = 0;
+    assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    char *text = zoomtest_slurp(outs[i]);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "ok from_cache="));
+    from_cache += strstr(text, "from_cache=1") != NULL;
+    free(text);
+  }
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  assert_int_equal(from_cache, N - 1);
+  /* Each process used the one token on an API call, and the fake accepted it. */
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), N);
+  for (size_t i = 0; i < fakezoom_request_count(f->fz); i++) {
+    fakezoom_request r;
+    assert_true(fakezoom_request_get(f->fz, i, &r));
+    assert_true(r.auth_ok);
+  }
+}
+
+static void token_is_renewed_inside_the_margin(void **state) {
+  fixture *f = *state;
+  /* Tokens that live 200 s, renewed 300 s before expiry: every call needs a new one. */
+  fakezoom_set_token_expiry(f->fz, 200);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  zoom_token_status st;
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "valid");
+  assert_true(st.renew_due);
+  zoom_client_free(c);
+  /* With a 60 s margin the same token serves again. */
+  assert_int_equal(zoom_config_set(f->cfg, "ZOOM_TOKEN_RENEW_BEFORE_S", "60", &f->err), 0);
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+}
+
+static void refresh_forces_a_new_token(void **state) {
+  fixture *f = *state;
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(zoom_client_refresh_token(c, NULL, &f->err), 0);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  char *text = zoomtest_slurp(f->cache);
+  char *token = fakezoom_last_token(f->fz);
+  assert_non_null(strstr(text, token));
+  free(text);
+  free(token);
+  zoom_client_free(c);
+}
+
+static void status_missing_then_valid_in_timezone(void **state) {
+  fixture *f = *state;
+  assert_int_equal(zoom_config_set(f->cfg, "ZOOM_TIMEZONE", "Asia/Kolkata", &f->err), 0);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_token_status st;
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "missing");
+  assert_false(st.from_cache);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "valid");
+  assert_false(st.from_cache);
+  assert_true(st.minutes_left >= 58 && st.minutes_left <= 60);
+  assert_false(st.renew_due);
+  assert_string_equal(st.timezone, "Asia/Kolkata");
+  assert_non_null(strstr(st.expires_local, "+05:30 (IST)"));
+  assert_int_equal(strlen(st.expires_utc), 20);
+  assert_string_equal(st.cache_path, f->cache);
+  json_t *j = zoom_token_status_to_json(&st);
+  json_t *scopes = json_object_get(j, "scopes");
+  assert_int_equal(json_array_size(scopes), 3);
+  assert_string_equal(json_string_value(json_array_get(scopes, 1)), "webinar:read:admin");
+  assert_string_equal(json_string_value(json_object_get(j, "state")), "valid");
+  json_decref(j);
+  zoom_client_free(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(cache_is_private_atomic_and_secret_free, setup, teardown),
+      cmocka_unit_test_setup_teardown(cache_is_reused_by_the_next_client, setup, teardown),
+      cmocka_unit_test_setup_teardown(corrupted_cache_is_replaced, setup, teardown),
+      cmocka_unit_test_setup_teardown(foreign_or_exposed_cache_is_ignored, setup, teardown),
+      cmocka_unit_test_setup_teardown(eight_processes_share_one_token_request, setup, teardown),
+      cmocka_unit_test_setup_teardown(token_is_renewed_inside_the_margin, setup, teardown),
+      cmocka_unit_test_setup_teardown(refresh_forces_a_new_token, setup, teardown),
+      cmocka_unit_test_setup_teardown(status_missing_then_valid_in_timezone, setup, teardown),
+  };
+  log_set_level(LOG_ERROR);
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
