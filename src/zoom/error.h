@@ -38,7 +38,8 @@ typedef struct zoom_error {
   long retry_after_s;     /* seconds until a retry makes sense, -1 when unknown */
 } zoom_error;
 
-/* Zeroes ERR (after releasing field_errors). ERR may be NULL. */
+/* Zeroes ERR (after releasing field_errors) and sets retry_after_s to -1. ERR may be NULL.
+ * A zoom_error must start zeroed (`zoom_error err = {0};`); clear it once done with it. */
 void zoom_error_clear(zoom_error *err);
 
 /* Sets kind and a printf-style message, keeping other fields. Returns -1 so
