@@ -114,33 +114,39 @@ int sim_faults_parse_latency(sim_faults *f, const char *spec) {
   return 0;
 }
 
+/* Reads environment variable NAME, remembering the name for the error message. */
+static const char *env_get(const char *name, const char **last) {
+  *last = name;
+  return getenv(name);
+}
+
 int sim_options_from_env(sim_options *opt) {
-  const char *v;
+  const char *v, *name = NULL;
   long n;
-  if ((v = getenv("ZOOMSIM_LATENCY_MS")) && sim_faults_parse_latency(&opt->faults, v))
+  if ((v = env_get("ZOOMSIM_LATENCY_MS", &name)) && sim_faults_parse_latency(&opt->faults, v))
     goto bad_latency;
-  if ((v = getenv("ZOOMSIM_5XX_RATE")) && parse_rate(v, &opt->faults.rate_5xx))
+  if ((v = env_get("ZOOMSIM_5XX_RATE", &name)) && parse_rate(v, &opt->faults.rate_5xx))
     goto bad;
-  if ((v = getenv("ZOOMSIM_5XX_STATUS"))) {
+  if ((v = env_get("ZOOMSIM_5XX_STATUS", &name))) {
     if (parse_long(v, 500, 599, &n))
       goto bad;
     opt->faults.status_5xx = (int)n;
   }
-  if ((v = getenv("ZOOMSIM_429_EVERY"))) {
+  if ((v = env_get("ZOOMSIM_429_EVERY", &name))) {
     if (parse_long(v, 0, 1000000, &n))
       goto bad;
     opt->faults.burst_429_every = (int)n;
   }
-  if ((v = getenv("ZOOMSIM_429_LENGTH"))) {
+  if ((v = env_get("ZOOMSIM_429_LENGTH", &name))) {
     if (parse_long(v, 1, 1000000, &n))
       goto bad;
     opt->faults.burst_429_length = (int)n;
   }
-  if ((v = getenv("ZOOMSIM_DROP_RATE")) && parse_rate(v, &opt->faults.rate_drop))
+  if ((v = env_get("ZOOMSIM_DROP_RATE", &name)) && parse_rate(v, &opt->faults.rate_drop))
     goto bad;
-  if ((v = getenv("ZOOMSIM_TRUNCATE_RATE")) && parse_rate(v, &opt->faults.rate_truncate))
+  if ((v = env_get("ZOOMSIM_TRUNCATE_RATE", &name)) && parse_rate(v, &opt->faults.rate_truncate))
     goto bad;
-  if ((v = getenv("ZOOMSIM_SEED"))) {
+  if ((v = env_get("ZOOMSIM_SEED", &name))) {
     char *end = NULL;
     errno = 0;
     unsigned long long seed = strtoull(v, &end, 10);
@@ -148,7 +154,7 @@ int sim_options_from_env(sim_options *opt) {
       goto bad;
     opt->seed = seed;
   }
-  if ((v = getenv("ZOOMSIM_RATE_LIMITS"))) {
+  if ((v = env_get("ZOOMSIM_RATE_LIMITS", &name))) {
     if (parse_long(v, 0, 1, &n))
       goto bad;
     opt->rate_limits = n == 1;
@@ -156,7 +162,7 @@ int sim_options_from_env(sim_options *opt) {
   return 0;
 bad_latency:
 bad:
-  log_error(COMPONENT, "bad value in the environment: %.64s", v);
+  log_error(COMPONENT, "bad value in the environment: %s=%.64s", name, v);
   return -1;
 }
 
@@ -807,6 +813,18 @@ static size_t no_unescape(void *cls, struct MHD_Connection *conn, char *s) {
   return strlen(s);
 }
 
+/* libmicrohttpd's own messages go to the process log at debug level: the
+ * injected faults make it report "errors" that are intended. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+  (void)cls;
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  size_t n = strlen(msg);
+  while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+    msg[--n] = '\0';
+  log_debug(COMPONENT, "libmicrohttpd: %s", msg);
+}
+
 /* ---- lifetime ------------------------------------------------------------------------ */
 
 static char *dup_or_null(const char *s) {
@@ -901,8 +919,9 @@ int sim_start(sim **out, const sim_options *opt) {
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
       NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
       MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
-      MHD_OPTION_CONNECTION_LIMIT, (unsigned int)512, MHD_OPTION_END);
+      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned int)512, MHD_OPTION_END);
   if (!s->daemon) {
     log_error(COMPONENT, "cannot listen on %s:%u", s->listen_host, (unsigned)opt->port);
     goto cleanup;

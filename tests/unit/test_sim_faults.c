@@ -1,0 +1,292 @@
+/* test_sim_faults.c - the sandbox's fault injection and rate limits, each kind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "../support/simtest.h"
+
+/* A sandbox with FAULTS set after the token was fetched. */
+static void start_with(simtest *t, const sim_faults *faults, uint64_t seed) {
+  sim_options opt;
+  sim_options_init(&opt);
+  opt.seed = seed;
+  opt.seed_webinars = 1;
+  assert_int_equal(simtest_start(t, &opt), 0);
+  assert_true(t->token[0] != '\0');
+  if (faults)
+    sim_set_faults(t->s, faults);
+}
+
+static void latency_delays_replies(void **state) {
+  (void)state;
+  simtest t;
+  sim_faults f = {0};
+  f.latency_min_ms = 400;
+  f.latency_max_ms = 400;
+  start_with(&t, &f, 1);
+  /* A client that waits 100 ms cannot get a reply delayed by 400 ms. */
+  char auth[200];
+  snprintf(auth, sizeof auth, "Bearer %s", t.token);
+  simtest_reply r;
+  assert_int_equal(simtest_call_ex(&t, "GET", "/v2/users/me", NULL, auth, NULL, 100, &r), -1);
+  assert_int_equal(r.curl_code, CURLE_OPERATION_TIMEDOUT);
+  simtest_reply_free(&r);
+  /* One that waits long enough gets it. */
+  assert_int_equal(simtest_call_ex(&t, "GET", "/v2/users/me", NULL, auth, NULL, 20000, &r), 0);
+  assert_int_equal(r.status, 200);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+  /* A range parses, and a bad one does not. */
+  sim_faults g = {0};
+  assert_int_equal(sim_faults_parse_latency(&g, "5-20"), 0);
+  assert_int_equal(g.latency_min_ms, 5);
+  assert_int_equal(g.latency_max_ms, 20);
+  assert_int_equal(sim_faults_parse_latency(&g, "20-5"), -1);
+  assert_int_equal(sim_faults_parse_latency(&g, "x"), -1);
+}
+
+/* The statuses of N GET /v2/users/me under seed SEED and faults F. */
+static void statuses(const sim_faults *f, uint64_t seed, long *out, int n) {
+  simtest t;
+  start_with(&t, f, seed);
+  for (int i = 0; i < n; i++) {
+    simtest_reply r;
+    simtest_call(&t, "GET", "/v2/users/me", NULL, &r);
+    out[i] = r.status;
+    simtest_reply_free(&r);
+  }
+  simtest_stop(&t);
+}
+
+static void errors_5xx_at_a_rate_deterministically(void **state) {
+  (void)state;
+  enum { N = 60 };
+  long a[N], b[N], c[N];
+  sim_faults f = {0};
+  f.rate_5xx = 0.5;
+  f.status_5xx = 502;
+  statuses(&f, 7, a, N);
+  statuses(&f, 7, b, N);
+  statuses(&f, 8, c, N);
+  int fails = 0;
+  for (int i = 0; i < N; i++) {
+    assert_true(a[i] == 200 || a[i] == 502);
+    assert_int_equal(a[i], b[i]); /* same seed, same faults */
+    fails += a[i] == 502;
+  }
+  assert_true(fails > 10 && fails < 50);
+  assert_memory_not_equal(a, c, sizeof a); /* another seed, another pattern */
+  /* Rate 1: every request fails, with a Zoom-style body. */
+  simtest t;
+  f.rate_5xx = 1.0;
+  f.status_5xx = 0; /* default 503 */
+  start_with(&t, &f, 1);
+  simtest_reply r;
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 503);
+  assert_int_equal(json_integer_value(json_object_get(r.json, "code")), 503);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void bursts_of_429(void **state) {
+  (void)state;
+  enum { N = 12 };
+  long s[N];
+  sim_faults f = {0};
+  f.burst_429_every = 4;
+  f.burst_429_length = 2;
+  statuses(&f, 1, s, N);
+  /* The token request was the 1st faultable request: requests 4,5 / 8,9 / 12,13
+   * overall are 429, i.e. calls 3,4 / 7,8 / 11 here (1-based). */
+  const long want[N] = {200, 200, 429, 429, 200, 200, 429, 429, 200, 200, 429, 429};
+  for (int i = 0; i < N; i++)
+    if (s[i] != want[i])
+      fail_msg("call %d: %ld, want %ld", i + 1, s[i], want[i]);
+  simtest t;
+  f.burst_429_every = 1;
+  f.burst_429_length = 1;
+  start_with(&t, NULL, 1);
+  sim_set_faults(t.s, &f);
+  simtest_reply r;
+  char v[64];
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 429);
+  assert_int_equal(json_integer_value(json_object_get(r.json, "code")), 429);
+  assert_non_null(simtest_header(&r, "Retry-After", v, sizeof v));
+  assert_non_null(simtest_header(&r, "X-RateLimit-Category", v, sizeof v));
+  assert_string_equal(v, "Light");
+  assert_non_null(simtest_header(&r, "X-RateLimit-Type", v, sizeof v));
+  assert_string_equal(v, "QPS");
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void dropped_connections(void **state) {
+  (void)state;
+  simtest t;
+  sim_faults f = {0};
+  f.rate_drop = 1.0;
+  start_with(&t, &f, 1);
+  simtest_reply r;
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), -1);
+  assert_int_equal(r.curl_code, CURLE_GOT_NOTHING);
+  simtest_reply_free(&r);
+  /* The log still shows the request, with status 0. */
+  json_t *log = sim_requests(t.s);
+  json_t *last = json_array_get(log, json_array_size(log) - 1);
+  assert_string_equal(json_string_value(json_object_get(last, "path")), "/v2/users/me");
+  assert_int_equal(json_integer_value(json_object_get(last, "status")), 0);
+  json_decref(log);
+  /* Admin endpoints are never faulted. */
+  assert_int_equal(simtest_call_ex(&t, "GET", "/_sim/requests", NULL, NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 200);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void truncated_bodies(void **state) {
+  (void)state;
+  simtest t;
+  sim_faults f = {0};
+  f.rate_truncate = 1.0;
+  start_with(&t, &f, 1);
+  simtest_reply r;
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), -1);
+  assert_int_equal(r.curl_code, CURLE_PARTIAL_FILE);
+  assert_true(strlen(r.text) > 0); /* part of the body came */
+  assert_null(json_loads(r.text, 0, NULL));
+  simtest_reply_free(&r);
+  f.rate_truncate = 0;
+  sim_set_faults(t.s, &f);
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_non_null(r.json);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void faults_set_over_http(void **state) {
+  (void)state;
+  simtest t;
+  start_with(&t, NULL, 1);
+  simtest_reply r;
+  assert_int_equal(simtest_call_ex(&t, "POST", "/_sim/faults",
+                                   "{\"rate_5xx\":1,\"status_5xx\":500}", NULL, NULL, 0, &r),
+                   0);
+  assert_int_equal(r.status, 204);
+  simtest_reply_free(&r);
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 500);
+  simtest_reply_free(&r);
+  assert_int_equal(
+      simtest_call_ex(&t, "POST", "/_sim/faults", "{\"latency_ms\":\"9-1\"}", NULL, NULL, 0, &r),
+      0);
+  assert_int_equal(r.status, 400);
+  simtest_reply_free(&r);
+  assert_int_equal(simtest_call_ex(&t, "POST", "/_sim/faults", "{}", NULL, NULL, 0, &r), 0);
+  assert_int_equal(r.status, 204);
+  simtest_reply_free(&r);
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void rate_limits_per_category(void **state) {
+  (void)state;
+  simtest t;
+  start_with(&t, NULL, 1);
+  simtest_reply r;
+  char v[64];
+  /* Off by default: many requests, no 429. */
+  for (int i = 0; i < 60; i++) {
+    assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+    assert_int_equal(r.status, 200);
+    simtest_reply_free(&r);
+  }
+  sim_set_rate_limits(t.s, true);
+  /* Light allows 30 a second: within at most a few hundred requests some
+   * second fills up, whatever the machine's speed. */
+  int ok = 0;
+  bool limited = false;
+  for (int i = 0; i < 2000 && !limited; i++) {
+    assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+    if (r.status == 429) {
+      limited = true;
+      assert_int_equal(json_integer_value(json_object_get(r.json, "code")), 429);
+      assert_non_null(simtest_header(&r, "X-RateLimit-Category", v, sizeof v));
+      assert_string_equal(v, "Light");
+      assert_non_null(simtest_header(&r, "X-RateLimit-Type", v, sizeof v));
+      assert_string_equal(v, "QPS");
+      assert_non_null(simtest_header(&r, "Retry-After", v, sizeof v));
+    } else {
+      assert_int_equal(r.status, 200);
+      assert_non_null(simtest_header(&r, "X-RateLimit-Category", v, sizeof v));
+      ok++;
+    }
+    simtest_reply_free(&r);
+  }
+  assert_true(limited);
+  assert_true(ok >= 1);
+  /* GET /users is Medium: its own budget. */
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users", NULL, &r), 0);
+  if (r.status == 200) {
+    assert_non_null(simtest_header(&r, "X-RateLimit-Category", v, sizeof v));
+    assert_string_equal(v, "Medium");
+  }
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
+static void options_from_environment(void **state) {
+  (void)state;
+  sim_options opt;
+  sim_options_init(&opt);
+  setenv("ZOOMSIM_LATENCY_MS", "3-9", 1);
+  setenv("ZOOMSIM_5XX_RATE", "0.25", 1);
+  setenv("ZOOMSIM_429_EVERY", "10", 1);
+  setenv("ZOOMSIM_DROP_RATE", "0.1", 1);
+  setenv("ZOOMSIM_TRUNCATE_RATE", "0.2", 1);
+  setenv("ZOOMSIM_SEED", "99", 1);
+  assert_int_equal(sim_options_from_env(&opt), 0);
+  assert_int_equal(opt.faults.latency_min_ms, 3);
+  assert_int_equal(opt.faults.latency_max_ms, 9);
+  assert_true(opt.faults.rate_5xx == 0.25);
+  assert_int_equal(opt.faults.burst_429_every, 10);
+  assert_true(opt.faults.rate_drop == 0.1);
+  assert_true(opt.faults.rate_truncate == 0.2);
+  assert_int_equal(opt.seed, 99);
+  setenv("ZOOMSIM_5XX_RATE", "2", 1);
+  assert_int_equal(sim_options_from_env(&opt), -1);
+  unsetenv("ZOOMSIM_LATENCY_MS");
+  unsetenv("ZOOMSIM_5XX_RATE");
+  unsetenv("ZOOMSIM_429_EVERY");
+  unsetenv("ZOOMSIM_DROP_RATE");
+  unsetenv("ZOOMSIM_TRUNCATE_RATE");
+  unsetenv("ZOOMSIM_SEED");
+}
+
+int main(void) {
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(latency_delays_replies),
+      cmocka_unit_test(errors_5xx_at_a_rate_deterministically),
+      cmocka_unit_test(bursts_of_429),
+      cmocka_unit_test(dropped_connections),
+      cmocka_unit_test(truncated_bodies),
+      cmocka_unit_test(faults_set_over_http),
+      cmocka_unit_test(rate_limits_per_category),
+      cmocka_unit_test(options_from_environment),
+  };
+  int rc = cmocka_run_group_tests(tests, NULL, NULL);
+  curl_global_cleanup();
+  return rc;
+}
