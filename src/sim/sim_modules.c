@@ -6,11 +6,8 @@
 #include "sim/sim_resources.h"
 
 const sim_module *const sim_modules[] = {
-    &sim_module_admin,
-    &sim_module_oauth,
-    &sim_module_users,
-    &sim_module_webinars,
-    &sim_module_registrants,
+    &sim_module_admin,       &sim_module_oauth,     &sim_module_users, &sim_module_webinars,
+    &sim_module_registrants, &sim_module_panelists, &sim_module_polls, &sim_module_livestream,
 };
 
 const size_t sim_module_count = sizeof sim_modules / sizeof sim_modules[0];

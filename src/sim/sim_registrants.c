@@ -289,7 +289,7 @@ static json_t *reg_json(const sim_webinar *w, const sim_registrants *st, const s
     json_object_set_new(o, listed_extra[i], v ? json_incref(v) : json_string(""));
   }
   json_t *cq = json_object_get(extra, "custom_questions");
-  json_object_set_new(o, "custom_questions", cq ? json_incref(cq) : json_array());
+  json_object_set_new(o, "custom_questions", cq ? json_deep_copy(cq) : json_array());
   json_object_set_new(o, "status", json_string(sim_reg_status_name(r->status)));
   json_object_set_new(o, "create_time", json_string(created));
   json_object_set_new(o, "join_url", json_string(url));
@@ -792,8 +792,8 @@ static void questions_get(sim *s, sim_req *rq, sim_resp *rs) {
   json_t *questions = json_object_get(q, "questions");
   json_t *custom = json_object_get(q, "custom_questions");
   json_t *out = json_object();
-  json_object_set_new(out, "questions", questions ? json_incref(questions) : json_array());
-  json_object_set_new(out, "custom_questions", custom ? json_incref(custom) : json_array());
+  json_object_set_new(out, "questions", questions ? json_deep_copy(questions) : json_array());
+  json_object_set_new(out, "custom_questions", custom ? json_deep_copy(custom) : json_array());
   sim_reply_json(rs, 200, out);
 }
 
