@@ -22,6 +22,7 @@
 #define MCP_ASK_TIMEOUT_MS 60000
 #define MCP_INFLIGHT_BUCKETS 256
 #define MCP_LOG_NONE (-1)
+#define MCP_ROOM_WAIT_MS 100 /* a full queue: how long a new request waits for room */
 
 /* Which eras a method belongs to. */
 enum { ERA_LEGACY_BIT = 1, ERA_MODERN_BIT = 2, ERA_BOTH = 3 };
@@ -91,8 +92,9 @@ struct mcp_call {
   json_t *input_requests;  /* modern: questions recorded by mcp_call_ask */
   json_t *input_responses; /* modern: borrowed from params */
   struct mcp_call *next_inflight;
-  struct mcp_call *next_job;
-  char key[96]; /* canonical id key in the in-flight table */
+  struct mcp_call *next_job; /* in the pool's queue, then in the session's garbage */
+  uint64_t queued_ns;        /* when it entered the pool's queue */
+  char key[96];              /* canonical id key in the in-flight table */
 };
 
 /* A server->client request waiting for its answer (legacy era). */
@@ -125,8 +127,15 @@ struct mcp_server {
   pthread_mutex_t qmu;
   pthread_cond_t qcv;
   mcp_call *qhead, *qtail;
+  atomic_size_t qlen;    /* queued calls, readable without qmu */
+  size_t sleepers;       /* workers waiting on qcv */
+  bool spinner;          /* a worker is spinning for the next call */
+  pthread_cond_t sup_cv; /* wakes the supervisor out of its idle sleep */
   pthread_t *threads;
-  size_t nthreads;
+  size_t nthreads, max_workers;
+  size_t running; /* calls being run by a worker */
+  bool sup_started, sup_sleeping;
+  pthread_t supervisor; /* grows the pool when calls wait behind busy workers */
   bool stopping;
 };
 
@@ -144,12 +153,19 @@ struct mcp_session {
   json_t *client_caps; /* legacy: capabilities from initialize */
   int log_level;       /* legacy: notifications/message threshold */
   size_t inflight;     /* registered calls (queued or running) */
+  size_t room_waiters; /* dispatchers waiting for room below the queue limit */
   mcp_call *table[MCP_INFLIGHT_BUCKETS];
   pending_ask *asks;
   json_int_t next_ask_id;
+  /* Calls finished by workers, freed later by the thread that parsed them
+   * (memory goes back where it came from: no cross-thread malloc traffic). */
+  _Atomic(mcp_call *) garbage;
 };
 
 /* server.c */
+/* Initializes M as a mutex that spins a little before sleeping (the locks
+ * here are held for a few instructions). */
+void core_mutex_init(pthread_mutex_t *m);
 /* Queues CALL for a worker (starting the pool on first use). Returns 0, or
  * -1 when no worker could be started. */
 int server_enqueue(mcp_server *srv, mcp_call *call);

@@ -137,7 +137,9 @@ typedef struct mcp_server_config {
   const char *title;        /* serverInfo.title */
   const char *version;      /* serverInfo.version */
   const char *instructions; /* may be NULL; copied */
-  size_t workers;           /* worker threads; 0 = default (4) */
+  size_t workers;           /* worker threads started with the pool; 0 = default (2) */
+  size_t max_workers;       /* the pool grows to this when requests wait on busy
+                               workers for more than a few ms; 0 = default (32) */
   size_t queue_limit;       /* requests queued or running per session; 0 = default (256) */
   size_t max_depth;         /* JSON nesting limit; 0 = default (64) */
   void *userdata;           /* handed back by mcp_call_userdata */

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define WORKER_STACK (256 * 1024)
 
@@ -28,17 +29,25 @@ mcp_server *mcp_server_new(const mcp_server_config *config) {
   srv->title = copy_str(config && config->title ? config->title : NULL);
   srv->version = copy_str(config && config->version ? config->version : "0.0.0");
   srv->instructions = copy_str(config ? config->instructions : NULL);
-  srv->workers = config && config->workers ? config->workers : 4;
+  srv->workers = config && config->workers ? config->workers : 2;
+  srv->max_workers = config && config->max_workers ? config->max_workers : 32;
   srv->queue_limit = config && config->queue_limit ? config->queue_limit : 256;
   srv->max_depth = config && config->max_depth ? config->max_depth : 64;
   srv->userdata = config ? config->userdata : NULL;
-  if (srv->workers > 64)
-    srv->workers = 64;
+  if (srv->max_workers > 256)
+    srv->max_workers = 256;
+  if (srv->workers > srv->max_workers)
+    srv->max_workers = srv->workers;
   if (srv->max_depth > 1000)
     srv->max_depth = 1000; /* jansson's own limit is 2048 */
-  pthread_mutex_init(&srv->mu, NULL);
-  pthread_mutex_init(&srv->qmu, NULL);
+  core_mutex_init(&srv->mu);
+  core_mutex_init(&srv->qmu);
   pthread_cond_init(&srv->qcv, NULL);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&srv->sup_cv, &attr);
+  pthread_condattr_destroy(&attr);
   if (!srv->name || !srv->version) {
     mcp_server_free(srv);
     return NULL;
@@ -52,7 +61,10 @@ void mcp_server_free(mcp_server *srv) {
   pthread_mutex_lock(&srv->qmu);
   srv->stopping = true;
   pthread_cond_broadcast(&srv->qcv);
+  pthread_cond_broadcast(&srv->sup_cv);
   pthread_mutex_unlock(&srv->qmu);
+  if (srv->sup_started)
+    pthread_join(srv->supervisor, NULL);
   for (size_t i = 0; i < srv->nthreads; i++)
     pthread_join(srv->threads[i], NULL);
   free(srv->threads);
@@ -73,6 +85,7 @@ void mcp_server_free(mcp_server *srv) {
   pthread_mutex_destroy(&srv->mu);
   pthread_mutex_destroy(&srv->qmu);
   pthread_cond_destroy(&srv->qcv);
+  pthread_cond_destroy(&srv->sup_cv);
   free(srv->name);
   free(srv->title);
   free(srv->version);
@@ -434,60 +447,169 @@ json_t *server_info(mcp_server *srv) {
   return info;
 }
 
-/* ---- the worker pool -------------------------------------------------------- */
+/* ---- the worker pool --------------------------------------------------------
+
+ * A few workers start with the pool. A supervisor thread watches the queue
+ * while anything is in flight: when the oldest queued call has waited more than
+ * POOL_STALL_NS (every worker busy with something slow), it starts more
+ * workers, up to max_workers. Trivial calls never wait that long, so a
+ * pipelined load runs on the few first workers, without extra switching. */
+
+#define POOL_STALL_NS (3 * 1000 * 1000ull)
+#define POOL_TICK_NS (2 * 1000 * 1000l)
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void core_mutex_init(pthread_mutex_t *m) {
+  pthread_mutexattr_t attr;
+  pthread_mutexattr_init(&attr);
+  pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+  pthread_mutex_init(m, &attr);
+  pthread_mutexattr_destroy(&attr);
+}
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  __asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/* One worker at a time spins briefly for the next call before sleeping:
+ * under a pipelined load the next call usually arrives within microseconds,
+ * and catching it this way saves two thread switches per call. */
+#define WORKER_SPINS 2000
 
 static void *worker_main(void *arg) {
   mcp_server *srv = arg;
   pthread_mutex_lock(&srv->qmu);
   for (;;) {
-    while (!srv->qhead && !srv->stopping)
+    if (!srv->qhead && !srv->stopping && !srv->spinner) {
+      srv->spinner = true;
+      pthread_mutex_unlock(&srv->qmu);
+      for (int i = 0; i < WORKER_SPINS && !atomic_load_explicit(&srv->qlen, memory_order_relaxed);
+           i++)
+        cpu_relax();
+      pthread_mutex_lock(&srv->qmu);
+      srv->spinner = false;
+    }
+    while (!srv->qhead && !srv->stopping) {
+      srv->sleepers++;
       pthread_cond_wait(&srv->qcv, &srv->qmu);
+      srv->sleepers--;
+    }
     if (!srv->qhead)
       break; /* stopping and nothing left */
     mcp_call *call = srv->qhead;
     srv->qhead = call->next_job;
     if (!srv->qhead)
       srv->qtail = NULL;
+    atomic_fetch_sub_explicit(&srv->qlen, 1, memory_order_relaxed);
+    bool wake_next = srv->qhead && srv->sleepers > 0;
+    srv->running++;
     pthread_mutex_unlock(&srv->qmu);
+    if (wake_next)
+      pthread_cond_signal(&srv->qcv);
     session_run_call(call);
     pthread_mutex_lock(&srv->qmu);
+    srv->running--;
   }
   pthread_mutex_unlock(&srv->qmu);
   return NULL;
 }
 
-/* Starts the workers. Called with qmu held. */
-static int pool_start(mcp_server *srv) {
-  srv->threads = calloc(srv->workers, sizeof *srv->threads);
-  if (!srv->threads)
-    return -1;
+/* Starts up to N more workers. Called with qmu held. Returns how many started. */
+static size_t pool_grow(mcp_server *srv, size_t n) {
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   pthread_attr_setstacksize(&attr, WORKER_STACK);
-  for (size_t i = 0; i < srv->workers; i++) {
+  size_t started = 0;
+  while (started < n && srv->nthreads < srv->max_workers) {
     if (pthread_create(&srv->threads[srv->nthreads], &attr, worker_main, srv) != 0) {
-      log_error("mcp", "cannot start worker thread %zu", i);
+      log_error("mcp", "cannot start worker thread %zu", srv->nthreads);
       break;
     }
     srv->nthreads++;
+    started++;
   }
   pthread_attr_destroy(&attr);
-  return srv->nthreads ? 0 : -1;
+  return started;
+}
+
+static void *supervisor_main(void *arg) {
+  mcp_server *srv = arg;
+  pthread_mutex_lock(&srv->qmu);
+  while (!srv->stopping) {
+    if (!srv->qhead && srv->running == 0) {
+      srv->sup_sleeping = true;
+      pthread_cond_wait(&srv->sup_cv, &srv->qmu);
+      srv->sup_sleeping = false;
+      continue;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_nsec += POOL_TICK_NS;
+    if (ts.tv_nsec >= 1000000000l) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000000000l;
+    }
+    pthread_cond_timedwait(&srv->sup_cv, &srv->qmu, &ts);
+    if (srv->qhead && now_ns() - srv->qhead->queued_ns > POOL_STALL_NS) {
+      size_t waiting = 0;
+      for (mcp_call *c = srv->qhead; c && waiting < srv->max_workers; c = c->next_job)
+        waiting++;
+      size_t started = pool_grow(srv, waiting);
+      if (started)
+        log_debug("mcp", "all workers busy: started %zu more (%zu in all)", started, srv->nthreads);
+    }
+  }
+  pthread_mutex_unlock(&srv->qmu);
+  return NULL;
+}
+
+/* Starts the first workers and the supervisor. Called with qmu held. */
+static int pool_start(mcp_server *srv) {
+  srv->threads = calloc(srv->max_workers, sizeof *srv->threads);
+  if (!srv->threads)
+    return -1;
+  pool_grow(srv, srv->workers);
+  if (!srv->nthreads)
+    return -1;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  srv->sup_started = pthread_create(&srv->supervisor, &attr, supervisor_main, srv) == 0;
+  pthread_attr_destroy(&attr);
+  if (!srv->sup_started)
+    log_warn("mcp", "cannot start the pool supervisor: the pool will not grow");
+  return 0;
 }
 
 int server_enqueue(mcp_server *srv, mcp_call *call) {
+  call->next_job = NULL;
+  call->queued_ns = now_ns();
   pthread_mutex_lock(&srv->qmu);
   if (!srv->nthreads && pool_start(srv) != 0) {
     pthread_mutex_unlock(&srv->qmu);
     return -1;
   }
-  call->next_job = NULL;
   if (srv->qtail)
     srv->qtail->next_job = call;
   else
     srv->qhead = call;
   srv->qtail = call;
+  atomic_fetch_add_explicit(&srv->qlen, 1, memory_order_relaxed);
+  bool wake_sup = srv->sup_sleeping;
+  bool wake_worker = srv->sleepers > 0 && !srv->spinner;
   pthread_mutex_unlock(&srv->qmu);
-  pthread_cond_signal(&srv->qcv);
+  if (wake_worker)
+    pthread_cond_signal(&srv->qcv);
+  if (wake_sup)
+    pthread_cond_signal(&srv->sup_cv);
   return 0;
 }

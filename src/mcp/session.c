@@ -80,6 +80,8 @@ static void emit_error(mcp_session *s, batch *b, void *tag, json_t *id, int code
   session_emit(s, b, tag, jsonrpc_error(id, code, text, data));
 }
 
+static void session_collect(mcp_session *s);
+
 /* ---- sessions ----------------------------------------------------------------- */
 
 mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
@@ -92,8 +94,8 @@ mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
   s->send = send;
   s->ctx = ctx;
   s->log_level = MCP_LOG_DEBUG;
-  pthread_mutex_init(&s->send_mu, NULL);
-  pthread_mutex_init(&s->mu, NULL);
+  core_mutex_init(&s->send_mu);
+  core_mutex_init(&s->mu);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -122,6 +124,7 @@ void mcp_session_free(mcp_session *s) {
   if (!s)
     return;
   mcp_session_drain(s, true);
+  session_collect(s);
   json_decref(s->client_caps);
   pthread_mutex_destroy(&s->send_mu);
   pthread_mutex_destroy(&s->mu);
@@ -254,10 +257,18 @@ void session_run_call(mcp_call *call) {
   } else {
     session_emit(s, b, tag, call_reply(call, result));
   }
-  call_free(call);
+  if (registered) {
+    /* freed by the parsing thread (see garbage in core.h) */
+    mcp_call *head = atomic_load(&s->garbage);
+    do
+      call->next_job = head;
+    while (!atomic_compare_exchange_weak(&s->garbage, &head, call));
+  } else {
+    call_free(call);
+  }
   if (registered) {
     pthread_mutex_lock(&s->mu);
-    if (--s->inflight == 0)
+    if (--s->inflight == 0 || s->room_waiters)
       pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
   }
@@ -403,6 +414,22 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
     goto drop;
   }
   if (m->on_worker) {
+    if (s->inflight >= srv->queue_limit && !s->closing) {
+      /* A pipelining client outruns the workers: wait a little for room
+       * rather than refuse at once; slow handlers still get -32000 soon. */
+      struct timespec deadline;
+      clock_gettime(CLOCK_MONOTONIC, &deadline);
+      deadline.tv_nsec += MCP_ROOM_WAIT_MS * 1000000l;
+      if (deadline.tv_nsec >= 1000000000l) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000l;
+      }
+      s->room_waiters++;
+      while (s->inflight >= srv->queue_limit && !s->closing)
+        if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) == ETIMEDOUT)
+          break;
+      s->room_waiters--;
+    }
     if (s->inflight >= srv->queue_limit) {
       pthread_mutex_unlock(&s->mu);
       call->msg = NULL;
@@ -546,7 +573,19 @@ cleanup:
   json_decref(arr);
 }
 
+/* Frees the calls the workers finished. */
+static void session_collect(mcp_session *s) {
+  mcp_call *c = atomic_exchange(&s->garbage, NULL);
+  while (c) {
+    mcp_call *next = c->next_job;
+    call_free(c);
+    c = next;
+  }
+}
+
 void mcp_session_handle(mcp_session *s, const char *msg, size_t len, void *tag) {
+  if (atomic_load_explicit(&s->garbage, memory_order_relaxed))
+    session_collect(s);
   int code = 0;
   char err[256];
   json_t *doc = jsonrpc_parse(msg, len, s->srv->max_depth, &code, err, sizeof err);

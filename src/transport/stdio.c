@@ -12,22 +12,39 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define READ_CHUNK (64 * 1024)
 #define OUT_HIGH_WATER (16u * 1024 * 1024) /* senders wait above this much unwritten output */
 
-/* The reply queue: senders append, the writer swaps the buffer out and writes it. */
+/* How the output can be written without blocking. */
+typedef enum { OUT_FILE, OUT_PIPE, OUT_SOCKET } out_kind;
+
+/* The reply queue. Whoever holds `busy` owns the output fd and the spare
+ * buffer. A sender that finds the output idle writes its reply itself (no
+ * thread switch); a sender that finds it busy appends to the queue, and the
+ * owner flushes the queue before letting go. When a write would block, the
+ * writer thread takes over, so a client that is slow to read stdout never
+ * stalls the reader or the workers (up to OUT_HIGH_WATER bytes). */
 typedef struct out_queue {
   pthread_mutex_t mu;
-  pthread_cond_t wake; /* output arrived, or done */
-  pthread_cond_t room; /* the buffer was taken */
+  pthread_cond_t wake; /* output is waiting and nobody writes it, or done */
+  pthread_cond_t room; /* the queue was taken */
   char *buf;
   size_t len, cap;
+  char *spare;
+  size_t spare_cap;
+  bool busy;
   bool writer_waiting;
   bool done;
   bool broken; /* stdout is gone: drop output */
   int fd;
+  out_kind kind;
+  size_t pipe_size;
 } out_queue;
 
 static int sig_pipe[2] = {-1, -1};
@@ -41,39 +58,153 @@ static void on_signal(int sig) {
   errno = saved;
 }
 
+static void out_init_kind(out_queue *q) {
+  struct stat st;
+  q->kind = OUT_FILE;
+  if (fstat(q->fd, &st) != 0)
+    return;
+  if (S_ISSOCK(st.st_mode)) {
+    q->kind = OUT_SOCKET;
+  } else if (S_ISFIFO(st.st_mode)) {
+    int size = fcntl(q->fd, F_GETPIPE_SZ);
+    if (size > 0) {
+      q->kind = OUT_PIPE;
+      q->pipe_size = (size_t)size;
+    }
+  }
+}
+
+/* Writes IOV without blocking as far as can be told. Returns the bytes
+ * written (0 when it would block), or -1 when the output is gone. */
+static ssize_t out_try_write(out_queue *q, struct iovec *iov, int n) {
+  size_t total = 0;
+  for (int i = 0; i < n; i++)
+    total += iov[i].iov_len;
+  ssize_t w;
+  if (q->kind == OUT_SOCKET) {
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+    do
+      w = sendmsg(q->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      return 0;
+    return w;
+  }
+  if (q->kind == OUT_PIPE) {
+    int unread = 0;
+    /* leave slack: the pipe fills by pages, not bytes */
+    if (ioctl(q->fd, FIONREAD, &unread) != 0 || (size_t)unread + total + 8192 > q->pipe_size)
+      return 0;
+  }
+  do
+    w = writev(q->fd, iov, n);
+  while (w < 0 && errno == EINTR);
+  return w;
+}
+
+/* Grows the queue to hold N more bytes. Called with mu held. */
+static int out_reserve(out_queue *q, size_t n) {
+  if (q->len + n <= q->cap)
+    return 0;
+  size_t cap = q->cap ? q->cap : 64 * 1024;
+  while (cap < q->len + n)
+    cap *= 2;
+  char *grown = realloc(q->buf, cap);
+  if (!grown)
+    return -1;
+  q->buf = grown;
+  q->cap = cap;
+  return 0;
+}
+
+/* Puts back the unwritten tail of the owner's data, ahead of what others
+ * queued meanwhile. Called with mu held. */
+static void out_unshift(out_queue *q, const char *data, size_t n) {
+  if (n == 0 || out_reserve(q, n) != 0)
+    return;
+  memmove(q->buf + n, q->buf, q->len);
+  memcpy(q->buf, data, n);
+  q->len += n;
+}
+
+/* The owner (busy) writes what is queued, without blocking, a few rounds at
+ * most. Called with mu held; returns with it held. */
+static void out_flush_owned(out_queue *q) {
+  for (int round = 0; round < 4 && q->len > 0 && !q->broken; round++) {
+    char *out = q->buf;
+    size_t len = q->len, cap = q->cap;
+    q->buf = q->spare;
+    q->cap = q->spare_cap;
+    q->len = 0;
+    pthread_cond_broadcast(&q->room);
+    pthread_mutex_unlock(&q->mu);
+    struct iovec iov = {.iov_base = out, .iov_len = len};
+    ssize_t w = out_try_write(q, &iov, 1);
+    pthread_mutex_lock(&q->mu);
+    if (w < 0)
+      q->broken = true;
+    else if ((size_t)w < len)
+      out_unshift(q, out + w, len - (size_t)w);
+    q->spare = out;
+    q->spare_cap = cap;
+    if (w >= 0 && (size_t)w < len)
+      break; /* would block: leave the rest to the writer thread */
+  }
+}
+
+/* Lets go of the output. Called with mu held. */
+static void out_release(out_queue *q) {
+  q->busy = false;
+  if (q->broken)
+    pthread_cond_broadcast(&q->room);
+  if ((q->len > 0 || q->done) && q->writer_waiting)
+    pthread_cond_signal(&q->wake);
+}
+
 static void stdio_send(void *ctx, void *tag, const char *msg, size_t len) {
   (void)tag;
   out_queue *q = ctx;
   pthread_mutex_lock(&q->mu);
-  while (q->len > OUT_HIGH_WATER && !q->broken)
-    pthread_cond_wait(&q->room, &q->mu);
-  if (q->broken) {
+  if (!q->busy && q->len == 0 && !q->broken) {
+    q->busy = true;
+    pthread_mutex_unlock(&q->mu);
+    struct iovec iov[2] = {{.iov_base = (void *)msg, .iov_len = len},
+                           {.iov_base = "\n", .iov_len = 1}};
+    ssize_t w = out_try_write(q, iov, 2);
+    pthread_mutex_lock(&q->mu);
+    if (w < 0) {
+      q->broken = true;
+      log_warn("stdio", "stdout closed (%s): dropping further output", strerror(errno));
+    } else if ((size_t)w < len + 1) {
+      size_t done = (size_t)w;
+      if (done < len)
+        out_unshift(q, "\n", 1), out_unshift(q, msg + done, len - done);
+      else
+        out_unshift(q, "\n", 1);
+    } else {
+      out_flush_owned(q);
+    }
+    out_release(q);
     pthread_mutex_unlock(&q->mu);
     return;
   }
-  if (q->len + len + 1 > q->cap) {
-    size_t cap = q->cap ? q->cap : 64 * 1024;
-    while (cap < q->len + len + 1)
-      cap *= 2;
-    char *grown = realloc(q->buf, cap);
-    if (!grown) {
-      pthread_mutex_unlock(&q->mu);
+  while (q->len > OUT_HIGH_WATER && !q->broken)
+    pthread_cond_wait(&q->room, &q->mu);
+  if (!q->broken) {
+    if (out_reserve(q, len + 1) == 0) {
+      memcpy(q->buf + q->len, msg, len);
+      q->buf[q->len + len] = '\n';
+      q->len += len + 1;
+    } else {
       log_error("stdio", "out of memory queueing a %zu-byte reply: dropped", len);
-      return;
     }
-    q->buf = grown;
-    q->cap = cap;
+    if (!q->busy && q->writer_waiting)
+      pthread_cond_signal(&q->wake);
   }
-  memcpy(q->buf + q->len, msg, len);
-  q->buf[q->len + len] = '\n';
-  q->len += len + 1;
-  bool wake = q->writer_waiting;
   pthread_mutex_unlock(&q->mu);
-  if (wake)
-    pthread_cond_signal(&q->wake);
 }
 
-/* Writes all of BUF; returns 0, or -1 when the output is gone. */
+/* Writes all of BUF, blocking; returns 0, or -1 when the output is gone. */
 static int write_all(int fd, const char *buf, size_t len) {
   while (len > 0) {
     ssize_t n = write(fd, buf, len);
@@ -88,23 +219,23 @@ static int write_all(int fd, const char *buf, size_t len) {
   return 0;
 }
 
+/* The writer thread: writes, blocking, whatever the senders could not. */
 static void *writer_main(void *arg) {
   out_queue *q = arg;
-  char *spare = NULL;
-  size_t spare_cap = 0;
   pthread_mutex_lock(&q->mu);
   for (;;) {
-    while (q->len == 0 && !q->done) {
+    while (q->busy || (q->len == 0 && !q->done)) {
       q->writer_waiting = true;
       pthread_cond_wait(&q->wake, &q->mu);
       q->writer_waiting = false;
     }
     if (q->len == 0)
       break; /* done and flushed */
+    q->busy = true;
     char *out = q->buf;
     size_t len = q->len, cap = q->cap;
-    q->buf = spare;
-    q->cap = spare_cap;
+    q->buf = q->spare;
+    q->cap = q->spare_cap;
     q->len = 0;
     pthread_cond_broadcast(&q->room);
     bool broken = q->broken;
@@ -113,16 +244,17 @@ static void *writer_main(void *arg) {
       log_warn("stdio", "stdout closed (%s): dropping further output", strerror(errno));
       broken = true;
     }
-    spare = out;
-    spare_cap = cap;
     pthread_mutex_lock(&q->mu);
+    q->spare = out;
+    q->spare_cap = cap;
     if (broken) {
       q->broken = true;
-      pthread_cond_broadcast(&q->room);
+      q->len = 0;
     }
+    q->busy = false;
+    pthread_cond_broadcast(&q->room);
   }
   pthread_mutex_unlock(&q->mu);
-  free(spare);
   return NULL;
 }
 
@@ -232,7 +364,12 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
   size_t max_frame = opt->max_frame ? opt->max_frame : STDIO_DEFAULT_MAX_FRAME;
   bool signals = !opt->keep_signals;
   out_queue q = {.fd = opt->out_fd ? opt->out_fd : STDOUT_FILENO};
-  pthread_mutex_init(&q.mu, NULL);
+  out_init_kind(&q);
+  pthread_mutexattr_t mattr;
+  pthread_mutexattr_init(&mattr);
+  pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
+  pthread_mutex_init(&q.mu, &mattr);
+  pthread_mutexattr_destroy(&mattr);
   pthread_cond_init(&q.wake, NULL);
   pthread_cond_init(&q.room, NULL);
 
@@ -281,11 +418,12 @@ cleanup:
   if (writer_started) {
     pthread_mutex_lock(&q.mu);
     q.done = true;
-    pthread_mutex_unlock(&q.mu);
     pthread_cond_signal(&q.wake);
+    pthread_mutex_unlock(&q.mu);
     pthread_join(writer, NULL);
   }
   free(q.buf);
+  free(q.spare);
   pthread_mutex_destroy(&q.mu);
   pthread_cond_destroy(&q.wake);
   pthread_cond_destroy(&q.room);
