@@ -4,11 +4,17 @@
  *   sim_core.c      server (libmicrohttpd), router, request log, faults, rate limits, admin
  *   sim_util.c      ids, PRNG, time formatting and parsing, pagination, replies
  *   sim_tz.c        IANA time zones read from /usr/share/zoneinfo (TZif), no setenv("TZ")
- *   sim_state.c     account model lifetime, seed data, --state load/save
+ *   sim_state.c     account model: webinar/user lookups, daily quota, seed data, --state files
  *   sim_modules.c   THE LIST of resource modules the router serves
  *   sim_oauth.c     POST /oauth/token, token checks
  *   sim_users.c     /users, /users/{userId}
- *   sim_webinars.c  /users/{userId}/webinars, /webinars/{webinarId}, status; recurrence
+ *   sim_webinars.c  /users/{userId}/webinars, /webinars/{webinarId}, status; recurrence;
+ *                   sim_webinar_create, sim_webinar_to_json
+ *   (sim_resources.h lists the sub-resource files: registrants, panelists, polls, past...)
+ *
+ * Tests: tests/support/simtest.h starts a sandbox in-process and talks to it
+ * with libcurl (simtest_start, simtest_call, simtest_reply_free); the clock
+ * can be moved with sim_advance_clock, faults set with sim_set_faults.
  *
  * HOW TO ADD A RESOURCE FILE (e.g. src/sim/sim_registrants.c)
  *   1. Write handlers with the signature sim_handler:
