@@ -394,31 +394,39 @@ describe('legacy era: fixtures through the SDK client', () => {
     controller.abort();
     await assert.rejects(slow);
   });
+});
 
+describe('legacy era: cancellation', () => {
   it('notifications/cancelled reaches the running handler', async () => {
-    const before = (await client.callTool({ name: 'fixture_stats', arguments: {} })).structuredContent;
-    const controller = new AbortController();
-    let started;
-    const running = new Promise((resolve) => {
-      started = resolve;
-    });
-    const slow = client.callTool({ name: 'fixture_sleep', arguments: { ms: 10000 } }, undefined, {
-      signal: controller.signal,
-      onprogress: () => started(),
-    });
-    slow.catch(() => {});
-    await running; // fixture_sleep reports progress 0 once its handler runs
-    controller.abort();
-    await assert.rejects(slow);
-    let after;
-    for (let i = 0; i < 500; i++) {
-      after = (await client.callTool({ name: 'fixture_stats', arguments: {} })).structuredContent;
-      if (after.cancelledSleeps > before.cancelledSleeps) break;
-      await sleep(10);
+    // A server of its own, so that no other test's cancellation moves the counters.
+    const { client } = await connectClient();
+    try {
+      const before = (await client.callTool({ name: 'fixture_stats', arguments: {} })).structuredContent;
+      const controller = new AbortController();
+      let started;
+      const running = new Promise((resolve) => {
+        started = resolve;
+      });
+      const slow = client.callTool({ name: 'fixture_sleep', arguments: { ms: 10000 } }, undefined, {
+        signal: controller.signal,
+        onprogress: () => started(),
+      });
+      slow.catch(() => {});
+      await running; // fixture_sleep reports progress 0 once its handler runs
+      controller.abort();
+      await assert.rejects(slow);
+      let after;
+      for (let i = 0; i < 500; i++) {
+        after = (await client.callTool({ name: 'fixture_stats', arguments: {} })).structuredContent;
+        if (after.cancelledSleeps > before.cancelledSleeps) break;
+        await sleep(10);
+      }
+      assert.equal(after.cancelledSleeps, before.cancelledSleeps + 1);
+      assert.equal(after.finishedSleeps, before.finishedSleeps);
+      assert.deepEqual(await client.ping(), {});
+    } finally {
+      await client.close();
     }
-    assert.equal(after.cancelledSleeps, before.cancelledSleeps + 1);
-    assert.equal(after.finishedSleeps, before.finishedSleeps);
-    assert.deepEqual(await client.ping(), {});
   });
 });
 
