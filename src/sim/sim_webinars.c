@@ -569,7 +569,7 @@ int sim_webinar_create(sim *s, const char *host_id, json_t *body, json_t *errors
   json_object_set_new(
       w->obj, "registrants_confirmation_email",
       json_boolean(json_is_true(json_object_get(settings, "registrants_confirmation_email"))));
-  if (json_is_object(rec) && type != 5)
+  if (json_is_object(rec) && type == 9) /* Zoom keeps a recurrence for type 9 only */
     json_object_set_new(w->obj, "recurrence", json_deep_copy(rec));
 
   char url[200], key[23];
@@ -834,13 +834,13 @@ static void webinars_update(sim *s, sim_req *rq, sim_resp *rs) {
     snprintf(w->host_id, sizeof w->host_id, "%s", sim_user_id_of(host));
     json_object_set(w->obj, "host_email", json_object_get(host, "email"));
   }
-  if (json_is_object(rec)) {
+  if (json_is_object(rec) && type == 9) {
     json_object_set_new(w->obj, "recurrence", json_deep_copy(rec));
     reexpand = true;
   }
   if (type != w->type) {
     w->type = type;
-    if (type == 5)
+    if (type != 9)
       json_object_del(w->obj, "recurrence");
     reexpand = true;
   }

@@ -231,6 +231,7 @@ static void recurrence_limits(void **state) {
   w = create(t, "{\"type\":6,\"topic\":\"Anytime\",\"recurrence\":{\"type\":1}}");
   assert_null(json_object_get(w, "start_time"));
   assert_null(json_object_get(w, "occurrences"));
+  assert_null(json_object_get(w, "recurrence")); /* the spec: recurrence is for type 9 only */
   json_decref(w);
 }
 
