@@ -52,7 +52,7 @@ json_t *jsonrpc_parse(const char *buf, size_t len, size_t max_depth, int *code, 
     return NULL;
   }
   json_error_t error;
-  json_t *msg = json_loadb(buf, len, 0, &error);
+  json_t *msg = json_loadb(buf, len, JSON_DECODE_ANY, &error);
   if (msg)
     return msg;
   *code = MCP_PARSE_ERROR;
