@@ -45,6 +45,7 @@ typedef struct sim_options {
   int scale;                 /* registrants per seeded webinar; default 20 */
   int seed_webinars;         /* seeded webinars per account; default 6; 0 = none */
   bool rate_limits;          /* Zoom's per-category limits; default off */
+  int daily_limit;           /* Heavy + Resource-intensive requests a day; 0 = Zoom's 30000 */
   const char *state_file;    /* NULL: memory only; else load at start, save on change/stop */
   size_t request_log_max;    /* entries kept in the request log (ring); default 10000 */
   sim_faults faults;         /* default all off */

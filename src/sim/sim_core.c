@@ -499,26 +499,27 @@ static int rate_check(sim *s, sim_category cat, int64_t now, sim_resp *rs) {
     return 0;
   const sim_rate_rule *rule = &rate_rules[cat];
   sim_rate *r = &s->rates[cat];
+  int daily_max = rule->daily && s->opt.daily_limit > 0 ? s->opt.daily_limit : rule->daily;
   int64_t window = now - now % rule->window_s;
   if (r->second != window) {
     r->second = window;
     r->count = 0;
   }
-  if (rule->daily) {
+  if (daily_max) {
     sim_rate *d = &s->rates[SIM_CAT_HEAVY]; /* shared daily budget */
     int64_t day = now / 86400;
     if (d->day != day) {
       d->day = day;
       d->daily = 0;
     }
-    if (d->daily >= rule->daily) {
+    if (d->daily >= daily_max) {
       char limit[16], reset[21];
-      snprintf(limit, sizeof limit, "%d", rule->daily);
+      snprintf(limit, sizeof limit, "%d", daily_max);
       sim_time_format((day + 1) * 86400, reset);
       sim_reply_error(rs, 429, 429,
                       "You have exceeded the daily rate limit (%d) of %s API requests permitted "
                       "for this particular account. Try again later.",
-                      rule->daily, sim_category_name(cat));
+                      daily_max, sim_category_name(cat));
       sim_reply_header(rs, "X-RateLimit-Category", sim_category_name(cat));
       sim_reply_header(rs, "X-RateLimit-Type", "Daily-limit");
       sim_reply_header(rs, "X-RateLimit-Limit", limit);
@@ -539,12 +540,12 @@ static int rate_check(sim *s, sim_category cat, int64_t now, sim_resp *rs) {
     return -1;
   }
   r->count++;
-  if (rule->daily) {
+  if (daily_max) {
     sim_rate *d = &s->rates[SIM_CAT_HEAVY];
     d->daily++;
     char limit[16], remaining[16];
-    snprintf(limit, sizeof limit, "%d", rule->daily);
-    snprintf(remaining, sizeof remaining, "%d", rule->daily - d->daily);
+    snprintf(limit, sizeof limit, "%d", daily_max);
+    snprintf(remaining, sizeof remaining, "%d", daily_max - d->daily);
     sim_reply_header(rs, "X-RateLimit-Limit", limit);
     sim_reply_header(rs, "X-RateLimit-Remaining", remaining);
   }

@@ -28,6 +28,7 @@ static const char usage[] =
     "  --scale N              registrants per seeded webinar (default 20)\n"
     "  --webinars N           seeded webinars (default 6)\n"
     "  --rate-limits          apply Zoom's per-category rate limits\n"
+    "  --daily-limit N        Heavy + Resource-intensive requests a day (default 30000)\n"
     "  --state FILE           load state from FILE, save it there on every change\n"
     "  --latency MS|MIN-MAX   delay every reply (fixed or random in a range)\n"
     "  --fail-5xx RATE        answer this share of requests (0..1) with a 5xx\n"
@@ -52,6 +53,7 @@ enum {
   OPT_SCALE,
   OPT_WEBINARS,
   OPT_RATE,
+  OPT_DAILY,
   OPT_STATE,
   OPT_LATENCY,
   OPT_5XX,
@@ -73,6 +75,7 @@ static const struct option long_opts[] = {
     {"scale", required_argument, NULL, OPT_SCALE},
     {"webinars", required_argument, NULL, OPT_WEBINARS},
     {"rate-limits", no_argument, NULL, OPT_RATE},
+    {"daily-limit", required_argument, NULL, OPT_DAILY},
     {"state", required_argument, NULL, OPT_STATE},
     {"latency", required_argument, NULL, OPT_LATENCY},
     {"fail-5xx", required_argument, NULL, OPT_5XX},
@@ -172,6 +175,11 @@ int main(int argc, char **argv) {
       break;
     case OPT_RATE:
       opt.rate_limits = true;
+      break;
+    case OPT_DAILY:
+      if (parse_int(optarg, 1, 100000000, &n))
+        goto bad;
+      opt.daily_limit = (int)n;
       break;
     case OPT_STATE:
       opt.state_file = optarg;

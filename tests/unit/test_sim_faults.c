@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <curl/curl.h>
@@ -246,6 +247,53 @@ static void rate_limits_per_category(void **state) {
   simtest_stop(&t);
 }
 
+static void daily_limit_of_heavy_requests(void **state) {
+  (void)state;
+  simtest t;
+  sim_options opt;
+  sim_options_init(&opt);
+  opt.rate_limits = true;
+  opt.daily_limit = 5;
+  assert_int_equal(simtest_start(&t, &opt), 0);
+  simtest_reply r;
+  char v[64];
+  /* A Heavy route (the report Q&A) counts whatever its answer. */
+  for (int i = 0; i < 5; i++) {
+    assert_int_equal(simtest_call(&t, "GET", "/v2/report/webinars/1/qa", NULL, &r), 0);
+    assert_true(r.status != 429);
+    assert_non_null(simtest_header(&r, "X-RateLimit-Remaining", v, sizeof v));
+    assert_int_equal(atoi(v), 4 - i);
+    simtest_reply_free(&r);
+    sim_advance_clock(t.s, 1); /* keep clear of the per-second limit */
+  }
+  assert_int_equal(simtest_call(&t, "GET", "/v2/report/webinars/1/qa", NULL, &r), 0);
+  assert_int_equal(r.status, 429);
+  assert_int_equal(json_integer_value(json_object_get(r.json, "code")), 429);
+  assert_non_null(simtest_header(&r, "X-RateLimit-Type", v, sizeof v));
+  assert_string_equal(v, "Daily-limit");
+  assert_non_null(simtest_header(&r, "X-RateLimit-Limit", v, sizeof v));
+  assert_string_equal(v, "5");
+  assert_non_null(simtest_header(&r, "X-RateLimit-Remaining", v, sizeof v));
+  assert_string_equal(v, "0");
+  assert_non_null(simtest_header(&r, "Retry-After", v, sizeof v));
+  assert_int_equal(strlen(v), 20); /* a date-time: yyyy-MM-ddTHH:mm:ssZ */
+  simtest_reply_free(&r);
+  /* Light requests are not part of that budget. */
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  simtest_reply_free(&r);
+  /* The next day the budget is back (with a new token). */
+  sim_advance_clock(t.s, 86400);
+  assert_int_equal(simtest_token(&t, "sandbox", "sandbox", "sandbox", &r), 0);
+  snprintf(t.token, sizeof t.token, "%s",
+           json_string_value(json_object_get(r.json, "access_token")));
+  simtest_reply_free(&r);
+  assert_int_equal(simtest_call(&t, "GET", "/v2/report/webinars/1/qa", NULL, &r), 0);
+  assert_true(r.status != 429);
+  simtest_reply_free(&r);
+  simtest_stop(&t);
+}
+
 static void options_from_environment(void **state) {
   (void)state;
   sim_options opt;
@@ -284,6 +332,7 @@ int main(void) {
       cmocka_unit_test(truncated_bodies),
       cmocka_unit_test(faults_set_over_http),
       cmocka_unit_test(rate_limits_per_category),
+      cmocka_unit_test(daily_limit_of_heavy_requests),
       cmocka_unit_test(options_from_environment),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
