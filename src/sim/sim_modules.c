@@ -5,9 +5,19 @@
 #include "sim/sim_internal.h"
 #include "sim/sim_resources.h"
 
+/* One module per line. */
+/* clang-format off */
 const sim_module *const sim_modules[] = {
-    &sim_module_admin,       &sim_module_oauth,     &sim_module_users, &sim_module_webinars,
-    &sim_module_registrants, &sim_module_panelists, &sim_module_polls, &sim_module_livestream,
+    &sim_module_admin,
+    &sim_module_oauth,
+    &sim_module_users,
+    &sim_module_webinars,
+    &sim_module_registrants,
+    &sim_module_panelists,
+    &sim_module_polls,
+    &sim_module_livestream,
+    &sim_module_past,
 };
+/* clang-format on */
 
 const size_t sim_module_count = sizeof sim_modules / sizeof sim_modules[0];

@@ -274,8 +274,8 @@ static int occ_query(const sim_webinar *w, sim_req *rq, sim_resp *rs, uint64_t *
 
 /* The registrant as Zoom lists it (new reference). FULL adds the fields only GET
  * of one registrant shows. */
-static json_t *reg_json(const sim_webinar *w, const sim_registrants *st, const sim_registrant *r,
-                        bool full) {
+json_t *sim_reg_json(const sim_webinar *w, const sim_registrants *st, const sim_registrant *r,
+                     bool full) {
   char url[160], created[21];
   sim_join_url(w, r->id, url, sizeof url);
   sim_time_format(r->created, created);
@@ -572,7 +572,7 @@ static void registrants_list(sim *s, sim_req *rq, sim_resp *rs) {
     if (r->status != want || !(r->occ & bit) || (src && r->source != src))
       continue;
     if (total >= pg.offset && total < pg.offset + pg.size)
-      json_array_append_new(items, reg_json(w, st, r, false));
+      json_array_append_new(items, sim_reg_json(w, st, r, false));
     total++;
   }
   json_t *out = json_object();
@@ -599,7 +599,7 @@ static void registrant_get(sim *s, sim_req *rq, sim_resp *rs) {
     sim_reply_error(rs, 404, 3001, "Registrant does not exist: %.64s.", id);
     return;
   }
-  sim_reply_json(rs, 200, reg_json(w, w->registrants, r, true));
+  sim_reply_json(rs, 200, sim_reg_json(w, w->registrants, r, true));
 }
 
 static void registrant_delete(sim *s, sim_req *rq, sim_resp *rs) {

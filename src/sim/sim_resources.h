@@ -95,6 +95,10 @@ typedef struct sim_registrants {
 const char *sim_reg_str(const sim_registrants *rs, uint32_t off);
 /* The registrant with SERIAL (binary search), or NULL. */
 const sim_registrant *sim_reg_by_serial(const sim_registrants *rs, uint32_t serial);
+/* The registrant as Zoom lists it (new reference); FULL adds the fields only
+ * GET of one registrant shows. */
+json_t *sim_reg_json(const sim_webinar *w, const sim_registrants *st, const sim_registrant *r,
+                     bool full);
 /* "approved", "pending", "denied". */
 const char *sim_reg_status_name(int status);
 
