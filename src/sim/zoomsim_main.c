@@ -16,7 +16,8 @@ static const char usage[] =
     "\n"
     "Serves an in-memory Zoom account over HTTP: OAuth at BASE/oauth/token, the\n"
     "API at BASE/v2, test controls at BASE/_sim. Prints BASE on stdout, then\n"
-    "serves until SIGTERM or SIGINT.\n"
+    "serves until SIGTERM or SIGINT. SIGUSR1 expires every token issued so far\n"
+    "(as does POST BASE/_sim/expire_tokens).\n"
     "\n"
     "  --listen HOST:PORT     numeric IPv4 address and port (0 = a free port);\n"
     "                         default 127.0.0.1:0\n"
@@ -88,11 +89,13 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, expire_requested;
 
 static void on_signal(int sig) {
-  (void)sig;
-  stop_requested = 1;
+  if (sig == SIGUSR1)
+    expire_requested = 1;
+  else
+    stop_requested = 1;
 }
 
 /* Parses an integer in [MIN, MAX]. Returns 0 or -1. */
@@ -243,6 +246,7 @@ int main(int argc, char **argv) {
   sigemptyset(&sa.sa_mask);
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGUSR1, &sa, NULL);
   signal(SIGPIPE, SIG_IGN);
   /* Block the stop signals (the server threads inherit the mask) and wait
    * for them with sigsuspend, so a signal cannot slip in before the wait. */
@@ -250,6 +254,7 @@ int main(int argc, char **argv) {
   sigemptyset(&block);
   sigaddset(&block, SIGTERM);
   sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGUSR1);
   pthread_sigmask(SIG_BLOCK, &block, &old);
 
   sim *s = NULL;
@@ -259,8 +264,14 @@ int main(int argc, char **argv) {
   }
   printf("%s\n", sim_base_url(s));
   fflush(stdout);
-  while (!stop_requested)
+  while (!stop_requested) {
     sigsuspend(&old);
+    if (expire_requested) {
+      expire_requested = 0;
+      sim_expire_tokens(s);
+      log_info("zoomsim", "every access token issued so far has expired (SIGUSR1)");
+    }
+  }
   log_info("zoomsim", "stopping");
   sim_stop(s);
   return 0;

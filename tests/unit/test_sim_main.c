@@ -123,6 +123,18 @@ static void serves_until_sigterm_and_saves_state(void **state) {
                    0);
   assert_int_equal(r.status, 201);
   simtest_reply_free(&r);
+  /* SIGUSR1 expires every token; the signal is handled asynchronously, so
+   * poll until the token is refused (bounded by count, not by time). */
+  kill(c.pid, SIGUSR1);
+  long st = 200;
+  for (int i = 0; i < 10000 && st == 200; i++) {
+    assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+    st = r.status;
+    simtest_reply_free(&r);
+    if (st == 200)
+      usleep(1000);
+  }
+  assert_int_equal(st, 401);
   curl_easy_cleanup(t.curl);
 
   kill(c.pid, SIGTERM);
