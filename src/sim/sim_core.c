@@ -176,12 +176,12 @@ static void log_entry_clear(sim_log_entry *e) {
   memset(e, 0, sizeof *e);
 }
 
-/* Copies BODY for the log, blanking any client_secret=... value (a client
- * that wrongly sends it in the form must not see it echoed). New string. */
+/* Copies BODY (at most SIM_LOG_BODY_MAX bytes) for the log, blanking any client_secret=... value (a
+ * client that wrongly sends it in the form must not see it echoed). New string. */
 static char *log_body_copy(const char *body) {
   if (!body)
     return NULL;
-  char *copy = strdup(body);
+  char *copy = strndup(body, SIM_LOG_BODY_MAX); /* bounded: the log holds many entries */
   if (!copy)
     return NULL;
   char *p = copy;

@@ -70,6 +70,7 @@ struct MHD_Connection;
 
 #define SIM_BODY_MAX (4u * 1024u * 1024u) /* request bodies larger: 413 */
 #define SIM_URI_MAX 4096u                 /* longer request targets: 414 */
+#define SIM_LOG_BODY_MAX 65536u           /* bytes of a body kept in the request log */
 #define SIM_PARAMS_MAX 4                  /* path params per pattern */
 #define SIM_QUERY_MAX 32                  /* query pairs kept per request */
 #define SIM_TOKENS_MAX 256                /* access tokens remembered (oldest evicted) */
