@@ -4,6 +4,9 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { FIXTURE, RawServer, sleep } from './lib/fixture.mjs';
 
@@ -31,6 +34,32 @@ it('a bad option exits 2 with a message on stderr', async () => {
       return true;
     });
   }
+});
+
+it('ZOOM_LOG_FILE receives the log as well as stderr; stdout only JSON-RPC', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zwm-log-'));
+  const file = path.join(dir, 'server.log');
+  const srv = new RawServer([], { env: { ...process.env, ZOOM_LOG_FILE: file, ZOOM_LOG_LEVEL: 'debug' } });
+  try {
+    await srv.initialize();
+    assert.equal((await srv.close()).code, 0);
+    const text = await fs.readFile(file, 'utf8');
+    assert.match(text, /session initialized/);
+    assert.match(srv.stderr, /session initialized/);
+    assert.equal((await fs.stat(file)).mode & 0o077, 0, 'the log file is private');
+    assert.deepEqual(srv.garbage, []);
+  } finally {
+    srv.kill();
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+it('a bad ZOOM_LOG_LEVEL exits 2', async () => {
+  await assert.rejects(run(FIXTURE, [], { env: { ...process.env, ZOOM_LOG_LEVEL: 'loud' } }), (err) => {
+    assert.equal(err.code, 2);
+    assert.match(err.stderr, /ZOOM_LOG_LEVEL/);
+    return true;
+  });
 });
 
 // Starts a 10 s sleep and waits until its handler runs.
