@@ -432,7 +432,38 @@ static void test_occurrences(void **state) {
   json_t *occs = json_object_get(r, "occurrences");
   assert_int_equal(json_array_size(occs), 1);
   assert_string_equal(simres_str(json_array_get(occs, 0), "occurrence_id"), occ[1]);
+  char rid[32];
+  snprintf(rid, sizeof rid, "%s", simres_str(r, "registrant_id"));
   json_decref(r);
+  /* listed for that occurrence only */
+  for (size_t k = 0; k < 2; k++) {
+    r = NULL;
+    assert_int_equal(simres_callf(&T, "GET", NULL, &r,
+                                  "/v2/webinars/%lld/registrants?occurrence_id=%s&page_size=300",
+                                  RECUR, occ[k]),
+                     200);
+    bool found = false;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r, "registrants"), i, item) {
+      found = found || strcmp(simres_str(item, "id"), rid) == 0;
+    }
+    assert_int_equal(found, k == 1);
+    json_decref(r);
+  }
+  /* DELETE with the other occurrence: not registered there */
+  r = NULL;
+  assert_int_equal(simres_callf(&T, "DELETE", NULL, &r,
+                                "/v2/webinars/%lld/registrants/%s?occurrence_id=%s", RECUR, rid,
+                                occ[0]),
+                   400);
+  json_decref(r);
+  assert_int_equal(simres_callf(&T, "DELETE", NULL, NULL,
+                                "/v2/webinars/%lld/registrants/%s?occurrence_id=%s", RECUR, rid,
+                                occ[1]),
+                   204);
+  assert_int_equal(
+      simres_callf(&T, "GET", NULL, NULL, "/v2/webinars/%lld/registrants/%s", RECUR, rid), 404);
   r = NULL;
   assert_int_equal(simres_callf(&T, "POST", "{\"email\":\"occ2@example.org\",\"first_name\":\"O\"}",
                                 &r, "/v2/webinars/%lld/registrants?occurrence_ids=999", RECUR),
@@ -480,6 +511,37 @@ static void test_state_roundtrip(void **state) {
   unlink(path);
 }
 
+/* The seed data is deterministic under the seed, and --scale sets the count. */
+static void test_seed_deterministic(void **state) {
+  (void)state;
+  sim_options opt;
+  sim_options_init(&opt);
+  opt.scale = 123;
+  opt.seed = 7;
+  char first[2][400];
+  for (int run = 0; run < 2; run++) {
+    simtest t2;
+    assert_int_equal(simtest_start(&t2, &opt), 0);
+    long long wid = simtest_webinar_id(&t2, "Product launch");
+    json_t *r = NULL;
+    assert_int_equal(
+        simres_callf(&t2, "GET", NULL, &r, "/v2/webinars/%lld/registrants?page_size=3", wid), 200);
+    assert_int_equal(simres_int(r, "total_records"), 123);
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(r, "registrants"), i, item) {
+      json_object_del(item, "create_time"); /* follows the clock, not the seed */
+    }
+    char *text = json_dumps(json_object_get(r, "registrants"), JSON_SORT_KEYS | JSON_COMPACT);
+    assert_non_null(text);
+    snprintf(first[run], sizeof first[run], "%s", text);
+    free(text);
+    json_decref(r);
+    simtest_stop(&t2);
+  }
+  assert_string_equal(first[0], first[1]);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_create_fields),
@@ -494,6 +556,7 @@ int main(void) {
       cmocka_unit_test(test_tracking_sources),
       cmocka_unit_test(test_occurrences),
       cmocka_unit_test(test_state_roundtrip),
+      cmocka_unit_test(test_seed_deterministic),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
