@@ -24,10 +24,10 @@ typedef struct generation {
 
 struct zoom_client {
   zoom_http *http;
-  pthread_mutex_t lock; /* gen, rate, requests */
+  pthread_mutex_t lock; /* gen, rate */
   generation *gen;
   zoom_rate_limit rate;
-  uint64_t requests;
+  uint64_t requests; /* atomic */
 };
 
 /* Methods Zoom's API uses, and whether repeating one is harmless. */
@@ -316,20 +316,16 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
   if (!c || !known || !path_ok(path) || (query && !json_is_object(query)))
     return zoom_error_set(err, ZOOM_ERR_INVALID, "bad request: method %s, path %s",
                           known ? method : "(unknown)", path_ok(path) ? path : "(malformed)");
-  if (err) {
-    snprintf(err->method, sizeof err->method, "%s", method);
-    snprintf(err->path, sizeof err->path, "%s", path);
-  }
-  pthread_mutex_lock(&c->lock);
-  c->requests++;
-  pthread_mutex_unlock(&c->lock);
+  __atomic_add_fetch(&c->requests, 1, __ATOMIC_RELAXED);
   g = generation_acquire(c);
   if (body && !(body_text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY))) {
     zoom_error_set(err, ZOOM_ERR_INVALID, "the request body cannot be encoded as JSON");
     goto cleanup;
   }
-  struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  bool timed = log_get_level() <= LOG_DEBUG;
+  struct timespec t0 = {0}, t1 = {0};
+  if (timed)
+    clock_gettime(CLOCK_MONOTONIC, &t0);
   for (int attempt = 1; attempt <= 2; attempt++) {
     zoom_secret_free(token);
     zoom_secret_free(auth_line);
@@ -372,15 +368,17 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
     }
     break;
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
-  log_debug("zoom", "%s %s -> %ld in %ld ms", method, path, rep.status,
-            (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+  if (timed) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    log_debug("zoom", "%s %s -> %ld in %ld ms", method, path, rep.status,
+              (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+  }
   result = reply_map(&rep, method, path, safe, g->cfg, out, err);
 cleanup:
   if (result != 0 && err && err->kind != ZOOM_ERR_INVALID)
     log_debug("zoom", "%s %s failed: %s: %s", method, path, zoom_error_kind_name(err->kind),
               err->message);
-  if (err && result != 0 && !err->method[0]) {
+  if (err && result != 0) {
     snprintf(err->method, sizeof err->method, "%s", method);
     snprintf(err->path, sizeof err->path, "%s", path);
   }
@@ -514,8 +512,6 @@ void zoom_client_token_status(zoom_client *c, zoom_token_status *out) {
 
 void zoom_client_get_stats(zoom_client *c, zoom_client_stats *out) {
   memset(out, 0, sizeof *out);
-  pthread_mutex_lock(&c->lock);
-  out->requests = c->requests;
-  pthread_mutex_unlock(&c->lock);
+  out->requests = __atomic_load_n(&c->requests, __ATOMIC_RELAXED);
   zoom_http_counters(c->http, &out->transfers, &out->connections);
 }

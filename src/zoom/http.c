@@ -11,12 +11,19 @@
 #include "zoom/internal.h"
 
 #define POOL_MAX 16
+#define MAX_KEPT_CONNECTIONS 32
+
+/* A pooled easy handle and the CA file its fixed options were set with. */
+typedef struct pooled {
+  CURL *c;
+  char *ca_bundle; /* owned; NULL: the system store */
+} pooled;
 
 struct zoom_http {
   CURLSH *share;
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
   pthread_mutex_t pool_lock;
-  CURL *pool[POOL_MAX];
+  pooled pool[POOL_MAX];
   size_t npool;
   uint64_t transfers;
   uint64_t connects;
@@ -70,8 +77,10 @@ zoom_http *zoom_http_new(void) {
 void zoom_http_free(zoom_http *h) {
   if (!h)
     return;
-  for (size_t i = 0; i < h->npool; i++)
-    curl_easy_cleanup(h->pool[i]);
+  for (size_t i = 0; i < h->npool; i++) {
+    curl_easy_cleanup(h->pool[i].c);
+    free(h->pool[i].ca_bundle);
+  }
   if (h->share)
     curl_share_cleanup(h->share);
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
@@ -89,33 +98,80 @@ void zoom_http_counters(zoom_http *h, uint64_t *transfers, uint64_t *connects) {
   pthread_mutex_unlock(&h->pool_lock);
 }
 
-/* Takes a handle from the pool (or makes one), reset and attached to the share. */
-static CURL *pool_take(zoom_http *h) {
-  CURL *c = NULL;
-  pthread_mutex_lock(&h->pool_lock);
-  if (h->npool > 0)
-    c = h->pool[--h->npool];
-  pthread_mutex_unlock(&h->pool_lock);
-  if (c)
-    curl_easy_reset(c);
-  else if (!(c = curl_easy_init()))
-    return NULL;
-  curl_easy_setopt(c, CURLOPT_SHARE, h->share);
-  return c;
+static bool same_text(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* Returns C to the pool, or frees it when the pool is full. */
-static void pool_give(zoom_http *h, CURL *c, long connects) {
+static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx);
+static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx);
+static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un);
+
+/* Sets the options that are the same for every request. Per-request options are all set
+ * again by zoom_http_perform, so a handle is reused without curl_easy_reset (which costs
+ * about as much as a small transfer's parsing). */
+static void handle_setup(zoom_http *h, CURL *c, const char *ca_bundle) {
+  curl_easy_setopt(c, CURLOPT_SHARE, h->share);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (ca_bundle)
+    curl_easy_setopt(c, CURLOPT_CAINFO, ca_bundle);
+  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  /* The kept-connection limit applies to the shared cache as a whole; libcurl's default
+   * (5) would close connections whenever more threads than that were busy at once. */
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, (long)MAX_KEPT_CONNECTIONS);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+}
+
+/* Takes a handle from the pool (or makes one) set up for CA_BUNDLE. Returns 0 or -1. */
+static int pool_take(zoom_http *h, const char *ca_bundle, pooled *out) {
+  bool found = false;
+  pthread_mutex_lock(&h->pool_lock);
+  if (h->npool > 0) {
+    *out = h->pool[--h->npool];
+    found = true;
+  }
+  pthread_mutex_unlock(&h->pool_lock);
+  if (found && same_text(out->ca_bundle, ca_bundle))
+    return 0;
+  if (found) {
+    curl_easy_reset(out->c);
+    free(out->ca_bundle);
+  } else if (!(out->c = curl_easy_init())) {
+    return -1;
+  }
+  out->ca_bundle = NULL;
+  if (ca_bundle && !(out->ca_bundle = strdup(ca_bundle))) {
+    curl_easy_cleanup(out->c);
+    return -1;
+  }
+  handle_setup(h, out->c, ca_bundle);
+  return 0;
+}
+
+/* Returns P to the pool, or frees it when the pool is full. */
+static void pool_give(zoom_http *h, pooled *p, long connects) {
+  bool kept = false;
   pthread_mutex_lock(&h->pool_lock);
   h->transfers++;
   h->connects += (uint64_t)(connects > 0 ? connects : 0);
   if (h->npool < POOL_MAX) {
-    h->pool[h->npool++] = c;
-    c = NULL;
+    h->pool[h->npool++] = *p;
+    kept = true;
   }
   pthread_mutex_unlock(&h->pool_lock);
-  if (c)
-    curl_easy_cleanup(c);
+  if (!kept) {
+    curl_easy_cleanup(p->c);
+    free(p->ca_bundle);
+  }
 }
 
 typedef struct xfer {
@@ -215,9 +271,10 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   zoom_http_reply_clear(rep);
   rep->code = CURLE_OUT_OF_MEMORY;
   struct curl_slist *headers = NULL;
-  CURL *c = pool_take(h);
-  if (!c)
+  pooled p;
+  if (pool_take(h, pol->ca_bundle, &p) != 0)
     return -1;
+  CURL *c = p.c;
   xfer x = {.rep = rep, .max = pol->max_response_bytes, .cancel = req->cancel};
   for (const char *const *hl = req->headers; hl && *hl; hl++) {
     struct curl_slist *grown = curl_slist_append(headers, *hl);
@@ -232,44 +289,26 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   headers = grown;
 
   curl_easy_setopt(c, CURLOPT_URL, req->url);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-  if (pol->ca_bundle)
-    curl_easy_setopt(c, CURLOPT_CAINFO, pol->ca_bundle);
-  curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, pol->request_timeout_ms);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
   /* libcurl silently re-sends a request whose reused connection died before any reply
    * byte; for a request that must not run twice (POST) take a fresh connection so that
    * can never happen. */
-  if (req->fresh_connection)
-    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
-  if (strcmp(req->method, "GET") == 0) {
+  curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, req->fresh_connection ? 1L : 0L);
+  /* Every request sets its method in full: the handle may last have sent another. */
+  bool post = strcmp(req->method, "POST") == 0;
+  if (req->body || post) {
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body ? req->body_len : 0));
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+  } else {
     curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-  } else if (strcmp(req->method, "POST") != 0) {
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
   }
-  if (req->body) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, req->body);
-  } else if (strcmp(req->method, "POST") == 0) {
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
-  }
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+                   (post || strcmp(req->method, "GET") == 0) ? NULL : req->method);
 
   rep->code = curl_easy_perform(c);
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
@@ -288,7 +327,7 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
 done:
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(headers);
-  pool_give(h, c, rep->connects);
+  pool_give(h, &p, rep->connects);
   return rep->code == CURLE_OK ? 0 : -1;
 }
 

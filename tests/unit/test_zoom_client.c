@@ -125,6 +125,8 @@ static void threads_share_one_token(void **state) {
   }
   assert_int_equal(fakezoom_token_requests(f->fz), 1);
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 80);
+  /* Kept connections are shared, not re-opened: at most one per thread (80 without). */
+  assert_true(fakezoom_connections(f->fz) <= 8);
 }
 
 static void refresh_after_code_124(void **state) {
