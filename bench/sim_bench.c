@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "sim/sim.h"
+#include "sim/sim_resources.h"
 
 #define LAT_BUCKETS 20000 /* latency histogram in 10 us steps: up to 200 ms */
 
@@ -144,17 +145,36 @@ static double percentile_ms(bench_ctx *c, double p) {
   return LAT_BUCKETS * 0.01;
 }
 
-/* Resident set size of this process in KiB, from /proc/self/status. */
-static long rss_kib(void) {
+/* A "VmRSS:"-style field of /proc/self/status in KiB (-1 when absent). */
+static long status_kib(const char *field) {
   FILE *f = fopen("/proc/self/status", "r");
   char line[256];
   long kib = -1;
+  size_t n = strlen(field);
   while (f && fgets(line, sizeof line, f))
-    if (strncmp(line, "VmRSS:", 6) == 0)
-      kib = strtol(line + 6, NULL, 10);
+    if (strncmp(line, field, n) == 0)
+      kib = strtol(line + n, NULL, 10);
   if (f)
     fclose(f);
   return kib;
+}
+
+static long rss_kib(void) {
+  return status_kib("VmRSS:");
+}
+
+/* Registrants and past participants actually seeded (read from the model). */
+static void seeded_counts(sim *s, long long *registrants, long long *with_registration) {
+  *registrants = *with_registration = 0;
+  pthread_mutex_lock(&s->lock);
+  for (size_t i = 0; i < s->acct.nwebinars; i++) {
+    const sim_webinar *w = s->acct.webinars[i];
+    if (w->registrants && w->registrants->n > 0) {
+      *registrants += (long long)w->registrants->n;
+      (*with_registration)++;
+    }
+  }
+  pthread_mutex_unlock(&s->lock);
 }
 
 int main(int argc, char **argv) {
@@ -219,9 +239,16 @@ int main(int argc, char **argv) {
     return 1;
   double seed_s = now_s() - t1;
   long after = rss_kib();
+  long long regs = 0, reg_webinars = 0;
+  seeded_counts(s, &regs, &reg_webinars);
+  long growth = after - before;
   printf("{\"figure\":\"sandbox memory\",\"webinars\":%d,\"registrants_per_webinar\":%d,"
-         "\"rss_growth_kib\":%ld,\"seed_seconds\":%.2f}\n",
-         webinars, scale, after - before, seed_s);
+         "\"webinars_with_registration\":%lld,\"registrants\":%lld,"
+         "\"rss_growth_kib\":%ld,\"bytes_per_registrant\":%.0f,\"vm_rss_kib\":%ld,"
+         "\"vm_hwm_kib\":%ld,\"seed_seconds\":%.2f}\n",
+         webinars, scale, reg_webinars, regs, growth,
+         regs > 0 ? (double)growth * 1024.0 / (double)regs : 0.0, after, status_kib("VmHWM:"),
+         seed_s);
   sim_stop(s);
   curl_global_cleanup();
   return 0;
