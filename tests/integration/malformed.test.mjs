@@ -159,6 +159,12 @@ const CASES = [
   // ---- lifecycle ----
   { name: 'request before initialize', setup: 'none', send: req('tools/list', {}), expect: { error: [-32600, -32602], id: 1 } },
   { name: 'tools/call before initialize', setup: 'none', send: req('tools/call', { name: 'test_simple_text', arguments: {} }), expect: { error: [-32600, -32602], id: 1 } },
+  {
+    name: 'ping before initialize is answered',
+    setup: 'none',
+    send: req('ping'),
+    expect: { check: async (srv) => assert.deepEqual((await srv.response(1)).result, {}) },
+  },
   { name: 'notifications/initialized before initialize', setup: 'none', send: note('notifications/initialized'), expect: { none: true } },
   { name: 'initialize twice', send: req('initialize', { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'x', version: '1' } }), expect: { error: -32600, id: 1 } },
   { name: 'initialize without protocolVersion', setup: 'none', send: req('initialize', { capabilities: {}, clientInfo: { name: 'x', version: '1' } }), expect: { error: -32602, id: 1 } },
@@ -182,6 +188,7 @@ const CASES = [
   { name: 'modern: protocolVersion is not a string', setup: 'modern', send: req('tools/list', { _meta: { ...modernMeta(), 'io.modelcontextprotocol/protocolVersion': 20260728 } }), expect: { error: [-32602, -32022], id: 1 } },
   { name: 'modern: unsupported protocolVersion', setup: 'modern', send: req('tools/list', { _meta: { ...modernMeta(), 'io.modelcontextprotocol/protocolVersion': '1999-01-01' } }), expect: { error: -32022, id: 1 } },
   { name: 'modern: unknown method', setup: 'modern', send: req('nope/nothing', { _meta: modernMeta() }), expect: { error: -32601, id: 1 } },
+  { name: 'modern: ping is not part of 2026-07-28', setup: 'modern', send: req('ping', { _meta: modernMeta() }), expect: { error: -32601, id: 1 } },
   { name: 'modern: resource not found', setup: 'modern', send: req('resources/read', { uri: 'test://none', _meta: modernMeta() }), expect: { error: -32602, id: 1 } },
 ];
 
