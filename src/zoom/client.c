@@ -254,6 +254,11 @@ static void rate_limited(zoom_error *err, const zoom_http_reply *rep, const zoom
                    err->method, category, when);
     zoom_error_hint(err, "Not retried: try again after the reset. Webinar create and update "
                          "are limited to 100 per host per day.");
+  } else if (err->retry_after_s > cfg->retry_max_wait_s) {
+    zoom_error_set(err, ZOOM_ERR_RATE_LIMIT,
+                   "Zoom's rate limit (category %s) asks for a %ld s wait, longer than "
+                   "ZOOM_RETRY_MAX_WAIT_S (%ld s), so the request was not retried",
+                   category, err->retry_after_s, cfg->retry_max_wait_s);
   } else {
     zoom_error_set(err, ZOOM_ERR_RATE_LIMIT,
                    "Zoom's per-second rate limit (category %s) was still hit after %ld retries",
@@ -409,8 +414,8 @@ int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_pa
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
     goto cleanup;
   }
+  /* A next_page_token in QUERY resumes an earlier, truncated walk. */
   json_object_set_new(q, "page_size", json_integer(opts->page_size ? opts->page_size : 300));
-  json_object_del(q, "next_page_token");
   long total = -1;
   size_t pages = 0;
   bool truncated = false;
@@ -440,8 +445,8 @@ int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_pa
       }
       json_array_append(items, item);
     }
-    if (opts->on_page && opts->on_page(opts->ctx, page, pages, json_array_size(items), total) != 0)
-      truncated = true;
+    bool stop =
+        opts->on_page && opts->on_page(opts->ctx, page, pages, json_array_size(items), total) != 0;
     next = json_string_value(json_object_get(page, "next_page_token"));
     bool more;
     if (opts->use_page_number) {
@@ -456,7 +461,7 @@ int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_pa
       next = NULL;
       break;
     }
-    if (truncated || pages >= max_pages ||
+    if (stop || truncated || pages >= max_pages ||
         (opts->max_records && json_array_size(items) >= opts->max_records)) {
       truncated = true;
       break;

@@ -326,6 +326,9 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   }
 done:
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+  /* The list holds copies of the Authorization line: wipe them before freeing. */
+  for (struct curl_slist *node = headers; node; node = node->next)
+    explicit_bzero(node->data, strlen(node->data));
   curl_slist_free_all(headers);
   pool_give(h, &p, rep->connects);
   return rep->code == CURLE_OK ? 0 : -1;

@@ -200,6 +200,7 @@ static void rate_limit_wait_longer_than_max_is_not_waited(void **state) {
   assert_int_equal(f->err.kind, ZOOM_ERR_RATE_LIMIT);
   assert_string_equal(f->err.rate_type, "QPS");
   assert_int_equal(f->err.retry_after_s, 30);
+  assert_non_null(strstr(f->err.message, "ZOOM_RETRY_MAX_WAIT_S"));
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1);
 }
 
@@ -566,6 +567,17 @@ static void pagination_bounded_by_pages_and_callback(void **state) {
   assert_int_equal(json_array_size(json_object_get(out, "registrants")), 3);
   assert_true(json_is_true(json_object_get(out, "truncated")));
   json_decref(out);
+
+  /* Resuming the first walk where it stopped. */
+  json_t *resume = json_pack("{s:s}", "next_page_token", "t3");
+  assert_int_equal(
+      zoom_paginate(f->client, "/webinars/42/registrants", resume, &opts, NULL, &out, &f->err), 0);
+  json_decref(resume);
+  assert_int_equal(json_array_size(json_object_get(out, "registrants")), 1);
+  assert_true(json_is_false(json_object_get(out, "truncated")));
+  json_decref(out);
+  assert_true(fakezoom_request_get(f->fz, fakezoom_request_count(f->fz) - 1, &r));
+  assert_non_null(strstr(r.query, "next_page_token=t3"));
 
   zoom_page_opts bad = {.items_key = "registrants", .page_size = 301};
   assert_int_equal(
