@@ -82,6 +82,16 @@ static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
       return -1;
     if (rule->prompts && sim_field_array(q, "prompts", 2, 10, true, pfx, errors))
       return -1;
+    size_t i;
+    json_t *pr;
+    json_array_foreach(json_object_get(q, "prompts"), i, pr) {
+      if (!json_is_object(pr) ||
+          sim_field_string(pr, "prompt_question", 200, true, "questions.prompts", errors)) {
+        if (!json_is_object(pr))
+          sim_errors_add(errors, "questions.prompts", "Each prompt must be an object.");
+        return -1;
+      }
+    }
   }
   long long maxc = strcmp(type, "short_answer") == 0  ? 500
                    : strcmp(type, "long_answer") == 0 ? 2000

@@ -402,8 +402,11 @@ static void check_registrant_body(json_t *body, json_t *errors) {
     size_t i;
     json_t *cq;
     json_array_foreach(json_object_get(body, "custom_questions"), i, cq) {
-      if (!json_is_object(cq) ||
-          sim_field_string(cq, "title", 255, true, "custom_questions", errors) ||
+      if (!json_is_object(cq)) {
+        sim_errors_add(errors, "custom_questions", "Each answer must be an object.");
+        break;
+      }
+      if (sim_field_string(cq, "title", 255, true, "custom_questions", errors) ||
           sim_field_string(cq, "value", 128, false, "custom_questions", errors))
         break;
     }

@@ -110,6 +110,9 @@ static void test_poll_limits(void **state) {
       /* matching without prompts */
       "{\"title\":\"T\",\"questions\":[{\"name\":\"Q\",\"type\":\"matching\",\"answers\":[\"A\","
       "\"B\"]}]}",
+      /* prompts that are not objects */
+      "{\"title\":\"T\",\"questions\":[{\"name\":\"Q\",\"type\":\"matching\",\"answers\":[\"A\","
+      "\"B\"],\"prompts\":[1,2]}]}",
       /* short answer over 500 characters */
       "{\"title\":\"T\",\"questions\":[{\"name\":\"Q\",\"type\":\"short_answer\","
       "\"answer_max_character\":501}]}",

@@ -121,6 +121,15 @@ static void test_create_rejections(void **state) {
   assert_int_equal(reg_post(AUTO, "long@example.org", longname, &r), 400);
   assert_int_equal(simres_int(r, "code"), 300);
   json_decref(r);
+  /* custom question answers must be objects with a title */
+  r = NULL;
+  assert_int_equal(simres_callf(&T, "POST",
+                                "{\"email\":\"cq@example.org\",\"first_name\":\"C\","
+                                "\"custom_questions\":[5]}",
+                                &r, "/v2/webinars/%lld/registrants", AUTO),
+                   400);
+  assert_int_equal(simres_int(r, "code"), 300);
+  json_decref(r);
   /* the host cannot register: 3027 */
   r = NULL;
   assert_int_equal(reg_post(AUTO, "alex.morgan@sandbox.example.com", "Alex", &r), 400);
