@@ -601,8 +601,8 @@ static int hook_load(sim *s, sim_webinar *w, json_t *in) {
     json_t *parts, *qa, *polls;
     if (json_unpack(o, "{s:s,s:I,s:i,s:o,s:o,s:o}", "uuid", &uuid, "start", &start, "duration",
                     &duration, "participants", &parts, "qa", &qa, "polls", &polls) != 0 ||
-        strlen(uuid) >= sizeof p->inst[0].uuid || !json_is_array(parts) ||
-        json_array_size(parts) > PAST_PARTICIPANTS_MAX)
+        strlen(uuid) >= sizeof p->inst[0].uuid || !json_is_array(parts) || !json_is_array(qa) ||
+        !json_is_array(polls) || json_array_size(parts) > PAST_PARTICIPANTS_MAX)
       return -1;
     sim_past_instance *ins = &p->inst[p->n++];
     snprintf(ins->uuid, sizeof ins->uuid, "%s", uuid);

@@ -960,8 +960,9 @@ static int hook_load(sim *s, sim_webinar *w, json_t *in) {
     if (json_unpack(row, "[s,s,s,s,i,I,I,I,i]", &id, &email, &first, &last, &status, &created, &occ,
                     &serial, &source) != 0 ||
         strlen(id) != 22 || status < 0 || status > SIM_REG_DENIED || serial <= 0 ||
-        serial > UINT32_MAX || source < 0 || source > 0xffff)
-      return -1;
+        serial > UINT32_MAX || source < 0 || source > 0xffff ||
+        (st->n > 0 && (uint32_t)serial <= st->items[st->n - 1].serial))
+      return -1; /* serials must increase: participants find registrants by binary search */
     sim_registrant *r = store_add(s, st, id, email, first, last, status, created, (uint64_t)occ);
     if (!r)
       return -1;
