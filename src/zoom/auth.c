@@ -317,9 +317,11 @@ cleanup:
   return result;
 }
 
-/* Opens and locks (exclusively, blocking) the lock file next to the cache. Returns the
- * descriptor, or -1 (then the caller proceeds without cross-process coordination). */
-static int cache_lock(zoom_auth *a) {
+/* Opens and locks (exclusively) the lock file next to the cache, waiting while another
+ * process holds it, at most as long as that process's token request can take. Returns
+ * the descriptor; -1 when there is no lock to be had (then the caller goes on without
+ * cross-process coordination); -2 when CANCEL fired while waiting. */
+static int cache_lock(zoom_auth *a, const zoom_cancel *cancel) {
   char path[1100];
   if (cache_dir_make(a->cache_path) != 0)
     return -1;
@@ -327,10 +329,21 @@ static int cache_lock(zoom_auth *a) {
   int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return -1;
-  while (flock(fd, LOCK_EX) != 0) {
-    if (errno != EINTR) {
+  long budget_ms =
+      (a->pol.connect_timeout_ms + a->pol.request_timeout_ms) * (a->pol.max_retries + 1) + 5000;
+  for (long waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 20) {
+    if (errno != EWOULDBLOCK && errno != EINTR) {
       close(fd);
       return -1;
+    }
+    if (waited >= budget_ms) {
+      log_warn("zoom", "the token cache lock %s is held too long; going on without it", path);
+      close(fd);
+      return -1;
+    }
+    if (zoom_sleep_ms(20, cancel) != 0) {
+      close(fd);
+      return -2;
     }
   }
   return fd;
@@ -528,7 +541,11 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   if (!force && cache_read(a, &r) == 0 && record_usable(a, &r))
     goto use_cache;
   record_clear(&r);
-  int lock_fd = cache_lock(a);
+  int lock_fd = cache_lock(a, cancel);
+  if (lock_fd == -2) {
+    zoom_error_set(err, ZOOM_ERR_CANCELLED, "cancelled while waiting for the token");
+    goto cleanup;
+  }
   if (lock_fd < 0)
     log_debug("zoom", "no lock file next to %s; requesting a token without it", a->cache_path);
   /* Another process may have written a fresh one while we waited for the lock. A forced

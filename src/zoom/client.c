@@ -340,8 +340,11 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
     const char *base = g->cfg->api_base_url ? g->cfg->api_base_url
                        : api_base[0]        ? api_base
                                             : ZOOM_DEFAULT_API_BASE_URL;
+    size_t base_len = strlen(base);
+    while (base_len > 0 && base[base_len - 1] == '/')
+      base_len--;
     url.len = 0;
-    if (sb_str(&url, base) || sb_str(&url, path) || (query && sb_query(&url, query))) {
+    if (sb_add(&url, base, base_len) || sb_str(&url, path) || (query && sb_query(&url, query))) {
       zoom_error_set(err, ZOOM_ERR_INVALID,
                      "the URL would exceed %d bytes or a query value "
                      "is not a scalar",

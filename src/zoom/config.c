@@ -345,7 +345,7 @@ static void problem_add(char *buf, size_t size, const char *text) {
 }
 
 int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
-  char problems[400] = "";
+  char problems[460] = "";
   if (!cfg)
     return zoom_error_set(err, ZOOM_ERR_INVALID, "no configuration");
   static const struct {
@@ -374,6 +374,16 @@ int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
   if (!cfg->token_url || url_check(cfg->token_url) != 0)
     problem_add(problems, sizeof problems,
                 "ZOOM_OAUTH_TOKEN_URL must be https:// (http:// only to a loopback host)");
+  log_level level;
+  if (cfg->log_level && log_level_parse(cfg->log_level, &level) != 0)
+    problem_add(problems, sizeof problems,
+                "ZOOM_LOG_LEVEL must be debug, info, notice, warning, error or off");
+  char when[80];
+  struct stat zoneinfo;
+  if (cfg->timezone && zoom_tz_format(0, cfg->timezone, when, sizeof when) != 0 &&
+      stat("/usr/share/zoneinfo", &zoneinfo) == 0)
+    problem_add(problems, sizeof problems,
+                "ZOOM_TIMEZONE is not a known IANA time zone (e.g. America/New_York)");
   if (problems[0] == '\0')
     return 0;
   zoom_error_set(err, ZOOM_ERR_CONFIG, "Zoom configuration incomplete: %s", problems);

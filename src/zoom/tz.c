@@ -86,17 +86,21 @@ int zoom_tz_format(time_t t, const char *zone, char *buf, size_t size) {
     return -1;
   char path[128];
   snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
-  f = fopen(path, "rbe");
-  if (!f)
-    goto cleanup;
-  data = malloc(TZIF_MAX);
-  if (!data)
-    goto cleanup;
-  size_t len = fread(data, 1, TZIF_MAX, f);
   long utoff = 0;
-  char abbr[16];
-  if (tzif_lookup(data, len, t, &utoff, abbr, sizeof abbr) != 0)
-    goto cleanup;
+  char abbr[16] = "UTC";
+  f = fopen(path, "rbe");
+  if (!f) {
+    /* No zone database (a minimal container): UTC is still UTC. */
+    if (strcmp(zone, "UTC") != 0 && strcmp(zone, "Etc/UTC") != 0)
+      goto cleanup;
+  } else {
+    data = malloc(TZIF_MAX);
+    if (!data)
+      goto cleanup;
+    size_t len = fread(data, 1, TZIF_MAX, f);
+    if (tzif_lookup(data, len, t, &utoff, abbr, sizeof abbr) != 0)
+      goto cleanup;
+  }
   time_t local = t + utoff;
   struct tm tm;
   gmtime_r(&local, &tm);

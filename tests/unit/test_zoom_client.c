@@ -661,6 +661,18 @@ static void api_base_comes_from_token_reply(void **state) {
   assert_string_equal(st.api_base, expect);
 }
 
+static void base_url_with_trailing_slash(void **state) {
+  fixture *f = *state;
+  char base[128];
+  snprintf(base, sizeof base, "%s/v2/", fakezoom_url(f->fz));
+  client_remake(f, "ZOOM_API_BASE_URL", base);
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1);
+}
+
 static void reconfigure_switches_account(void **state) {
   fixture *f = *state;
   fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
@@ -769,6 +781,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(cancellation_aborts_the_transfer, setup, teardown),
       cmocka_unit_test_setup_teardown(rejected_credentials_are_clear, setup, teardown),
       cmocka_unit_test_setup_teardown(api_base_comes_from_token_reply, setup, teardown),
+      cmocka_unit_test_setup_teardown(base_url_with_trailing_slash, setup, teardown),
       cmocka_unit_test_setup_teardown(reconfigure_switches_account, setup, teardown),
       cmocka_unit_test_setup_teardown(no_secret_in_debug_logs, setup, teardown),
   };

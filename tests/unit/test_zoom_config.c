@@ -132,6 +132,14 @@ static void validation_names_what_is_missing(void **state) {
   assert_non_null(strstr(err.message, "ZOOM_API_BASE_URL must be https://"));
   assert_int_equal(zoom_config_set(cfg, "ZOOM_API_BASE_URL", "http://127.0.0.1:8080/v2", &err), 0);
   assert_int_equal(zoom_config_validate(cfg, &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_TIMEZONE", "Mars/Olympus_Mons", &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_LOG_LEVEL", "chatty", &err), 0);
+  assert_int_equal(zoom_config_validate(cfg, &err), -1);
+  assert_non_null(strstr(err.message, "ZOOM_TIMEZONE is not a known IANA time zone"));
+  assert_non_null(strstr(err.message, "ZOOM_LOG_LEVEL must be"));
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_TIMEZONE", "America/Sao_Paulo", &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_LOG_LEVEL", "debug", &err), 0);
+  assert_int_equal(zoom_config_validate(cfg, &err), 0);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_SSL_VERIFY", "0", &err), -1);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_REQUEST_TIMEOUT_MS", "0", &err), -1);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_REQUEST_TIMEOUT_MS", "1500", &err), 0);
