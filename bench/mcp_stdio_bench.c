@@ -37,6 +37,7 @@ typedef struct bench_options {
   size_t window;    /* bound on pipelined calls in flight; 0 = none */
   const char *tool;
   int timeout_ms;
+  bool kill_after_pipeline; /* SIGKILL the server after the pipelined run */
   const char *stderr_path;
   char **argv; /* the server command */
 } bench_options;
@@ -268,6 +269,18 @@ static int bench_proc_finish(bench_proc *p, double *exit_s) {
             killed ? "killed after the timeout" : "did not exit cleanly", status);
   bench_reader_free(&p->rd);
   return rc;
+}
+
+/* Kills P without a word, reaps it and frees its buffers. */
+static void bench_proc_kill(bench_proc *p) {
+  int status;
+  kill(p->pid, SIGKILL);
+  if (p->to_fd >= 0)
+    close(p->to_fd);
+  p->to_fd = -1;
+  while (waitpid(p->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  bench_reader_free(&p->rd);
 }
 
 /* Reads /proc/PID/status and returns the value in kB of FIELD ("VmHWM:"), or -1. */
@@ -556,7 +569,9 @@ cleanup:
     pthread_mutex_destroy(&w.mu);
     pthread_cond_destroy(&w.cv);
   }
-  if (p.pid > 0) {
+  if (p.pid > 0 && rc == 0 && o->kill_after_pipeline) {
+    bench_proc_kill(&p);
+  } else if (p.pid > 0) {
     double exit_s = 0.0;
     if (bench_proc_finish(&p, &exit_s) != 0)
       rc = -1;
@@ -579,6 +594,8 @@ static void bench_usage(void) {
         "  --window N     at most N pipelined calls in flight (default 0: no bound)\n"
         "  --tool NAME    the trivial tool (default test_simple_text)\n"
         "  --timeout MS   longest wait for a reply (default 10000)\n"
+        "  --kill         SIGKILL the server after the pipelined run instead of closing\n"
+        "                 its stdin and timing its exit\n"
         "  --stderr FILE  where the server's stderr goes (default /dev/null)\n"
         "Prints \"key value\" lines on stdout.\n",
         stderr);
@@ -611,6 +628,10 @@ int main(int argc, char **argv) {
     if (strcmp(a, "--") == 0) {
       i++;
       break;
+    }
+    if (strcmp(a, "--kill") == 0) {
+      o.kill_after_pipeline = true;
+      continue;
     }
     if (i + 1 >= argc)
       goto usage;
