@@ -14,6 +14,9 @@
 #define REG_ARENA_MAX 0xfffffff0u
 #define REG_SEED_SOURCES 3
 
+/* Memory budget: 100 webinars x 10,000 registrants must stay modest. */
+_Static_assert(sizeof(sim_registrant) == 56, "sim_registrant grew beyond 56 bytes");
+
 static const char *const status_names[] = {"approved", "pending", "denied"};
 
 /* Registrant fields other than the compact ones, as POST accepts them, with
