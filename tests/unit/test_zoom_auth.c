@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../support/fakezoom.h"
@@ -267,6 +268,32 @@ static void refresh_forces_a_new_token(void **state) {
   zoom_client_free(c);
 }
 
+static void expired_cache_shows_expired_then_is_renewed(void **state) {
+  fixture *f = *state;
+  char text[1024];
+  snprintf(text, sizeof text,
+           "{\"format\":\"zoom-webinar-mcp token cache\",\"version\":1,\"account_id\":"
+           "\"acct-1\",\"client_id\":\"client-1\",\"token_url\":\"%s\",\"access_token\":"
+           "\"old-token\",\"expires_at\":%lld,\"scope\":\"user:read:admin\"}",
+           f->cfg->token_url, (long long)time(NULL) - 60);
+  write_file(f->cache, text, 0600);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_token_status st;
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "expired");
+  assert_true(st.from_cache);
+  assert_int_equal(st.minutes_left, 0);
+  assert_true(st.renew_due);
+  assert_int_equal(fakezoom_token_requests(f->fz), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "valid");
+  assert_false(st.from_cache);
+  zoom_client_free(c);
+}
+
 static void status_missing_then_valid_in_timezone(void **state) {
   fixture *f = *state;
   assert_int_equal(zoom_config_set(f->cfg, "ZOOM_TIMEZONE", "Asia/Kolkata", &f->err), 0);
@@ -283,7 +310,7 @@ static void status_missing_then_valid_in_timezone(void **state) {
   assert_true(st.minutes_left >= 58 && st.minutes_left <= 60);
   assert_false(st.renew_due);
   assert_string_equal(st.timezone, "Asia/Kolkata");
-  assert_non_null(strstr(st.expires_local, "+05:30 (IST)"));
+  assert_non_null(strstr(st.expires_local, "+05:30 (Asia/Kolkata)"));
   assert_int_equal(strlen(st.expires_utc), 20);
   assert_string_equal(st.cache_path, f->cache);
   json_t *j = zoom_token_status_to_json(&st);
@@ -304,6 +331,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(eight_processes_share_one_token_request, setup, teardown),
       cmocka_unit_test_setup_teardown(token_is_renewed_inside_the_margin, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_forces_a_new_token, setup, teardown),
+      cmocka_unit_test_setup_teardown(expired_cache_shows_expired_then_is_renewed, setup, teardown),
       cmocka_unit_test_setup_teardown(status_missing_then_valid_in_timezone, setup, teardown),
   };
   log_set_level(LOG_ERROR);
