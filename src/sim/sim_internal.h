@@ -3,7 +3,6 @@
  * Table of contents (one heading per file):
  *   sim_core.c      server (libmicrohttpd), router, request log, faults, rate limits, admin
  *   sim_util.c      ids, PRNG, time formatting and parsing, pagination, replies
- *   sim_tz.c        IANA time zones read from /usr/share/zoneinfo (TZif), no setenv("TZ")
  *   sim_state.c     account model: webinar/user lookups, daily quota, seed data, --state files
  *   sim_modules.c   THE LIST of resource modules the router serves
  *   sim_oauth.c     POST /oauth/token, token checks
@@ -278,9 +277,6 @@ void sim_time_format(int64_t t, char out[21]);
  * the time is UTC; without, local time in ZONE (IANA name; NULL or "" = UTC).
  * Returns 0 and stores UTC seconds in *out, or -1 (bad text or unknown zone). */
 int sim_time_parse(const char *text, const char *zone, int64_t *out);
-/* Days since 1970-01-01 for a civil date, and back. */
-int64_t sim_days_from_civil(int y, int m, int d);
-void sim_civil_from_days(int64_t z, int *y, int *m, int *d);
 
 /* Reply helpers: each replaces any earlier reply. */
 void sim_reply_json(sim_resp *rs, int status, json_t *body); /* steals BODY */
@@ -328,18 +324,6 @@ int sim_page_begin(sim *s, sim_req *rq, sim_resp *rs, const char *scope, sim_pag
  * items remain after this page). */
 void sim_page_end(sim *s, json_t *obj, const char *scope, const sim_page *pg, size_t total);
 
-/* ---- sim_tz.c ------------------------------------------------------------------- */
-
-/* True when ZONE names a readable TZif file under /usr/share/zoneinfo. */
-bool sim_tz_valid(const char *zone);
-/* Offset of ZONE from UTC, in seconds, at instant UTC. Returns 0 or -1. */
-int sim_tz_offset_at(const char *zone, int64_t utc, int *offset);
-/* Converts a local wall-clock time in ZONE to UTC. A time in a gap (spring
- * forward) resolves with the offset before the gap, like mktime with
- * tm_isdst = -1 on glibc. Returns 0 or -1. */
-int sim_tz_local_to_utc(const char *zone, int64_t local_seconds, int64_t *out);
-/* Frees the zone cache (sim_stop of the last simulator may call it). */
-void sim_tz_cache_clear(void);
 
 /* ---- sim_state.c ---------------------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "sim/sim_internal.h"
+#include "base/tz.h"
 
 /* ---- clock and randomness ---------------------------------------------------- */
 
@@ -68,35 +69,11 @@ void sim_new_token(sim *s, char *out, size_t len) {
   out[len - 1] = '\0';
 }
 
-/* ---- civil time --------------------------------------------------------------- */
-
-int64_t sim_days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void sim_civil_from_days(int64_t z, int *y, int *m, int *d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t yy = yoe + era * 400;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  *y = (int)(yy + (*m <= 2));
-}
-
 void sim_time_format(int64_t t, char out[21]) {
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   int64_t secs = t - days * 86400;
   int y, m, d;
-  sim_civil_from_days(days, &y, &m, &d);
+  tz_civil_from_days(days, &y, &m, &d);
   char buf[64];
   snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", y % 10000, m, d, (int)(secs / 3600),
            (int)(secs / 60 % 60), (int)(secs % 60));
@@ -155,12 +132,12 @@ int sim_time_parse(const char *text, const char *zone, int64_t *out) {
   if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
       mi > 59 || se > 59)
     return -1;
-  int64_t local = sim_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  int64_t local = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
   if (utc || !zone || !*zone || strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0) {
     *out = local;
     return 0;
   }
-  return sim_tz_local_to_utc(zone, local, out);
+  return tz_local_to_utc(zone, local, out);
 }
 
 /* ---- replies ----------------------------------------------------------------- */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sim/sim_internal.h"
+#include "base/tz.h"
 
 #define TOPIC_MAX 200
 #define AGENDA_MAX 2000
@@ -196,12 +197,12 @@ static int weekday(int64_t day) {
 }
 
 static int month_days(int y, int m) {
-  return (int)(sim_days_from_civil(y + (m == 12), m % 12 + 1, 1) - sim_days_from_civil(y, m, 1));
+  return (int)(tz_days_from_civil(y + (m == 12), m % 12 + 1, 1) - tz_days_from_civil(y, m, 1));
 }
 
 /* Day number of the N-th (1..4, or -1 = last) weekday WD (0 = Sunday) of Y-M. */
 static int64_t nth_weekday(int y, int m, int n, int wd) {
-  int64_t first = sim_days_from_civil(y, m, 1);
+  int64_t first = tz_days_from_civil(y, m, 1);
   if (n > 0)
     return first + (wd - weekday(first) + 7) % 7 + (int64_t)(n - 1) * 7;
   int64_t last = first + month_days(y, m) - 1;
@@ -226,12 +227,12 @@ static size_t recurrence_expand(const char *zone, int64_t first, json_t *rec, in
   if (want > max)
     want = max;
   int off = 0;
-  sim_tz_offset_at(zone, first, &off);
+  tz_offset_at(zone, first, &off);
   int64_t local0 = first + off;
   int64_t d0 = floor_div(local0, 86400);
   int64_t tod = local0 - d0 * 86400;
   int y0, m0, dd0;
-  sim_civil_from_days(d0, &y0, &m0, &dd0);
+  tz_civil_from_days(d0, &y0, &m0, &dd0);
   unsigned mask = 1u << (weekday(d0) + 1);
   json_t *wdays = json_object_get(rec, "weekly_days");
   if (wdays)
@@ -259,14 +260,14 @@ static size_t recurrence_expand(const char *zone, int64_t first, json_t *rec, in
       else {
         int dom = mday ? (int)json_integer_value(mday) : dd0;
         if (dom <= month_days(y, m))
-          days[nd++] = sim_days_from_civil(y, m, dom);
+          days[nd++] = tz_days_from_civil(y, m, dom);
       }
     }
     for (size_t i = 0; i < nd && n < want; i++) {
       if (days[i] < d0)
         continue;
       int64_t utc;
-      if (sim_tz_local_to_utc(zone, days[i] * 86400 + tod, &utc))
+      if (tz_local_to_utc(zone, days[i] * 86400 + tod, &utc))
         utc = days[i] * 86400 + tod - off;
       if (utc > until)
         return n;
@@ -450,13 +451,13 @@ static void check_common(sim *s, json_t *body, json_t *errors, bool is_patch) {
                    "Password may only contain the following characters: [a-z A-Z 0-9 @ - _ * !].");
   json_t *tz = json_object_get(body, "timezone");
   if (tz &&
-      (!json_is_string(tz) || (json_string_length(tz) > 0 && !sim_tz_valid(json_string_value(tz)))))
+      (!json_is_string(tz) || (json_string_length(tz) > 0 && !tz_valid(json_string_value(tz)))))
     sim_errors_add(errors, "timezone", "Invalid field: timezone.");
   if ((v = json_object_get(body, "start_time"))) {
     int64_t t;
     const char *zone = json_is_string(tz) ? json_string_value(tz) : NULL;
     if (!json_is_string(v) ||
-        sim_time_parse(json_string_value(v), zone && sim_tz_valid(zone) ? zone : "UTC", &t))
+        sim_time_parse(json_string_value(v), zone && tz_valid(zone) ? zone : "UTC", &t))
       sim_errors_add(errors, "start_time",
                      "Invalid field: start_time must be yyyy-MM-ddTHH:mm:ss "
                      "(UTC with a trailing Z, else local time in timezone).");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/tz.h"
 #include "zoom/internal.h"
 #include "zoom/url.h"
 
@@ -626,8 +627,8 @@ void zoom_auth_status(zoom_auth *a, zoom_token_status *out) {
   struct tm tm;
   gmtime_r(&exp, &tm);
   strftime(out->expires_utc, sizeof out->expires_utc, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (zoom_tz_format(exp, a->timezone ? a->timezone : "UTC", out->expires_local,
-                     sizeof out->expires_local) != 0)
+  if (tz_format((int64_t)exp, a->timezone ? a->timezone : "UTC", out->expires_local,
+                sizeof out->expires_local) != 0)
     snprintf(out->expires_local, sizeof out->expires_local, "%s (unknown time zone %s)",
              out->expires_utc, a->timezone ? a->timezone : "UTC");
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/tz.h"
 #include "zoom/internal.h"
 
 #define ENV_FILE_MAX (64 * 1024)
@@ -380,7 +381,7 @@ int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
                 "ZOOM_LOG_LEVEL must be debug, info, notice, warning, error or off");
   char when[80];
   struct stat zoneinfo;
-  if (cfg->timezone && zoom_tz_format(0, cfg->timezone, when, sizeof when) != 0 &&
+  if (cfg->timezone && tz_format(0, cfg->timezone, when, sizeof when) != 0 &&
       stat("/usr/share/zoneinfo", &zoneinfo) == 0)
     problem_add(problems, sizeof problems,
                 "ZOOM_TIMEZONE is not a known IANA time zone (e.g. America/New_York)");

@@ -3,7 +3,6 @@
  * Table of contents:
  *   http.c  - easy-handle pool over one shared connection cache; one transfer; retries
  *   auth.c  - the token: memory, the cache file, the file lock, the token request
- *   tz.c    - UTC instant to local time in an IANA zone (reads the TZif file)
  */
 #ifndef ZOOM_INTERNAL_H
 #define ZOOM_INTERNAL_H
@@ -129,11 +128,5 @@ void zoom_secret_free(char *s);
 
 /* True when URL is https://..., or http:// to a loopback host (127.0.0.1, localhost, [::1]). */
 bool zoom_url_allowed(const char *url);
-
-/* ---- tz.c ------------------------------------------------------------------ */
-
-/* Writes T as local time in the IANA zone ZONE ("Europe/Paris") into BUF, as
- * "2026-11-28T13:00:00+01:00 (CET)". Returns 0, or -1 when the zone is unknown. */
-int zoom_tz_format(time_t t, const char *zone, char *buf, size_t size);
 
 #endif

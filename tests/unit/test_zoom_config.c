@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../support/zoomtest.h"
+#include "base/tz.h"
 #include "zoom/config.h"
 #include "zoom/error.h"
 #include "zoom/internal.h"
@@ -274,16 +275,16 @@ static void time_zones(void **state) {
   char buf[64];
   time_t winter = 1764331200; /* 2025-11-28T12:00:00Z */
   time_t summer = 1751112000; /* 2025-06-28T12:00:00Z */
-  assert_int_equal(zoom_tz_format(winter, "Europe/Paris", buf, sizeof buf), 0);
-  assert_string_equal(buf, "2025-11-28T13:00:00+01:00 (CET)");
-  assert_int_equal(zoom_tz_format(summer, "Europe/Paris", buf, sizeof buf), 0);
-  assert_string_equal(buf, "2025-06-28T14:00:00+02:00 (CEST)");
-  assert_int_equal(zoom_tz_format(winter, "America/New_York", buf, sizeof buf), 0);
-  assert_string_equal(buf, "2025-11-28T07:00:00-05:00 (EST)");
-  assert_int_equal(zoom_tz_format(winter, "UTC", buf, sizeof buf), 0);
+  assert_int_equal(tz_format(winter, "Europe/Paris", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2025-11-28T13:00:00+01:00 (Europe/Paris)");
+  assert_int_equal(tz_format(summer, "Europe/Paris", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2025-06-28T14:00:00+02:00 (Europe/Paris)");
+  assert_int_equal(tz_format(winter, "America/New_York", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2025-11-28T07:00:00-05:00 (America/New_York)");
+  assert_int_equal(tz_format(winter, "UTC", buf, sizeof buf), 0);
   assert_string_equal(buf, "2025-11-28T12:00:00+00:00 (UTC)");
-  assert_int_equal(zoom_tz_format(winter, "Not/AZone", buf, sizeof buf), -1);
-  assert_int_equal(zoom_tz_format(winter, "../etc/passwd", buf, sizeof buf), -1);
+  assert_int_equal(tz_format(winter, "Not/AZone", buf, sizeof buf), -1);
+  assert_int_equal(tz_format(winter, "../etc/passwd", buf, sizeof buf), -1);
 }
 
 int main(void) {

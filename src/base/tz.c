@@ -1,6 +1,6 @@
-/* sim_tz.c - IANA time zones for the simulator, read from /usr/share/zoneinfo TZif files.
+/* tz.c - IANA time zones read from /usr/share/zoneinfo TZif files.
  *
- * setenv("TZ") + mktime is not thread-safe, so the simulator reads the tz
+ * setenv("TZ") + mktime is not thread-safe, so this module reads the tz
  * database itself: the 64-bit transition table of a TZif (version 2+) file and
  * its POSIX TZ footer for instants past the last transition. Parsed zones are
  * cached (bounded) behind one mutex. */
@@ -10,7 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim_internal.h"
+#include "base/tz.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 
 #define TZ_DIR "/usr/share/zoneinfo/"
 #define TZ_NAME_MAX 64
@@ -41,6 +45,32 @@ typedef struct tz_zone {
   tz_rule rule;  /* footer, for instants after the last transition */
 } tz_zone;
 
+/* ---- civil dates (proleptic Gregorian) ---------------------------------- */
+
+int64_t tz_days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void tz_civil_from_days(int64_t z, int *y, int *m, int *d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = yoe + era * 400;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  *y = (int)(yy + (*m <= 2));
+}
+
+/* ---- zones ------------------------------------------------------------- */
+
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static tz_zone *cache[TZ_CACHE_MAX];
 static size_t ncache;
@@ -53,7 +83,7 @@ static void zone_free(tz_zone *z) {
   free(z);
 }
 
-void sim_tz_cache_clear(void) {
+void tz_cache_clear(void) {
   pthread_mutex_lock(&cache_lock);
   for (size_t i = 0; i < ncache; i++)
     zone_free(cache[i]);
@@ -166,17 +196,17 @@ static bool is_leap(int y) {
 static int64_t date_local(const tz_date *d, int y) {
   int64_t day;
   if (d->kind == 'J') {
-    day = sim_days_from_civil(y, 1, 1) + d->day - 1;
+    day = tz_days_from_civil(y, 1, 1) + d->day - 1;
     if (is_leap(y) && d->day >= 60)
       day++;
   } else if (d->kind == 'N') {
-    day = sim_days_from_civil(y, 1, 1) + d->day;
+    day = tz_days_from_civil(y, 1, 1) + d->day;
   } else {
-    int64_t first = sim_days_from_civil(y, d->month, 1);
+    int64_t first = tz_days_from_civil(y, d->month, 1);
     int wday_first = (int)((first % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
     int delta = (d->wday - wday_first + 7) % 7;
     day = first + delta + (int64_t)(d->week - 1) * 7;
-    int mdays = (int)(sim_days_from_civil(y + (d->month == 12), d->month % 12 + 1, 1) - first);
+    int mdays = (int)(tz_days_from_civil(y + (d->month == 12), d->month % 12 + 1, 1) - first);
     while (day - first >= mdays)
       day -= 7;
   }
@@ -189,7 +219,7 @@ static int rule_offset(const tz_rule *r, int64_t utc) {
   int64_t local = utc + r->std_off;
   int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
   int y, m, d;
-  sim_civil_from_days(days, &y, &m, &d);
+  tz_civil_from_days(days, &y, &m, &d);
   int64_t start = date_local(&r->start, y) - r->std_off; /* start is given in standard time */
   int64_t end = date_local(&r->end, y) - r->dst_off;     /* end is given in daylight time */
   bool dst = start < end ? (utc >= start && utc < end) : !(utc >= end && utc < start);
@@ -338,7 +368,7 @@ static bool is_utc_name(const char *zone) {
          (strcmp(zone, "UTC") == 0 || strcmp(zone, "GMT") == 0 || strcmp(zone, "Etc/UTC") == 0);
 }
 
-bool sim_tz_valid(const char *zone) {
+bool tz_valid(const char *zone) {
   if (is_utc_name(zone))
     return true;
   pthread_mutex_lock(&cache_lock);
@@ -347,7 +377,7 @@ bool sim_tz_valid(const char *zone) {
   return ok;
 }
 
-int sim_tz_offset_at(const char *zone, int64_t utc, int *offset) {
+int tz_offset_at(const char *zone, int64_t utc, int *offset) {
   if (is_utc_name(zone)) {
     *offset = 0;
     return 0;
@@ -360,7 +390,7 @@ int sim_tz_offset_at(const char *zone, int64_t utc, int *offset) {
   return z ? 0 : -1;
 }
 
-int sim_tz_local_to_utc(const char *zone, int64_t local_seconds, int64_t *out) {
+int tz_local_to_utc(const char *zone, int64_t local_seconds, int64_t *out) {
   if (is_utc_name(zone)) {
     *out = local_seconds;
     return 0;
@@ -380,4 +410,20 @@ int sim_tz_local_to_utc(const char *zone, int64_t local_seconds, int64_t *out) {
   }
   pthread_mutex_unlock(&cache_lock);
   return z ? 0 : -1;
+}
+
+int tz_format(int64_t utc, const char *zone, char *buf, size_t size) {
+  int offset;
+  if (!zone || tz_offset_at(zone, utc, &offset) != 0)
+    return -1;
+  time_t local = (time_t)(utc + offset);
+  struct tm tm;
+  if (!gmtime_r(&local, &tm))
+    return -1;
+  char stamp[32];
+  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  int off = offset < 0 ? -offset : offset;
+  int n = snprintf(buf, size, "%s%c%02d:%02d (%s)", stamp, offset < 0 ? '-' : '+', off / 3600,
+                   (off % 3600) / 60, zone);
+  return n < 0 || (size_t)n >= size ? -1 : 0;
 }
