@@ -13,6 +13,7 @@
 
 #define PATH_MAX_LEN 2048
 #define URL_MAX_LEN 8192
+#define BODY_MAX_LEN (1024 * 1024)
 
 /* One configuration and its token keeper; requests hold a reference while they run. */
 typedef struct generation {
@@ -325,6 +326,10 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
   g = generation_acquire(c);
   if (body && !(body_text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY))) {
     zoom_error_set(err, ZOOM_ERR_INVALID, "the request body cannot be encoded as JSON");
+    goto cleanup;
+  }
+  if (body_text && strlen(body_text) > BODY_MAX_LEN) {
+    zoom_error_set(err, ZOOM_ERR_INVALID, "the request body is larger than %d bytes", BODY_MAX_LEN);
     goto cleanup;
   }
   bool timed = log_get_level() <= LOG_DEBUG;

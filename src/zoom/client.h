@@ -39,7 +39,7 @@ zoom_config *zoom_client_config(zoom_client *c);
  *           input must be encoded by the caller (zoom_url_encode, zoom_webinar_id_encode).
  *   QUERY   borrowed JSON object or NULL: string, integer, real and boolean values are
  *           encoded; arrays of those are joined with ","; nulls are skipped.
- *   BODY    borrowed JSON value sent as application/json, or NULL.
+ *   BODY    borrowed JSON value sent as application/json (at most 1 MiB encoded), or NULL.
  *   CANCEL  polled during the transfer and between retries, or NULL.
  * On success (2xx) stores in *OUT a new reference to the parsed reply (an empty object for
  * an empty reply such as 204) and returns 0. Otherwise returns -1 with ERR set (and *OUT
