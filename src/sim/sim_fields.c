@@ -1,6 +1,8 @@
 /* sim_fields.c - helpers of the webinar sub-resources: body checks, registration settings, join
  * URLs. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/sim_resources.h"
@@ -102,13 +104,112 @@ int sim_field_array(json_t *obj, const char *key, size_t min, size_t max, bool r
 }
 
 bool sim_email_valid(const char *text) {
-  if (!text)
+  if (!text || !sim_text_plain(text))
     return false;
   const char *at = strchr(text, '@');
   if (!at || at == text || strchr(at + 1, '@') || strpbrk(text, " \t\r\n,;<>\"") != NULL)
     return false;
   const char *dot = strrchr(at + 1, '.');
   return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+bool sim_text_plain(const char *text) {
+  for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      return false;
+  return true;
+}
+
+void sim_rows_add(sim_rows *r, const char *fmt, ...) {
+  if (r->failed)
+    return;
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = r->cap - r->len;
+    int n = r->buf ? vsnprintf(r->buf + r->len, room, fmt, ap) : -2;
+    va_end(ap);
+    if (n >= 0 && (size_t)n + 1 < room) {
+      r->len += (size_t)n;
+      r->buf[r->len++] = '\t';
+      r->buf[r->len] = '\0';
+      return;
+    }
+    if (n == -1) {
+      r->failed = true;
+      return;
+    }
+    size_t cap = r->cap ? r->cap * 2 : 4096;
+    while (n > 0 && cap < r->len + (size_t)n + 2)
+      cap *= 2;
+    char *grown = realloc(r->buf, cap);
+    if (!grown) {
+      r->failed = true;
+      return;
+    }
+    r->buf = grown;
+    r->cap = cap;
+  }
+}
+
+void sim_rows_text(sim_rows *r, const char *text) {
+  size_t n = strlen(text);
+  if (r->failed)
+    return;
+  if (r->len + n + 2 > r->cap) {
+    size_t cap = r->cap ? r->cap * 2 : 4096;
+    while (cap < r->len + n + 2)
+      cap *= 2;
+    char *grown = realloc(r->buf, cap);
+    if (!grown) {
+      r->failed = true;
+      return;
+    }
+    r->buf = grown;
+    r->cap = cap;
+  }
+  memcpy(r->buf + r->len, text, n);
+  r->len += n;
+  r->buf[r->len++] = '\t';
+  r->buf[r->len] = '\0';
+}
+
+void sim_rows_end(sim_rows *r) {
+  if (!r->failed && r->len > 0 && r->buf[r->len - 1] == '\t')
+    r->buf[r->len - 1] = '\n';
+}
+
+json_t *sim_rows_take(sim_rows *r) {
+  json_t *out = r->failed ? NULL : json_stringn(r->buf ? r->buf : "", r->len);
+  free(r->buf);
+  memset(r, 0, sizeof *r);
+  return out;
+}
+
+size_t sim_rows_split(char *record, char **fields, size_t max) {
+  size_t n = 0;
+  char *p = record;
+  while (p && n < max) {
+    fields[n++] = p;
+    p = strchr(p, '\t');
+    if (p)
+      *p++ = '\0';
+  }
+  return p ? max + 1 : n; /* more fields than MAX: report an overflow */
+}
+
+char *sim_rows_next(char **cursor) {
+  char *rec = *cursor;
+  if (!rec || !*rec)
+    return NULL;
+  char *end = strchr(rec, '\n');
+  if (end) {
+    *end = '\0';
+    *cursor = end + 1;
+  } else {
+    *cursor = rec + strlen(rec);
+  }
+  return rec;
 }
 
 int sim_webinar_approval_type(const sim_webinar *w) {

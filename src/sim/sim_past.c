@@ -558,12 +558,7 @@ static int hook_save(const sim_webinar *w, json_t *out) {
     return -1;
   for (size_t i = 0; i < p->n; i++) {
     const sim_past_instance *in = &p->inst[i];
-    json_t *parts = json_array();
-    json_t *o = json_pack("{s:s,s:I,s:i,s:o,s:O,s:O}", "uuid", in->uuid, "start",
-                          (json_int_t)in->start, "duration", in->duration, "participants", parts,
-                          "qa", in->qa, "polls", in->polls);
-    if (!o || json_array_append_new(arr, o) != 0)
-      return -1;
+    sim_rows rows = {0};
     for (size_t k = 0; k < in->nparts; k++) {
       const sim_past_participant *pt = &in->parts[k];
       const char *gname = "", *gmail = "";
@@ -571,12 +566,63 @@ static int hook_save(const sim_webinar *w, json_t *out) {
         gname = p->arena + pt->guest;
         gmail = gname + strlen(gname) + 1;
       }
-      json_array_append_new(parts,
-                            json_pack("[s,I,s,s,i,i,i]", pt->id, (json_int_t)pt->serial, gname,
-                                      gmail, (int)pt->join, (int)pt->leave, (int)pt->flags));
+      sim_rows_text(&rows, pt->id);
+      sim_rows_add(&rows, "%lu", (unsigned long)pt->serial);
+      sim_rows_text(&rows, gname);
+      sim_rows_text(&rows, gmail);
+      sim_rows_add(&rows, "%ld", (long)pt->join);
+      sim_rows_add(&rows, "%ld", (long)pt->leave);
+      sim_rows_add(&rows, "%u", (unsigned)pt->flags);
+      sim_rows_end(&rows);
     }
+    json_t *parts = sim_rows_take(&rows);
+    json_t *o = parts ? json_pack("{s:s,s:I,s:i,s:o,s:O,s:O}", "uuid", in->uuid, "start",
+                                  (json_int_t)in->start, "duration", in->duration, "participants",
+                                  parts, "qa", in->qa, "polls", in->polls)
+                      : NULL;
+    if (!o || json_array_append_new(arr, o) != 0)
+      return -1;
   }
   return 0;
+}
+
+/* Reads saved participant rows (id, serial, guest name, guest e-mail, join,
+ * leave, flags) into IN. Returns 0 or -1. */
+static int load_participants(struct sim_past *p, sim_past_instance *in, const char *saved) {
+  int result = -1;
+  size_t cap = 0;
+  char *text = strdup(saved);
+  char *cursor = text, *rec;
+  if (!text)
+    return -1;
+  while ((rec = sim_rows_next(&cursor))) {
+    char *f[7], *end = NULL;
+    if (sim_rows_split(rec, f, 7) != 7 || strlen(f[0]) >= sizeof in->parts[0].id)
+      goto cleanup;
+    sim_past_participant pt = {0};
+    snprintf(pt.id, sizeof pt.id, "%s", f[0]);
+    unsigned long long serial = strtoull(f[1], &end, 10);
+    if (*end || serial > UINT32_MAX)
+      goto cleanup;
+    long join = strtol(f[4], &end, 10);
+    if (*end)
+      goto cleanup;
+    long leave = strtol(f[5], &end, 10);
+    if (*end || join < -86400 || leave < join || leave > 30L * 86400)
+      goto cleanup;
+    pt.serial = (uint32_t)serial;
+    pt.join = (int32_t)join;
+    pt.leave = (int32_t)leave;
+    pt.flags = (uint8_t)strtoul(f[6], NULL, 10);
+    if (!pt.serial && (pt.guest = past_guest_add(p, f[2], f[3])) == UINT32_MAX)
+      goto cleanup;
+    if (part_add(in, &cap, &pt) != 0)
+      goto cleanup;
+  }
+  result = 0;
+cleanup:
+  free(text);
+  return result;
 }
 
 static int hook_load(sim *s, sim_webinar *w, json_t *in) {
@@ -601,8 +647,8 @@ static int hook_load(sim *s, sim_webinar *w, json_t *in) {
     json_t *parts, *qa, *polls;
     if (json_unpack(o, "{s:s,s:I,s:i,s:o,s:o,s:o}", "uuid", &uuid, "start", &start, "duration",
                     &duration, "participants", &parts, "qa", &qa, "polls", &polls) != 0 ||
-        strlen(uuid) >= sizeof p->inst[0].uuid || !json_is_array(parts) || !json_is_array(qa) ||
-        !json_is_array(polls) || json_array_size(parts) > PAST_PARTICIPANTS_MAX)
+        strlen(uuid) >= sizeof p->inst[0].uuid || !json_is_string(parts) || !json_is_array(qa) ||
+        !json_is_array(polls))
       return -1;
     sim_past_instance *ins = &p->inst[p->n++];
     snprintf(ins->uuid, sizeof ins->uuid, "%s", uuid);
@@ -610,28 +656,8 @@ static int hook_load(sim *s, sim_webinar *w, json_t *in) {
     ins->duration = duration;
     ins->qa = json_incref(qa);
     ins->polls = json_incref(polls);
-    ins->parts = calloc(json_array_size(parts) + 1, sizeof *ins->parts);
-    if (!ins->parts)
+    if (load_participants(p, ins, json_string_value(parts)) != 0)
       return -1;
-    size_t k;
-    json_t *row;
-    json_array_foreach(parts, k, row) {
-      const char *id, *gname, *gmail;
-      json_int_t serial;
-      int join, leave, flags;
-      if (json_unpack(row, "[s,I,s,s,i,i,i]", &id, &serial, &gname, &gmail, &join, &leave,
-                      &flags) != 0 ||
-          strlen(id) >= sizeof ins->parts[0].id || serial < 0 || serial > UINT32_MAX)
-        return -1;
-      sim_past_participant *pt = &ins->parts[ins->nparts++];
-      snprintf(pt->id, sizeof pt->id, "%s", id);
-      pt->serial = (uint32_t)serial;
-      pt->join = join;
-      pt->leave = leave;
-      pt->flags = (uint8_t)flags;
-      if (!pt->serial && (pt->guest = past_guest_add(p, gname, gmail)) == UINT32_MAX)
-        return -1;
-    }
   }
   return 0;
 }

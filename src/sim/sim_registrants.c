@@ -390,8 +390,12 @@ static void check_required_questions(sim_webinar *w, json_t *body, json_t *error
 
 /* Validates a POST registrants body into ERRORS. */
 static void check_registrant_body(json_t *body, json_t *errors) {
-  sim_field_string(body, "first_name", 64, true, NULL, errors);
-  sim_field_string(body, "last_name", 64, false, NULL, errors);
+  if (sim_field_string(body, "first_name", 64, true, NULL, errors) == 0 &&
+      !sim_text_plain(json_string_value(json_object_get(body, "first_name"))))
+    sim_errors_add(errors, "first_name", "Control characters are not allowed.");
+  if (sim_field_string(body, "last_name", 64, false, NULL, errors) == 0 &&
+      !sim_text_plain(json_string_value(json_object_get(body, "last_name"))))
+    sim_errors_add(errors, "last_name", "Control characters are not allowed.");
   if (sim_field_string(body, "email", 128, true, NULL, errors) == 0 &&
       !sim_email_valid(json_string_value(json_object_get(body, "email"))))
     sim_errors_add(errors, "email", "Invalid email address.");
@@ -725,6 +729,11 @@ static void registrants_batch(sim *s, sim_req *rq, sim_resp *rs) {
           sim_errors_add(errors, "registrants.email", "Invalid email address.");
           break;
         }
+        if (!sim_text_plain(json_string_value(json_object_get(item, "first_name"))) ||
+            !sim_text_plain(json_string_value(json_object_get(item, "last_name")))) {
+          sim_errors_add(errors, "registrants", "Control characters are not allowed in names.");
+          break;
+        }
       }
     }
   }
@@ -918,63 +927,89 @@ static void hook_free(sim_webinar *w) {
   w->registrants = NULL;
 }
 
+/* State: {"next_serial", "rows" (sim_rows: id, email, first, last, status,
+ * created, occurrence mask in hex, serial, source), "extra"}. */
 static int hook_save(const sim_webinar *w, json_t *out) {
   const sim_registrants *st = w->registrants;
   if (!st)
     return 0;
-  json_t *items = json_array();
-  json_t *o = json_pack("{s:I,s:o,s:O?}", "next_serial", (json_int_t)st->next_serial, "items",
-                        items, "extra", st->extra);
-  if (!o)
-    return -1;
+  sim_rows rows = {0};
   for (size_t i = 0; i < st->n; i++) {
     const sim_registrant *r = &st->items[i];
-    json_t *row = json_pack("[s,s,s,s,i,I,I,I,i]", r->id, sim_reg_str(st, r->email),
-                            sim_reg_str(st, r->first), sim_reg_str(st, r->last), (int)r->status,
-                            (json_int_t)r->created, (json_int_t)r->occ, (json_int_t)r->serial,
-                            (int)r->source);
-    if (!row || json_array_append_new(items, row) != 0) {
-      json_decref(o);
-      return -1;
-    }
+    sim_rows_text(&rows, r->id);
+    sim_rows_text(&rows, sim_reg_str(st, r->email));
+    sim_rows_text(&rows, sim_reg_str(st, r->first));
+    sim_rows_text(&rows, sim_reg_str(st, r->last));
+    sim_rows_add(&rows, "%u", (unsigned)r->status);
+    sim_rows_add(&rows, "%lu", (unsigned long)r->created);
+    sim_rows_add(&rows, "%llx", (unsigned long long)r->occ);
+    sim_rows_add(&rows, "%lu", (unsigned long)r->serial);
+    sim_rows_add(&rows, "%u", (unsigned)r->source);
+    sim_rows_end(&rows);
   }
-  return json_object_set_new(out, "registrants", o);
+  json_t *text = sim_rows_take(&rows);
+  if (!text)
+    return -1;
+  json_t *o = json_pack("{s:I,s:o,s:O?}", "next_serial", (json_int_t)st->next_serial, "rows", text,
+                        "extra", st->extra);
+  return o ? json_object_set_new(out, "registrants", o) : -1;
+}
+
+/* Parses an unsigned number of BASE in [0, MAX]; returns 0 or -1. */
+static int parse_u64(const char *text, int base, unsigned long long max, unsigned long long *out) {
+  char *end = NULL;
+  if (!*text || *text == '-')
+    return -1;
+  unsigned long long v = strtoull(text, &end, base);
+  if (*end || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Adds one saved record (fields as hook_save writes them). Returns 0 or -1. */
+static int load_row(sim *s, sim_registrants *st, char *rec) {
+  char *f[9];
+  unsigned long long status, created, occ, serial, source;
+  if (sim_rows_split(rec, f, 9) != 9 || strlen(f[0]) != 22 ||
+      parse_u64(f[4], 10, SIM_REG_DENIED, &status) || parse_u64(f[5], 10, UINT32_MAX, &created) ||
+      parse_u64(f[6], 16, UINT64_MAX, &occ) || parse_u64(f[7], 10, UINT32_MAX, &serial) ||
+      parse_u64(f[8], 10, 0xffff, &source) || serial == 0 ||
+      (st->n > 0 && serial <= st->items[st->n - 1].serial))
+    return -1; /* serials must increase: participants find registrants by binary search */
+  sim_registrant *r =
+      store_add(s, st, f[0], f[1], f[2], f[3], (int)status, (int64_t)created, (uint64_t)occ);
+  if (!r)
+    return -1;
+  r->serial = (uint32_t)serial;
+  r->source = (uint16_t)source;
+  return 0;
 }
 
 static int hook_load(sim *s, sim_webinar *w, json_t *in) {
   json_t *o = json_object_get(in, "registrants");
   if (!o)
     return 0;
-  json_t *items = json_object_get(o, "items");
+  json_t *rows = json_object_get(o, "rows");
   json_t *extra = json_object_get(o, "extra");
+  json_t *next = json_object_get(o, "next_serial");
   if (json_is_null(extra))
     extra = NULL;
-  if (!json_is_array(items) || (extra && !json_is_object(extra)))
+  if (!json_is_string(rows) || (extra && !json_is_object(extra)) || !json_is_integer(next) ||
+      json_integer_value(next) <= 0 || json_integer_value(next) > UINT32_MAX)
     return -1;
   sim_registrants *st = store_get(w);
-  if (!st)
+  char *text = strdup(json_string_value(rows));
+  if (!st || !text) {
+    free(text);
     return -1;
-  size_t i;
-  json_t *row;
-  json_array_foreach(items, i, row) {
-    const char *id, *email, *first, *last;
-    int status, source;
-    json_int_t created, occ, serial;
-    if (json_unpack(row, "[s,s,s,s,i,I,I,I,i]", &id, &email, &first, &last, &status, &created, &occ,
-                    &serial, &source) != 0 ||
-        strlen(id) != 22 || status < 0 || status > SIM_REG_DENIED || serial <= 0 ||
-        serial > UINT32_MAX || source < 0 || source > 0xffff ||
-        (st->n > 0 && (uint32_t)serial <= st->items[st->n - 1].serial))
-      return -1; /* serials must increase: participants find registrants by binary search */
-    sim_registrant *r = store_add(s, st, id, email, first, last, status, created, (uint64_t)occ);
-    if (!r)
-      return -1;
-    r->serial = (uint32_t)serial;
-    r->source = (uint16_t)source;
   }
-  json_t *next = json_object_get(o, "next_serial");
-  if (!json_is_integer(next) || json_integer_value(next) <= 0 ||
-      json_integer_value(next) > UINT32_MAX)
+  int result = 0;
+  char *cursor = text, *rec;
+  while (result == 0 && (rec = sim_rows_next(&cursor)))
+    result = load_row(s, st, rec);
+  free(text);
+  if (result != 0)
     return -1;
   st->next_serial = (uint32_t)json_integer_value(next);
   if (extra)

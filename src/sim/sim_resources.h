@@ -44,6 +44,31 @@ int sim_field_array(json_t *obj, const char *key, size_t min, size_t max, bool r
 /* True when TEXT looks like an e-mail address (local@domain.tld, no spaces). */
 bool sim_email_valid(const char *text);
 
+/* True when TEXT holds no control character (below 0x20 or 0x7f). */
+bool sim_text_plain(const char *text);
+
+/* Compact rows for --state files: records separated by "\n", fields by "\t",
+ * kept in one JSON string (far cheaper to save and load than one JSON array
+ * per record). Fields must be plain text (sim_text_plain). */
+typedef struct sim_rows {
+  char *buf;
+  size_t len, cap;
+  bool failed; /* out of memory: the result is unusable */
+} sim_rows;
+
+/* Appends one field (printf-style) to the current record. */
+void sim_rows_add(sim_rows *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends one text field (faster than sim_rows_add for plain strings). */
+void sim_rows_text(sim_rows *r, const char *text);
+/* Ends the current record. */
+void sim_rows_end(sim_rows *r);
+/* The rows as a new JSON string (NULL on failure); frees R's buffer. */
+json_t *sim_rows_take(sim_rows *r);
+/* Splits RECORD (modified in place) into at most MAX fields; returns the count. */
+size_t sim_rows_split(char *record, char **fields, size_t max);
+/* Next record of the text at *CURSOR (modified in place), or NULL at the end. */
+char *sim_rows_next(char **cursor);
+
 /* settings.approval_type of W: 0 automatic, 1 manual, 2 no registration (default). */
 int sim_webinar_approval_type(const sim_webinar *w);
 /* True when registration is required (approval_type 0 or 1). */

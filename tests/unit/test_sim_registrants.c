@@ -121,6 +121,14 @@ static void test_create_rejections(void **state) {
   assert_int_equal(reg_post(AUTO, "long@example.org", longname, &r), 400);
   assert_int_equal(simres_int(r, "code"), 300);
   json_decref(r);
+  /* control characters in names are refused */
+  r = NULL;
+  assert_int_equal(simres_callf(&T, "POST",
+                                "{\"email\":\"ctl@example.org\",\"first_name\":\"a\\u001fb\"}", &r,
+                                "/v2/webinars/%lld/registrants", AUTO),
+                   400);
+  assert_int_equal(simres_int(r, "code"), 300);
+  json_decref(r);
   /* custom question answers must be objects with a title */
   r = NULL;
   assert_int_equal(simres_callf(&T, "POST",
