@@ -133,7 +133,8 @@ struct mcp_server {
   pthread_cond_t sup_cv; /* wakes the supervisor out of its idle sleep */
   pthread_t *threads;
   size_t nthreads, max_workers;
-  size_t running; /* calls being run by a worker */
+  size_t running;         /* calls being run by a worker */
+  uint64_t last_start_ns; /* when a worker last started a call */
   bool sup_started, sup_sleeping;
   pthread_t supervisor; /* grows the pool when calls wait behind busy workers */
   bool stopping;
@@ -146,29 +147,36 @@ struct mcp_session {
   pthread_mutex_t send_mu; /* one message on the wire at a time */
   pthread_mutex_t mu;      /* everything below */
   pthread_cond_t cv;       /* in-flight count dropped; an ask was answered; cancellation */
-  bool initialized;        /* legacy: initialize answered */
-  bool closing;
-  bool input_closed;   /* no more input will arrive: asks fail at once */
-  char version[16];    /* legacy: negotiated version, "" before initialize */
-  json_t *client_caps; /* legacy: capabilities from initialize */
-  int log_level;       /* legacy: notifications/message threshold */
-  size_t inflight;     /* registered calls (queued or running) */
-  size_t room_waiters; /* dispatchers waiting for room below the queue limit */
+  atomic_bool initialized; /* legacy: initialize answered (read without mu) */
+  atomic_bool closing;     /* read without mu */
+  bool input_closed;       /* no more input will arrive: asks fail at once */
+  char version[16];        /* legacy: negotiated version, "" before initialize */
+  json_t *client_caps;     /* legacy: capabilities from initialize */
+  int log_level;           /* legacy: notifications/message threshold */
+  size_t inflight;         /* registered calls (queued or running) */
+  size_t room_waiters;     /* dispatchers waiting for room below the queue limit */
   mcp_call *table[MCP_INFLIGHT_BUCKETS];
   pending_ask *asks;
   json_int_t next_ask_id;
   /* Calls finished by workers, freed later by the thread that parsed them
    * (memory goes back where it came from: no cross-thread malloc traffic). */
   _Atomic(mcp_call *) garbage;
+  /* Between mcp_session_burst_begin and _end, worker calls are staged here
+   * and handed to the pool together (one lock, one wake-up per burst). */
+  atomic_size_t backlog; /* calls staged or queued for the pool, not started */
+  int burst;
+  mcp_call *staged_head, *staged_tail;
+  size_t nstaged;
 };
 
 /* server.c */
 /* Initializes M as a mutex that spins a little before sleeping (the locks
  * here are held for a few instructions). */
 void core_mutex_init(pthread_mutex_t *m);
-/* Queues CALL for a worker (starting the pool on first use). Returns 0, or
- * -1 when no worker could be started. */
-int server_enqueue(mcp_server *srv, mcp_call *call);
+/* Queues the N calls FIRST..LAST (chained by next_job, LAST's next_job NULL)
+ * for the workers, starting the pool on first use. Returns 0, or -1 when no
+ * worker could be started (the calls are then not queued). */
+int server_enqueue(mcp_server *srv, mcp_call *first, mcp_call *last, size_t n);
 /* Returns a new reference to the ServerCapabilities object for ERA. */
 json_t *server_capabilities(mcp_server *srv, mcp_era era);
 /* Returns a new reference to {name, title, version}. */

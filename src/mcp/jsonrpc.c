@@ -76,6 +76,24 @@ bool jsonrpc_id_valid(const json_t *id) {
 
 size_t jsonrpc_id_key(const json_t *id, char *out, size_t outlen) {
   int n;
+  if (json_is_integer(id) && outlen >= 24) { /* the common case, without printf */
+    json_int_t v = json_integer_value(id);
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    char digits[24];
+    size_t d = 0;
+    do
+      digits[d++] = (char)('0' + u % 10);
+    while (u /= 10);
+    size_t o = 0;
+    out[o++] = 'i';
+    out[o++] = ':';
+    if (v < 0)
+      out[o++] = '-';
+    while (d)
+      out[o++] = digits[--d];
+    out[o] = '\0';
+    return o;
+  }
   if (json_is_integer(id))
     n = snprintf(out, outlen, "i:%" JSON_INTEGER_FORMAT, json_integer_value(id));
   else

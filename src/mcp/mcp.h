@@ -179,6 +179,18 @@ mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx);
  * at once; replies come later through the send callback. Thread-safe. */
 void mcp_session_handle(mcp_session *s, const char *msg, size_t len, void *tag);
 
+/* Brackets a burst of mcp_session_handle calls made by one thread (say, all
+ * the frames of one read): requests for the workers are handed over together
+ * at the end, which saves a wake-up per request under a pipelined load.
+ * Bursts nest; every begin needs its end, on the same thread. */
+void mcp_session_burst_begin(mcp_session *s);
+void mcp_session_burst_end(mcp_session *s);
+
+/* The number of this session's requests waiting for a worker, not started
+ * yet: more replies will follow soon, so a transport may hold a reply back
+ * briefly to write several at once. Thread-safe. */
+size_t mcp_session_backlog(mcp_session *s);
+
 /* Answers a frame the transport could not hand over (too large, say) with a
  * JSON-RPC error whose id is null. */
 void mcp_session_reject(mcp_session *s, int code, const char *message, void *tag);

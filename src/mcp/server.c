@@ -449,14 +449,15 @@ json_t *server_info(mcp_server *srv) {
 
 /* ---- the worker pool --------------------------------------------------------
 
- * A few workers start with the pool. A supervisor thread watches the queue
- * while anything is in flight: when the oldest queued call has waited more than
- * POOL_STALL_NS (every worker busy with something slow), it starts more
- * workers, up to max_workers. Trivial calls never wait that long, so a
- * pipelined load runs on the few first workers, without extra switching. */
+ * A few workers start with the pool, and one at a time is woken for new
+ * work. A supervisor thread watches the queue while anything is in flight:
+ * when calls are queued but no call has started for POOL_STALL_NS (every
+ * awake worker is busy with something slow), it wakes the sleeping workers,
+ * or starts more, up to max_workers. Trivial calls keep starting, so a
+ * pipelined load runs on one worker without lock contention or switching. */
 
-#define POOL_STALL_NS (3 * 1000 * 1000ull)
-#define POOL_TICK_NS (2 * 1000 * 1000l)
+#define POOL_STALL_NS (2 * 1000 * 1000ull)
+#define POOL_TICK_NS (1 * 1000 * 1000l)
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -472,32 +473,10 @@ void core_mutex_init(pthread_mutex_t *m) {
   pthread_mutexattr_destroy(&attr);
 }
 
-static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#else
-  __asm__ __volatile__("" ::: "memory");
-#endif
-}
-
-/* One worker at a time spins briefly for the next call before sleeping:
- * under a pipelined load the next call usually arrives within microseconds,
- * and catching it this way saves two thread switches per call. */
-#define WORKER_SPINS 2000
-
 static void *worker_main(void *arg) {
   mcp_server *srv = arg;
   pthread_mutex_lock(&srv->qmu);
   for (;;) {
-    if (!srv->qhead && !srv->stopping && !srv->spinner) {
-      srv->spinner = true;
-      pthread_mutex_unlock(&srv->qmu);
-      for (int i = 0; i < WORKER_SPINS && !atomic_load_explicit(&srv->qlen, memory_order_relaxed);
-           i++)
-        cpu_relax();
-      pthread_mutex_lock(&srv->qmu);
-      srv->spinner = false;
-    }
     while (!srv->qhead && !srv->stopping) {
       srv->sleepers++;
       pthread_cond_wait(&srv->qcv, &srv->qmu);
@@ -510,11 +489,10 @@ static void *worker_main(void *arg) {
     if (!srv->qhead)
       srv->qtail = NULL;
     atomic_fetch_sub_explicit(&srv->qlen, 1, memory_order_relaxed);
-    bool wake_next = srv->qhead && srv->sleepers > 0;
     srv->running++;
+    srv->last_start_ns = now_ns();
     pthread_mutex_unlock(&srv->qmu);
-    if (wake_next)
-      pthread_cond_signal(&srv->qcv);
+    atomic_fetch_sub_explicit(&call->s->backlog, 1, memory_order_relaxed);
     session_run_call(call);
     pthread_mutex_lock(&srv->qmu);
     srv->running--;
@@ -559,13 +537,22 @@ static void *supervisor_main(void *arg) {
       ts.tv_nsec -= 1000000000l;
     }
     pthread_cond_timedwait(&srv->sup_cv, &srv->qmu, &ts);
-    if (srv->qhead && now_ns() - srv->qhead->queued_ns > POOL_STALL_NS) {
+    uint64_t now = now_ns();
+    if (srv->qhead && now - srv->qhead->queued_ns > POOL_STALL_NS &&
+        now - srv->last_start_ns > POOL_STALL_NS) {
       size_t waiting = 0;
       for (mcp_call *c = srv->qhead; c && waiting < srv->max_workers; c = c->next_job)
         waiting++;
-      size_t started = pool_grow(srv, waiting);
-      if (started)
-        log_debug("mcp", "all workers busy: started %zu more (%zu in all)", started, srv->nthreads);
+      /* the running calls are slow: put every worker on the queue, and
+       * start more when none is left asleep */
+      if (srv->sleepers > 0) {
+        pthread_cond_broadcast(&srv->qcv);
+      } else {
+        size_t started = pool_grow(srv, waiting);
+        if (started)
+          log_debug("mcp", "all workers busy: started %zu more (%zu in all)", started,
+                    srv->nthreads);
+      }
     }
   }
   pthread_mutex_unlock(&srv->qmu);
@@ -590,24 +577,28 @@ static int pool_start(mcp_server *srv) {
   return 0;
 }
 
-int server_enqueue(mcp_server *srv, mcp_call *call) {
-  call->next_job = NULL;
-  call->queued_ns = now_ns();
+int server_enqueue(mcp_server *srv, mcp_call *first, mcp_call *last, size_t n) {
+  uint64_t now = now_ns();
+  for (mcp_call *c = first; c; c = c->next_job)
+    c->queued_ns = now;
   pthread_mutex_lock(&srv->qmu);
   if (!srv->nthreads && pool_start(srv) != 0) {
     pthread_mutex_unlock(&srv->qmu);
     return -1;
   }
   if (srv->qtail)
-    srv->qtail->next_job = call;
+    srv->qtail->next_job = first;
   else
-    srv->qhead = call;
-  srv->qtail = call;
-  atomic_fetch_add_explicit(&srv->qlen, 1, memory_order_relaxed);
+    srv->qhead = first;
+  srv->qtail = last;
+  atomic_fetch_add_explicit(&srv->qlen, n, memory_order_relaxed);
   bool wake_sup = srv->sup_sleeping;
-  bool wake_worker = srv->sleepers > 0 && !srv->spinner;
+  /* One worker at a time takes a burst: more workers on trivial calls only
+   * contend for the same locks. The supervisor puts the others to work as
+   * soon as a call waits behind a slow one. */
+  bool wake = srv->sleepers > 0 && srv->running == 0;
   pthread_mutex_unlock(&srv->qmu);
-  if (wake_worker)
+  if (wake)
     pthread_cond_signal(&srv->qcv);
   if (wake_sup)
     pthread_cond_signal(&srv->sup_cv);

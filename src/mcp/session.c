@@ -81,6 +81,7 @@ static void emit_error(mcp_session *s, batch *b, void *tag, json_t *id, int code
 }
 
 static void session_collect(mcp_session *s);
+static void session_flush_staged(mcp_session *s);
 
 /* ---- sessions ----------------------------------------------------------------- */
 
@@ -107,6 +108,7 @@ mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
 void mcp_session_drain(mcp_session *s, bool cancel) {
   if (!s)
     return;
+  session_flush_staged(s);
   pthread_mutex_lock(&s->mu);
   s->closing = true;
   s->input_closed = true;
@@ -280,6 +282,38 @@ static bool valid_progress_token(json_t *t) {
   return json_is_string(t) || json_is_integer(t);
 }
 
+/* Hands the staged calls to the pool. Called by the dispatching thread. */
+static void session_flush_staged(mcp_session *s) {
+  mcp_call *first = s->staged_head, *last = s->staged_tail;
+  size_t n = s->nstaged;
+  s->staged_head = s->staged_tail = NULL;
+  s->nstaged = 0;
+  if (!first)
+    return;
+  if (server_enqueue(s->srv, first, last, n) != 0) {
+    atomic_fetch_sub_explicit(&s->backlog, n, memory_order_relaxed);
+    while (first) {
+      mcp_call *next = first->next_job;
+      call_fail_data(first, MCP_INTERNAL_ERROR, NULL, "Internal error: no worker thread");
+      session_run_call(first);
+      first = next;
+    }
+  }
+}
+
+size_t mcp_session_backlog(mcp_session *s) {
+  return atomic_load_explicit(&s->backlog, memory_order_relaxed);
+}
+
+void mcp_session_burst_begin(mcp_session *s) {
+  s->burst++;
+}
+
+void mcp_session_burst_end(mcp_session *s) {
+  if (s->burst > 0 && --s->burst == 0)
+    session_flush_staged(s);
+}
+
 /* Serves one request. MSG is stolen. Exactly one session_emit follows. */
 static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag, batch *b) {
   mcp_server *srv = s->srv;
@@ -303,10 +337,8 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
   bool modern = !is_init && (json_object_get(meta, META_VERSION) ||
                              json_object_get(meta, META_CAPS) || !(m->eras & ERA_LEGACY_BIT));
 
-  pthread_mutex_lock(&s->mu);
-  bool initialized = s->initialized;
-  bool closing = s->closing;
-  pthread_mutex_unlock(&s->mu);
+  bool initialized = atomic_load(&s->initialized);
+  bool closing = atomic_load(&s->closing);
 
   mcp_era era;
   const char *version;
@@ -414,6 +446,11 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
     goto drop;
   }
   if (m->on_worker) {
+    if (s->inflight >= srv->queue_limit && !s->closing && s->nstaged) {
+      pthread_mutex_unlock(&s->mu);
+      session_flush_staged(s); /* the staged calls must run to make room */
+      pthread_mutex_lock(&s->mu);
+    }
     if (s->inflight >= srv->queue_limit && !s->closing) {
       /* A pipelining client outruns the workers: wait a little for room
        * rather than refuse at once; slow handlers still get -32000 soon. */
@@ -450,7 +487,19 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
     session_run_call(call);
     return;
   }
-  if (server_enqueue(srv, call) != 0) {
+  call->next_job = NULL;
+  atomic_fetch_add_explicit(&s->backlog, 1, memory_order_relaxed);
+  if (s->burst > 0) {
+    if (s->staged_tail)
+      s->staged_tail->next_job = call;
+    else
+      s->staged_head = call;
+    s->staged_tail = call;
+    s->nstaged++;
+    return;
+  }
+  if (server_enqueue(srv, call, call, 1) != 0) {
+    atomic_fetch_sub_explicit(&s->backlog, 1, memory_order_relaxed);
     call_fail_data(call, MCP_INTERNAL_ERROR, NULL, "Internal error: no worker thread");
     session_run_call(call); /* runs nothing: replies with the error */
   }

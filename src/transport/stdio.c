@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,8 @@
 
 #define READ_CHUNK (64 * 1024)
 #define OUT_HIGH_WATER (16u * 1024 * 1024) /* senders wait above this much unwritten output */
+#define OUT_COALESCE (64u * 1024)          /* replies held back while more are coming */
+#define OUT_GRACE_NS (500 * 1000l)         /* the longest a held-back reply waits */
 
 /* How the output can be written without blocking. */
 typedef enum { OUT_FILE, OUT_PIPE, OUT_SOCKET } out_kind;
@@ -29,7 +32,14 @@ typedef enum { OUT_FILE, OUT_PIPE, OUT_SOCKET } out_kind;
  * thread switch); a sender that finds it busy appends to the queue, and the
  * owner flushes the queue before letting go. When a write would block, the
  * writer thread takes over, so a client that is slow to read stdout never
- * stalls the reader or the workers (up to OUT_HIGH_WATER bytes). */
+ * stalls the reader or the workers (up to OUT_HIGH_WATER bytes).
+ *
+ * While more replies are known to be coming (the reader is dispatching a
+ * burst of frames, or calls wait for a worker), a reply is held back (up to
+ * OUT_COALESCE bytes) so that many leave in one write: fewer system calls,
+ * and far fewer wake-ups of the client. The writer thread flushes anything
+ * held back longer than OUT_GRACE_NS, so a slow call never delays the
+ * replies that came before it. */
 typedef struct out_queue {
   pthread_mutex_t mu;
   pthread_cond_t wake; /* output is waiting and nobody writes it, or done */
@@ -39,7 +49,9 @@ typedef struct out_queue {
   char *spare;
   size_t spare_cap;
   bool busy;
-  bool writer_waiting;
+  bool writer_waiting; /* in its untimed wait: senders signal `wake` */
+  mcp_session *session;
+  atomic_bool reader_burst;
   bool done;
   bool broken; /* stdout is gone: drop output */
   int fd;
@@ -161,11 +173,49 @@ static void out_release(out_queue *q) {
     pthread_cond_signal(&q->wake);
 }
 
+/* Appends MSG and a newline. Called with mu held. */
+static void out_append(out_queue *q, const char *msg, size_t len) {
+  if (out_reserve(q, len + 1) == 0) {
+    memcpy(q->buf + q->len, msg, len);
+    q->buf[q->len + len] = '\n';
+    q->len += len + 1;
+  } else {
+    log_error("stdio", "out of memory queueing a %zu-byte reply: dropped", len);
+  }
+}
+
+/* True when more replies are about to follow. */
+static bool out_more_coming(out_queue *q) {
+  return atomic_load_explicit(&q->reader_burst, memory_order_relaxed) ||
+         (q->session && mcp_session_backlog(q->session) > 0);
+}
+
+/* Writes what is held back, unless someone is writing already. */
+static void out_kick(out_queue *q) {
+  pthread_mutex_lock(&q->mu);
+  if (!q->busy && q->len > 0 && !q->broken) {
+    q->busy = true;
+    out_flush_owned(q);
+    out_release(q);
+  }
+  pthread_mutex_unlock(&q->mu);
+}
+
 static void stdio_send(void *ctx, void *tag, const char *msg, size_t len) {
   (void)tag;
   out_queue *q = ctx;
   pthread_mutex_lock(&q->mu);
-  if (!q->busy && q->len == 0 && !q->broken) {
+  bool hold = q->len + len < OUT_COALESCE && out_more_coming(q);
+  if (!q->busy && !hold && q->len > 0 && !q->broken) {
+    /* earlier replies are held back: they leave first, with this one */
+    out_append(q, msg, len);
+    q->busy = true;
+    out_flush_owned(q);
+    out_release(q);
+    pthread_mutex_unlock(&q->mu);
+    return;
+  }
+  if (!q->busy && !hold && q->len == 0 && !q->broken) {
     q->busy = true;
     pthread_mutex_unlock(&q->mu);
     struct iovec iov[2] = {{.iov_base = (void *)msg, .iov_len = len},
@@ -191,13 +241,7 @@ static void stdio_send(void *ctx, void *tag, const char *msg, size_t len) {
   while (q->len > OUT_HIGH_WATER && !q->broken)
     pthread_cond_wait(&q->room, &q->mu);
   if (!q->broken) {
-    if (out_reserve(q, len + 1) == 0) {
-      memcpy(q->buf + q->len, msg, len);
-      q->buf[q->len + len] = '\n';
-      q->len += len + 1;
-    } else {
-      log_error("stdio", "out of memory queueing a %zu-byte reply: dropped", len);
-    }
+    out_append(q, msg, len);
     if (!q->busy && q->writer_waiting)
       pthread_cond_signal(&q->wake);
   }
@@ -231,6 +275,19 @@ static void *writer_main(void *arg) {
     }
     if (q->len == 0)
       break; /* done and flushed */
+    if (!q->done && q->len < OUT_COALESCE) {
+      /* held-back replies: give the senders a moment to flush them */
+      struct timespec ts;
+      clock_gettime(CLOCK_MONOTONIC, &ts);
+      ts.tv_nsec += OUT_GRACE_NS;
+      if (ts.tv_nsec >= 1000000000l) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000l;
+      }
+      pthread_cond_timedwait(&q->wake, &q->mu, &ts);
+      if (q->busy || q->len == 0)
+        continue;
+    }
     q->busy = true;
     char *out = q->buf;
     size_t len = q->len, cap = q->cap;
@@ -279,7 +336,7 @@ static void reject_oversized(mcp_session *s, size_t max_frame) {
 
 /* Reads frames until end of input, a signal, or a read error. Returns 1 after
  * a signal, 0 at end of input, -1 on error. */
-static int read_loop(mcp_session *s, int fd, size_t max_frame, bool signals) {
+static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, bool signals) {
   size_t limit = max_frame + 2; /* the frame, a CR, and one byte to see it is too long */
   size_t cap = READ_CHUNK < limit ? READ_CHUNK : limit;
   char *buf = malloc(cap);
@@ -325,6 +382,8 @@ static int read_loop(mcp_session *s, int fd, size_t max_frame, bool signals) {
     len += (size_t)n;
     size_t start = 0;
     char *nl;
+    atomic_store_explicit(&q->reader_burst, true, memory_order_relaxed);
+    mcp_session_burst_begin(s);
     while ((nl = memchr(buf + scanned, '\n', len - scanned)) != NULL) {
       size_t end = (size_t)(nl - buf);
       if (skipping)
@@ -336,6 +395,10 @@ static int read_loop(mcp_session *s, int fd, size_t max_frame, bool signals) {
       start = end + 1;
       scanned = start;
     }
+    mcp_session_burst_end(s);
+    atomic_store_explicit(&q->reader_burst, false, memory_order_relaxed);
+    if (mcp_session_backlog(s) == 0)
+      out_kick(q);
     scanned = len;
     if (start > 0) {
       memmove(buf, buf + start, len - start);
@@ -370,7 +433,11 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
   pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
   pthread_mutex_init(&q.mu, &mattr);
   pthread_mutexattr_destroy(&mattr);
-  pthread_cond_init(&q.wake, NULL);
+  pthread_condattr_t cattr;
+  pthread_condattr_init(&cattr);
+  pthread_condattr_setclock(&cattr, CLOCK_MONOTONIC);
+  pthread_cond_init(&q.wake, &cattr);
+  pthread_condattr_destroy(&cattr);
   pthread_cond_init(&q.room, NULL);
 
   struct sigaction old_term, old_int, old_pipe;
@@ -406,7 +473,8 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
     goto cleanup;
   }
   log_debug("stdio", "serving MCP on stdio (frames up to %zu bytes)", max_frame);
-  int how = read_loop(s, in_fd, max_frame, signals);
+  q.session = s;
+  int how = read_loop(s, &q, in_fd, max_frame, signals);
   if (how == 1)
     log_info("stdio", "terminated by a signal: cancelling requests in flight");
   else if (how == 0)
@@ -414,6 +482,9 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
   mcp_session_drain(s, how != 0);
   result = how < 0 ? -1 : 0;
 cleanup:
+  pthread_mutex_lock(&q.mu);
+  q.session = NULL;
+  pthread_mutex_unlock(&q.mu);
   mcp_session_free(s);
   if (writer_started) {
     pthread_mutex_lock(&q.mu);
