@@ -1,13 +1,19 @@
 /* zoom_client_bench.c - the Zoom client's cost per request over bare libcurl, and connections.
  *
  * A loopback HTTP server (libmicrohttpd) plays Zoom: a token URL and GET /v2/users/me with a
- * small JSON reply. Measured, alternating rounds so drift hits both sides alike:
- *   bare    one libcurl easy handle, GET with a Bearer header, body collected in memory;
- *   client  zoom_request (token from memory, URL building, pooled handle, JSON parse).
- * and, as the like-for-like baseline, bare libcurl plus jansson parsing the body (the client
- * hands back parsed JSON). Prints the median per-request time of each, the overhead in
- * percent against both baselines (target: within 10%), and the TCP connections the server saw for
- * 1,000 sequential client requests (target: 1) and for 8 threads sharing one client.
+ * small JSON reply. Four ways of making the same GET, in alternating rounds so that drift
+ * hits all of them alike:
+ *   a  bare libcurl: one easy handle, a Bearer header, the body collected in memory;
+ *   b  a, plus jansson parsing the body (the client hands back parsed JSON);
+ *   c  b, plus the libcurl options the brief requires (shared connection cache, compressed
+ *      replies accepted, a progress hook for cancellation, a header callback);
+ *   d  zoom_request (token from memory, URL building, pooled handle, retries armed, parse).
+ * For each: the median wall time and the median CPU time of the calling thread per request.
+ * Wall time includes the server's threads and the loopback and swings with machine load;
+ * the calling thread's CPU time is the steadier measure of the client's own cost. The
+ * overhead of d over c, b and a is printed against the target (within 10%), then the TCP
+ * connections the server saw for the token request plus 1,000 sequential client requests
+ * (target: 1) and for 8 threads sharing one client.
  *
  * Usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS]]   (defaults 1000 and 7) */
 #include <arpa/inet.h>
@@ -329,9 +335,8 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++) {
     double ow = (mw[CLIENT] - mw[vs[i].base]) / mw[vs[i].base];
     double oc = (mc[CLIENT] - mc[vs[i].base]) / mc[vs[i].base];
-    printf("  overhead %-38s %+7.1f%%  %+7.1f%%%s\n", vs[i].label, ow * 100.0, oc * 100.0,
-           i == 0 ? (ow <= 0.10 ? "   target within 10%: MET" : "   target within 10%: NOT MET")
-                  : "");
+    printf("  overhead %-38s %+7.1f%%  %+7.1f%%   within 10%%: wall %s, CPU %s\n", vs[i].label,
+           ow * 100.0, oc * 100.0, ow <= 0.10 ? "yes" : "no", oc <= 0.10 ? "yes" : "no");
   }
   printf("  connections, %d sequential  %8d      (target: 1)  %s\n", n, sequential_connections,
          sequential_connections == 1 ? "MET" : "NOT MET");

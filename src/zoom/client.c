@@ -356,11 +356,14 @@ int zoom_request(zoom_client *c, const char *method, const char *path, json_t *q
                      URL_MAX_LEN);
       goto cleanup;
     }
-    if (asprintf(&auth_line, "Authorization: Bearer %s", token) < 0) {
-      auth_line = NULL;
+    static const char bearer[] = "Authorization: Bearer ";
+    size_t token_len = strlen(token);
+    if (!(auth_line = malloc(sizeof bearer + token_len))) {
       zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
       goto cleanup;
     }
+    memcpy(auth_line, bearer, sizeof bearer - 1);
+    memcpy(auth_line + sizeof bearer - 1, token, token_len + 1);
     const char *headers[] = {auth_line, "Accept: application/json",
                              body_text ? "Content-Type: application/json" : NULL, NULL};
     zoom_http_request req = {

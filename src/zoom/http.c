@@ -283,10 +283,12 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
     headers = grown;
   }
   /* No "Expect: 100-continue" round trip for bodies. */
-  struct curl_slist *grown = curl_slist_append(headers, "Expect:");
-  if (!grown)
-    goto done;
-  headers = grown;
+  if (req->body) {
+    struct curl_slist *grown = curl_slist_append(headers, "Expect:");
+    if (!grown)
+      goto done;
+    headers = grown;
+  }
 
   curl_easy_setopt(c, CURLOPT_URL, req->url);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
