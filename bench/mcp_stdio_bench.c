@@ -303,6 +303,27 @@ static long bench_proc_status_kb(pid_t pid, const char *field) {
   return kb;
 }
 
+/* Returns the CPU seconds (user + system, all threads) PID has used so far,
+ * or -1. Resolution: one clock tick (10 ms). */
+static double bench_proc_cpu_s(pid_t pid) {
+  char path[64], buf[1024];
+  unsigned long long ut = 0, st = 0;
+  const char *p;
+  size_t n;
+  FILE *f;
+  snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+  f = fopen(path, "r");
+  if (!f)
+    return -1.0;
+  n = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[n] = '\0';
+  p = strrchr(buf, ')'); /* the command name may hold spaces */
+  if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+    return -1.0;
+  return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
 /* Reads lines until the response with id ID. Returns its kind, or -1. */
 static int bench_await_id(bench_proc *p, unsigned long id) {
   const char *line;
@@ -381,6 +402,7 @@ static int bench_run_sequential(const bench_options *o) {
   bench_proc p;
   char req[512];
   long hwm;
+  double cpu0 = -1.0, cpu1 = -1.0;
   int rc = -1, errors = 0;
   if (total < BENCH_WARMUP_CALLS + timed)
     total = BENCH_WARMUP_CALLS + timed;
@@ -396,6 +418,10 @@ static int bench_run_sequential(const bench_options *o) {
     goto cleanup;
   for (i = 0; i < total; i++) {
     unsigned long id = (unsigned long)i + 1;
+    if (i == BENCH_WARMUP_CALLS)
+      cpu0 = bench_proc_cpu_s(p.pid);
+    if (i == BENCH_WARMUP_CALLS + timed)
+      cpu1 = bench_proc_cpu_s(p.pid);
     size_t len = bench_format_call(req, sizeof req, id, o->tool);
     double t0 = bench_now();
     int k;
@@ -410,7 +436,11 @@ static int bench_run_sequential(const bench_options *o) {
       lat[i - BENCH_WARMUP_CALLS] = bench_now() - t0;
   }
   hwm = bench_proc_status_kb(p.pid, "VmHWM:");
+  if (cpu1 < 0.0)
+    cpu1 = bench_proc_cpu_s(p.pid);
   if (timed > 0) {
+    if (cpu0 >= 0.0 && cpu1 >= 0.0)
+      printf("lat_cpu_us %.2f\n", (cpu1 - cpu0) / (double)timed * 1e6);
     printf("lat_n %zu\n", timed);
     printf("lat_p50_us %.1f\n", bench_percentile(lat, timed, 0.5) * 1e6);
     printf("lat_p99_us %.1f\n", bench_percentile(lat, timed, 0.99) * 1e6);
@@ -480,7 +510,7 @@ static int bench_run_pipelined(const bench_options *o) {
   pthread_t th;
   bool started = false;
   bench_proc p = {.pid = -1};
-  double t0, t1;
+  double t0, t1, cpu0 = -1.0, cpu1 = -1.0;
   int rc = -1;
   if (!offs || !seen)
     goto cleanup;
@@ -512,6 +542,7 @@ static int bench_run_pipelined(const bench_options *o) {
   atomic_init(&w.waiting, false);
   pthread_mutex_init(&w.mu, NULL);
   pthread_cond_init(&w.cv, NULL);
+  cpu0 = bench_proc_cpu_s(p.pid);
   t0 = bench_now();
   if (pthread_create(&th, NULL, bench_writer_main, &w) != 0)
     goto cleanup;
@@ -545,9 +576,12 @@ static int bench_run_pipelined(const bench_options *o) {
     }
   }
   t1 = bench_now();
+  cpu1 = bench_proc_cpu_s(p.pid);
   printf("pipe_n %zu\n", n);
   printf("pipe_window %zu\n", o->window);
   printf("pipe_calls_per_s %.0f\n", (double)n / (t1 - t0));
+  if (cpu0 >= 0.0 && cpu1 >= 0.0)
+    printf("pipe_cpu_us %.2f\n", (cpu1 - cpu0) / (double)n * 1e6);
   printf("pipe_errors %zu\n", errors);
   printf("pipe_bad_ids %zu\n", dups);
   printf("pipe_hwm_kb %ld\n", bench_proc_status_kb(p.pid, "VmHWM:"));
