@@ -332,6 +332,21 @@ static void test_time_passes(void **state) {
                    200);
   assert_true(simres_int(r, "total_records") > 0);
   json_decref(r);
+  /* a webinar with no fixed time is held once ended by PUT status */
+  long long evergreen = simtest_webinar_id(&t2, "Evergreen");
+  assert_int_equal(
+      simres_callf(&t2, "PUT", "{\"action\":\"end\"}", NULL, "/v2/webinars/%lld/status", evergreen),
+      204);
+  r = NULL;
+  assert_int_equal(
+      simres_callf(&t2, "GET", NULL, &r, "/v2/past_webinars/%lld/instances", evergreen), 200);
+  assert_int_equal(json_array_size(json_object_get(r, "webinars")), 1);
+  json_decref(r);
+  r = NULL;
+  assert_int_equal(
+      simres_callf(&t2, "GET", NULL, &r, "/v2/past_webinars/%lld/participants", evergreen), 200);
+  assert_true(simres_int(r, "total_records") > 0); /* guests: no registration */
+  json_decref(r);
   simtest_stop(&t2);
 }
 
