@@ -39,6 +39,7 @@ struct zoom_auth {
 typedef struct token_record {
   char *token; /* secret */
   long long expires_at;
+  long long obtained_at; /* when Zoom issued it (cache files: 0 when absent) */
   char scopes[2048];
   char api_base[256];
 } token_record;
@@ -203,6 +204,7 @@ static int cache_read(zoom_auth *a, token_record *r) {
   if (!(r->token = strdup(token)))
     goto cleanup;
   r->expires_at = (long long)json_integer_value(exp);
+  r->obtained_at = (long long)json_integer_value(json_object_get(doc, "obtained_at"));
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
   snprintf(r->api_base, sizeof r->api_base, "%s",
@@ -523,6 +525,7 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
                     char *out_api_base, size_t size, zoom_error *err) {
   int result = -1;
   token_record r = {0};
+  long long started = (long long)time(NULL);
   *out_token = NULL;
   pthread_mutex_lock(&a->state_lock);
   int rc = force ? -1 : current_copy(a, false, out_token, out_api_base, size);
@@ -550,8 +553,8 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   if (lock_fd < 0)
     log_debug("zoom", "no lock file next to %s; requesting a token without it", a->cache_path);
   /* Another process may have written a fresh one while we waited for the lock. A forced
-   * refresh still takes it when it is newer than the token being replaced. */
-  if (cache_read(a, &r) == 0 && record_usable(a, &r) && (!force || r.expires_at > a->expires_at)) {
+   * refresh takes it only when it was issued after this call began. */
+  if (cache_read(a, &r) == 0 && record_usable(a, &r) && (!force || r.obtained_at > started)) {
     cache_unlock(lock_fd);
     goto use_cache;
   }

@@ -124,6 +124,28 @@ int zoom_client_reconfigure(zoom_client *c, const zoom_config *cfg, zoom_error *
   return 0;
 }
 
+int zoom_client_reconfigure_checked(zoom_client *c, const zoom_config *cfg,
+                                    const zoom_cancel *cancel, zoom_error *err) {
+  generation *g = generation_new(c, cfg, err);
+  if (!g)
+    return -1;
+  /* Forced: a cached token for the same account and client id would prove nothing about
+   * the secret. */
+  char *token = NULL;
+  if (zoom_auth_token(g->auth, cancel, true, &token, NULL, 0, err) != 0) {
+    generation_release(c, g);
+    return -1;
+  }
+  zoom_secret_free(token);
+  pthread_mutex_lock(&c->lock);
+  generation *old = c->gen;
+  c->gen = g;
+  pthread_mutex_unlock(&c->lock);
+  generation_release(c, old);
+  log_info("zoom", "configuration replaced after Zoom accepted it (account %s)", cfg->account_id);
+  return 0;
+}
+
 zoom_config *zoom_client_config(zoom_client *c) {
   generation *g = generation_acquire(c);
   zoom_config *copy = zoom_config_dup(g->cfg);

@@ -30,6 +30,14 @@ void zoom_client_free(zoom_client *c);
  * old configuration still in place. CFG is copied. */
 int zoom_client_reconfigure(zoom_client *c, const zoom_config *cfg, zoom_error *err);
 
+/* Like zoom_client_reconfigure, but first asks Zoom for a new token with the new
+ * credentials (always a request, never the cache):
+ * the switch happens only when Zoom accepts them, so a typo in configure_zoom cannot
+ * replace working credentials. Returns 0, or -1 with ERR set (ZOOM_ERR_AUTH for rejected
+ * credentials) and the old configuration still in place. */
+int zoom_client_reconfigure_checked(zoom_client *c, const zoom_config *cfg,
+                                    const zoom_cancel *cancel, zoom_error *err);
+
 /* A new copy of the configuration in use (free with zoom_config_free), NULL on OOM. */
 zoom_config *zoom_client_config(zoom_client *c);
 

@@ -703,6 +703,35 @@ static void reconfigure_switches_account(void **state) {
   zoom_config_free(now);
 }
 
+static void checked_reconfigure_keeps_working_credentials(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  zoom_config *typo = zoom_config_dup(f->cfg);
+  assert_int_equal(zoom_config_set(typo, "ZOOM_CLIENT_SECRET", "fz-secret-l", &f->err), 0);
+  assert_int_equal(zoom_client_reconfigure_checked(f->client, typo, NULL, &f->err), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_AUTH);
+  zoom_config_free(typo);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  zoom_config *now = zoom_client_config(f->client);
+  assert_string_equal(now->client_secret, "fz-secret-1");
+  zoom_config_free(now);
+
+  zoom_config *next = zoom_config_dup(f->cfg);
+  assert_int_equal(zoom_config_set(next, "ZOOM_TIMEZONE", "Europe/Berlin", &f->err), 0);
+  assert_int_equal(zoom_client_reconfigure_checked(f->client, next, NULL, &f->err), 0);
+  zoom_config_free(next);
+  now = zoom_client_config(f->client);
+  assert_string_equal(now->timezone, "Europe/Berlin");
+  zoom_config_free(now);
+  /* The typo, the first call, and the check of the new config: each asked Zoom. */
+  assert_int_equal(fakezoom_token_requests(f->fz), 3);
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  assert_int_equal(fakezoom_token_requests(f->fz), 3);
+}
+
 static void no_secret_in_debug_logs(void **state) {
   fixture *f = *state;
   char logpath[160];
@@ -783,6 +812,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(api_base_comes_from_token_reply, setup, teardown),
       cmocka_unit_test_setup_teardown(base_url_with_trailing_slash, setup, teardown),
       cmocka_unit_test_setup_teardown(reconfigure_switches_account, setup, teardown),
+      cmocka_unit_test_setup_teardown(checked_reconfigure_keeps_working_credentials, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(no_secret_in_debug_logs, setup, teardown),
   };
   log_set_level(LOG_ERROR);
