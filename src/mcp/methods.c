@@ -361,8 +361,14 @@ static json_t *text_result(bool is_error, const char *fmt, va_list ap) {
   char stack[1024];
   va_list copy;
   va_copy(copy, ap);
-  int n = vsnprintf(stack, sizeof stack, fmt, ap);
+  int n;
   char *text = stack;
+  if (strcmp(fmt, "%s") == 0) { /* plain text: no formatting to do */
+    text = va_arg(ap, char *);
+    n = text ? 0 : -1;
+  } else {
+    n = vsnprintf(stack, sizeof stack, fmt, ap);
+  }
   if (n >= (int)sizeof stack) {
     text = malloc((size_t)n + 1);
     if (text)
@@ -374,7 +380,7 @@ static json_t *text_result(bool is_error, const char *fmt, va_list ap) {
   json_t *block = json_object();
   json_object_set_new(block, "type", json_string("text"));
   json_object_set_new(block, "text", jsonrpc_string(n < 0 ? "" : text));
-  if (text != stack)
+  if (text != stack && n >= (int)sizeof stack)
     free(text);
   json_t *content = json_array();
   json_array_append_new(content, block);

@@ -717,8 +717,10 @@ int schema_validate(const schema *s, json_t *value, const char *where, char *msg
   path p;
   if (msglen)
     msg[0] = '\0';
-  snprintf(p.buf, sizeof p.buf, "%s", where ? where : "value");
-  p.len = strlen(p.buf);
+  const char *root = where ? where : "value";
+  p.len = strnlen(root, sizeof p.buf - 1);
+  memcpy(p.buf, root, p.len);
+  p.buf[p.len] = '\0';
   check(s, value, &p, &r);
   return r.count ? -1 : 0;
 }

@@ -42,6 +42,57 @@ void session_send(mcp_session *s, json_t *msg, void *tag) {
     free(text);
 }
 
+/* Sends {"jsonrpc":"2.0","id":ID,"result":RESULT} (RESULT stolen) without
+ * building the envelope: the hot path of every reply. */
+static void session_send_result(mcp_session *s, json_t *id, json_t *result, void *tag) {
+  static _Thread_local char scratch[16384];
+  static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
+  static const char mid[] = ",\"result\":";
+  char *buf = scratch;
+  size_t cap = sizeof scratch, len = sizeof head - 1;
+  memcpy(buf, head, len);
+  if (json_is_integer(id)) {
+    char key[32];
+    size_t n = jsonrpc_id_key(id, key, sizeof key); /* "i:<digits>" */
+    memcpy(buf + len, key + 2, n - 2);
+    len += n - 2;
+  } else {
+    size_t n = json_dumpb(id, buf + len, cap - len - 64, DUMP_FLAGS);
+    if (n == 0 || n > cap - len - 64) { /* an unusually long string id */
+      session_send(s, jsonrpc_result(id, result), tag);
+      return;
+    }
+    len += n;
+  }
+  memcpy(buf + len, mid, sizeof mid - 1);
+  len += sizeof mid - 1;
+  size_t room = cap - len - 1;
+  size_t n = json_dumpb(result, buf + len, room, DUMP_FLAGS);
+  if (n > room) {
+    buf = malloc(len + n + 1);
+    if (!buf) {
+      log_error("mcp", "out of memory serializing a %zu-byte reply", n);
+      json_decref(result);
+      return;
+    }
+    memcpy(buf, scratch, len);
+    n = json_dumpb(result, buf + len, n, DUMP_FLAGS);
+  }
+  json_decref(result);
+  if (n == 0) {
+    if (buf != scratch)
+      free(buf);
+    return;
+  }
+  len += n;
+  buf[len++] = '}';
+  pthread_mutex_lock(&s->send_mu);
+  s->send(s->ctx, tag, buf, len);
+  pthread_mutex_unlock(&s->send_mu);
+  if (buf != scratch)
+    free(buf);
+}
+
 /* Answers one message of a frame. MSG (stolen) may be NULL: the message gets
  * no reply (a notification, a cancelled request). Inside a batch the reply is
  * gathered; the batch goes out when its last member is answered. */
@@ -203,7 +254,8 @@ static void add_server_info_meta(mcp_session *s, json_t *result) {
   json_object_set_new(meta, META_SERVER_INFO, server_info(s->srv));
 }
 
-/* Builds the reply for CALL from the handler's RESULT (stolen). */
+/* Builds the reply for CALL from the handler's RESULT (stolen). A plain
+ * result outside a batch is sent right here, and NULL comes back. */
 static json_t *call_reply(mcp_call *call, json_t *result) {
   if (call->err_code) {
     json_decref(result);
@@ -232,6 +284,10 @@ static json_t *call_reply(mcp_call *call, json_t *result) {
       json_object_set_new(result, "resultType", json_string("complete"));
     add_server_info_meta(call->s, result);
   }
+  if (!call->batch) {
+    session_send_result(call->s, call->id, result, call->tag);
+    return NULL; /* sent */
+  }
   return jsonrpc_result(call->id, result);
 }
 
@@ -257,7 +313,9 @@ void session_run_call(mcp_call *call) {
     log_debug("mcp", "request %s cancelled: no reply", call->key);
     session_emit(s, b, tag, NULL);
   } else {
-    session_emit(s, b, tag, call_reply(call, result));
+    json_t *reply = call_reply(call, result);
+    if (reply || b)
+      session_emit(s, b, tag, reply);
   }
   if (registered) {
     /* freed by the parsing thread (see garbage in core.h) */
