@@ -79,7 +79,7 @@ static json_t *prompt_get(mcp_call *call, json_t *args) {
   return json_pack("{s:[]}", "messages");
 }
 
-static char names[NTOOLS][16];
+static char names[NTOOLS][24];
 static mcp_tool many[NTOOLS];
 static const mcp_prompt prompts[] = {{.name = "p1", .get = prompt_get},
                                      {.name = "p2", .get = prompt_get}};
