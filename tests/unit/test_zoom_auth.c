@@ -294,6 +294,19 @@ static void expired_cache_shows_expired_then_is_renewed(void **state) {
   zoom_client_free(c);
 }
 
+static void unwritable_cache_still_gives_a_token(void **state) {
+  fixture *f = *state;
+  /* No directory can be made under /proc, not even by root. */
+  assert_int_equal(
+      zoom_config_set(f->cfg, "ZOOM_TOKEN_CACHE", "/proc/zwm-no-such-dir/token.json", &f->err), 0);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+}
+
 static void status_missing_then_valid_in_timezone(void **state) {
   fixture *f = *state;
   assert_int_equal(zoom_config_set(f->cfg, "ZOOM_TIMEZONE", "Asia/Kolkata", &f->err), 0);
@@ -332,6 +345,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(token_is_renewed_inside_the_margin, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_forces_a_new_token, setup, teardown),
       cmocka_unit_test_setup_teardown(expired_cache_shows_expired_then_is_renewed, setup, teardown),
+      cmocka_unit_test_setup_teardown(unwritable_cache_still_gives_a_token, setup, teardown),
       cmocka_unit_test_setup_teardown(status_missing_then_valid_in_timezone, setup, teardown),
   };
   log_set_level(LOG_ERROR);
