@@ -283,7 +283,8 @@ static void bench_proc_kill(bench_proc *p) {
   bench_reader_free(&p->rd);
 }
 
-/* Reads /proc/PID/status and returns the value in kB of FIELD ("VmHWM:"), or -1. */
+/* Reads /proc/PID/status and returns the number after FIELD ("VmHWM:", in kB;
+ * "Threads:"), or -1. */
 static long bench_proc_status_kb(pid_t pid, const char *field) {
   char path[64], line[256];
   long kb = -1;
@@ -447,6 +448,7 @@ static int bench_run_sequential(const bench_options *o) {
   }
   printf("rss_calls %zu\n", total);
   printf("rss_hwm_kb %ld\n", hwm);
+  printf("seq_threads %ld\n", bench_proc_status_kb(p.pid, "Threads:"));
   printf("seq_errors %d\n", errors);
   rc = 0;
 cleanup:
@@ -585,6 +587,7 @@ static int bench_run_pipelined(const bench_options *o) {
   printf("pipe_errors %zu\n", errors);
   printf("pipe_bad_ids %zu\n", dups);
   printf("pipe_hwm_kb %ld\n", bench_proc_status_kb(p.pid, "VmHWM:"));
+  printf("pipe_threads %ld\n", bench_proc_status_kb(p.pid, "Threads:"));
   rc = 0;
 cleanup:
   if (rc != 0 && p.pid > 0) {
