@@ -161,12 +161,7 @@ struct mcp_session {
   /* Calls finished by workers, freed later by the thread that parsed them
    * (memory goes back where it came from: no cross-thread malloc traffic). */
   _Atomic(mcp_call *) garbage;
-  /* Between mcp_session_burst_begin and _end, worker calls are staged here
-   * and handed to the pool together (one lock, one wake-up per burst). */
   atomic_size_t backlog; /* calls staged or queued for the pool, not started */
-  int burst;
-  mcp_call *staged_head, *staged_tail;
-  size_t nstaged;
 };
 
 /* server.c */

@@ -134,6 +134,16 @@ static void emit_error(mcp_session *s, batch *b, void *tag, json_t *id, int code
 static void session_collect(mcp_session *s);
 static void session_flush_staged(mcp_session *s);
 
+/* A burst (mcp_session_burst_begin/_end) belongs to the thread that opened
+ * it: the calls it stages for the pool live here, per thread, so other
+ * threads may feed the same session at the same time. */
+static _Thread_local struct {
+  mcp_session *s;
+  int depth;
+  mcp_call *head, *tail;
+  size_t n;
+} burst;
+
 /* ---- sessions ----------------------------------------------------------------- */
 
 mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
@@ -342,12 +352,12 @@ static bool valid_progress_token(json_t *t) {
 
 /* Hands the staged calls to the pool. Called by the dispatching thread. */
 static void session_flush_staged(mcp_session *s) {
-  mcp_call *first = s->staged_head, *last = s->staged_tail;
-  size_t n = s->nstaged;
-  s->staged_head = s->staged_tail = NULL;
-  s->nstaged = 0;
-  if (!first)
+  if (burst.s != s || !burst.head)
     return;
+  mcp_call *first = burst.head, *last = burst.tail;
+  size_t n = burst.n;
+  burst.head = burst.tail = NULL;
+  burst.n = 0;
   if (server_enqueue(s->srv, first, last, n) != 0) {
     atomic_fetch_sub_explicit(&s->backlog, n, memory_order_relaxed);
     while (first) {
@@ -364,12 +374,20 @@ size_t mcp_session_backlog(mcp_session *s) {
 }
 
 void mcp_session_burst_begin(mcp_session *s) {
-  s->burst++;
+  if (burst.depth > 0 && burst.s != s) /* another session's burst: close it first */
+    while (burst.depth > 0)
+      mcp_session_burst_end(burst.s);
+  burst.s = s;
+  burst.depth++;
 }
 
 void mcp_session_burst_end(mcp_session *s) {
-  if (s->burst > 0 && --s->burst == 0)
+  if (burst.s != s || burst.depth == 0)
+    return;
+  if (--burst.depth == 0) {
     session_flush_staged(s);
+    burst.s = NULL;
+  }
 }
 
 /* Serves one request. MSG is stolen. Exactly one session_emit follows. */
@@ -504,7 +522,7 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
     goto drop;
   }
   if (m->on_worker) {
-    if (s->inflight >= srv->queue_limit && !s->closing && s->nstaged) {
+    if (s->inflight >= srv->queue_limit && !s->closing && burst.s == s && burst.n) {
       pthread_mutex_unlock(&s->mu);
       session_flush_staged(s); /* the staged calls must run to make room */
       pthread_mutex_lock(&s->mu);
@@ -547,13 +565,13 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
   }
   call->next_job = NULL;
   atomic_fetch_add_explicit(&s->backlog, 1, memory_order_relaxed);
-  if (s->burst > 0) {
-    if (s->staged_tail)
-      s->staged_tail->next_job = call;
+  if (burst.s == s && burst.depth > 0) {
+    if (burst.tail)
+      burst.tail->next_job = call;
     else
-      s->staged_head = call;
-    s->staged_tail = call;
-    s->nstaged++;
+      burst.head = call;
+    burst.tail = call;
+    burst.n++;
     return;
   }
   if (server_enqueue(srv, call, call, 1) != 0) {
@@ -752,6 +770,13 @@ bool mcp_call_client_has(const mcp_call *call, const char *capability) {
   return node != NULL && !json_is_false(node);
 }
 
+/* A JSON number for X: an integer when X is integral (1, not 1.0). */
+static json_t *json_number(double x) {
+  if (x == (double)(json_int_t)x && x > -9e15 && x < 9e15)
+    return json_integer((json_int_t)x);
+  return json_real(x);
+}
+
 void mcp_call_progress(mcp_call *call, double progress, double total, const char *message) {
   if (!call->progress_token || atomic_load(&call->cancelled))
     return;
@@ -761,9 +786,9 @@ void mcp_call_progress(mcp_call *call, double progress, double total, const char
   call->last_progress = progress;
   json_t *params = json_object();
   json_object_set(params, "progressToken", call->progress_token);
-  json_object_set_new(params, "progress", json_real(progress));
+  json_object_set_new(params, "progress", json_number(progress));
   if (total >= 0)
-    json_object_set_new(params, "total", json_real(total));
+    json_object_set_new(params, "total", json_number(total));
   if (message)
     json_object_set_new(params, "message", jsonrpc_string(message));
   session_send(call->s, jsonrpc_notification("notifications/progress", params), call->tag);

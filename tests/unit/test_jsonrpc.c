@@ -460,6 +460,27 @@ static void full_queue_answers_busy(void **state) {
   json_decref(r);
 }
 
+static void burst_hands_calls_over_at_its_end(void **state) {
+  fixture *f = *state;
+  json_t *init = mcptest_initialize(&f->t, "2025-11-25", NULL);
+  json_decref(init);
+  size_t before = mcptest_count(&f->t);
+  mcp_session_burst_begin(f->t.s);
+  for (int i = 0; i < 3; i++)
+    mcptest_feedf(&f->t, "{s:s,s:i,s:s,s:{s:s,s:{s:s}}}", "jsonrpc", "2.0", "id", 70 + i, "method",
+                  "tools/call", "params", "name", "echo", "arguments", "text", "burst");
+  assert_int_equal(mcp_session_backlog(f->t.s), 3);
+  ping_works(&f->t, 73); /* inline methods answer at once, inside the burst too */
+  assert_int_equal(mcptest_count(&f->t), before + 1);
+  mcp_session_burst_end(f->t.s);
+  for (int i = 0; i < 3; i++) {
+    json_t *r = mcptest_result(&f->t, 70 + i);
+    assert_non_null(r);
+    json_decref(r);
+  }
+  assert_int_equal(mcp_session_backlog(f->t.s), 0);
+}
+
 static void reject_sends_null_id_error(void **state) {
   fixture *f = *state;
   mcp_session_reject(f->t.s, MCP_INVALID_REQUEST, "frame too large", NULL);
@@ -492,6 +513,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(duplicate_id_in_flight_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(cancelled_request_gets_no_reply, setup, teardown),
       cmocka_unit_test_setup_teardown(full_queue_answers_busy, setup_small_queue, teardown),
+      cmocka_unit_test_setup_teardown(burst_hands_calls_over_at_its_end, setup, teardown),
       cmocka_unit_test_setup_teardown(reject_sends_null_id_error, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
