@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#define WORKER_STACK (256 * 1024)
+#define WORKER_STACK (512 * 1024) /* room for libcurl + TLS + resolver in handlers */
 
 static char *copy_str(const char *s) {
   if (!s)
