@@ -32,7 +32,7 @@ int log_level_parse(const char *name, log_level *out) {
   static const struct {
     const char *name;
     log_level level;
-  } names[] = {{"debug", LOG_DEBUG},     {"info", LOG_INFO},   {"notice", LOG_NOTICE},
+  } names[] = {{"debug", LOG_DEBUG},     {"info", LOG_INFO},    {"notice", LOG_NOTICE},
                {"warning", LOG_WARNING}, {"warn", LOG_WARNING}, {"error", LOG_ERROR},
                {"off", LOG_OFF}};
   if (!name)

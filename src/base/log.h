@@ -8,14 +8,7 @@
 
 #include <stdarg.h>
 
-typedef enum {
-  LOG_DEBUG = 0,
-  LOG_INFO,
-  LOG_NOTICE,
-  LOG_WARNING,
-  LOG_ERROR,
-  LOG_OFF
-} log_level;
+typedef enum { LOG_DEBUG = 0, LOG_INFO, LOG_NOTICE, LOG_WARNING, LOG_ERROR, LOG_OFF } log_level;
 
 /* Sets the lowest level written. Default LOG_INFO. */
 void log_set_level(log_level level);

@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 
 #include "base/log.h"
+#include "base/pct.h"
 #include "sim/sim_internal.h"
 
 #define COMPONENT "zoomsim"
@@ -393,7 +394,7 @@ static int route_match(const char *pattern, const char *path, sim_req *rq) {
       size_t seg_len = seg_end ? (size_t)(seg_end - q) : strlen(q);
       if (!close || seg_len == 0 || n >= SIM_PARAMS_MAX)
         goto nomatch;
-      char *val = sim_url_decode(q, seg_len, false);
+      char *val = pct_decode(q, seg_len, false);
       if (!val)
         goto bad;
       rq->params[n] = val;

@@ -304,9 +304,6 @@ const char *sim_req_header(const sim_req *rq, const char *name);
  * an integer in [MIN, MAX]. */
 int sim_req_query_int(const sim_req *rq, const char *name, long def, long min, long max, long *out);
 
-/* Percent-decodes SRC[0..LEN) into a new string ('+' -> ' ' when FORM).
- * Returns NULL on a bad escape or an embedded NUL. */
-char *sim_url_decode(const char *src, size_t len, bool form);
 /* Parses "a=1&b=2" into up to MAX decoded pairs (new strings); returns the count. */
 size_t sim_parse_pairs(const char *text, char **keys, char **vals, size_t max);
 

@@ -342,7 +342,7 @@ static sim_past_instance *instance_param(sim *s, sim_req *rq, sim_resp *rs, sim_
   } else if (raw && raw[0] != '/' && !strstr(raw, "//")) {
     /* a UUID that starts with "/" or holds "//" must come double-encoded:
      * decoded once it still holds "%2F" */
-    char *uuid = sim_url_decode(raw, strlen(raw), false);
+    char *uuid = pct_decode(raw, strlen(raw), false);
     for (size_t i = 0; uuid && i < s->acct.nwebinars; i++) {
       sim_webinar *w = s->acct.webinars[i];
       sim_past_refresh(s, w, rq->now);

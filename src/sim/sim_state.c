@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/pct.h"
+#include "base/file.h"
 #include "sim/sim_internal.h"
 
 #define COMPONENT "zoomsim"
@@ -94,7 +96,7 @@ sim_webinar *sim_webinar_find(sim *s, const char *id_or_uuid) {
   char *twice = NULL;
   const char *uuid = id_or_uuid;
   if (strchr(id_or_uuid, '%')) {
-    twice = sim_url_decode(id_or_uuid, strlen(id_or_uuid), false);
+    twice = pct_decode(id_or_uuid, strlen(id_or_uuid), false);
     if (!twice)
       return NULL;
     uuid = twice;
@@ -302,8 +304,7 @@ static json_t *webinar_save(const sim_webinar *w) {
 
 int sim_state_save_locked(sim *s) {
   int result = -1;
-  char *tmp = NULL, *text = NULL;
-  int fd = -1;
+  char *text = NULL;
   if (!s->state_file)
     return 0;
   json_t *webinars = json_array();
@@ -318,40 +319,10 @@ int sim_state_save_locked(sim *s) {
       goto cleanup;
   }
   text = json_dumps(root, JSON_COMPACT);
-  size_t len = text ? strlen(text) : 0;
-  size_t tlen = strlen(s->state_file) + 16;
-  tmp = malloc(tlen);
-  if (!text || !tmp)
+  if (!text || file_write_atomic(s->state_file, text, strlen(text), 0600) != 0)
     goto cleanup;
-  snprintf(tmp, tlen, "%s.tmpXXXXXX", s->state_file);
-  fd = mkstemp(tmp);
-  if (fd < 0)
-    goto cleanup;
-  for (size_t off = 0; off < len;) {
-    ssize_t n = write(fd, text + off, len - off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      goto cleanup;
-    off += (size_t)n;
-  }
-  if (fsync(fd) != 0 || close(fd) != 0) {
-    fd = -1;
-    goto cleanup;
-  }
-  fd = -1;
-  if (rename(tmp, s->state_file) != 0)
-    goto cleanup;
-  free(tmp);
-  tmp = NULL;
   result = 0;
 cleanup:
-  if (fd >= 0)
-    close(fd);
-  if (tmp) {
-    unlink(tmp);
-    free(tmp);
-  }
   if (result != 0)
     log_error(COMPONENT, "cannot save the state file %s", s->state_file);
   free(text);

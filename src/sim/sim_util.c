@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/pct.h"
 #include "sim/sim_internal.h"
 #include "base/tz.h"
 
@@ -263,42 +264,6 @@ int sim_req_query_int(const sim_req *rq, const char *name, long def, long min, l
   return 0;
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-char *sim_url_decode(const char *src, size_t len, bool form) {
-  char *out = malloc(len + 1);
-  if (!out)
-    return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    char c = src[i];
-    if (c == '%') {
-      int hi = i + 1 < len ? hexval(src[i + 1]) : -1;
-      int lo = i + 2 < len ? hexval(src[i + 2]) : -1;
-      if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
-        free(out);
-        return NULL;
-      }
-      out[o++] = (char)(hi * 16 + lo);
-      i += 2;
-    } else if (c == '+' && form) {
-      out[o++] = ' ';
-    } else {
-      out[o++] = c;
-    }
-  }
-  out[o] = '\0';
-  return out;
-}
-
 size_t sim_parse_pairs(const char *text, char **keys, char **vals, size_t max) {
   size_t n = 0;
   const char *p = text;
@@ -308,8 +273,8 @@ size_t sim_parse_pairs(const char *text, char **keys, char **vals, size_t max) {
     const char *eq = memchr(p, '=', len);
     size_t klen = eq ? (size_t)(eq - p) : len;
     if (klen > 0) {
-      char *k = sim_url_decode(p, klen, true);
-      char *v = eq ? sim_url_decode(eq + 1, len - klen - 1, true) : strdup("");
+      char *k = pct_decode(p, klen, true);
+      char *v = eq ? pct_decode(eq + 1, len - klen - 1, true) : strdup("");
       if (k && v) {
         keys[n] = k;
         vals[n] = v;
