@@ -44,9 +44,25 @@ size_t jsonrpc_depth(const char *buf, size_t len, size_t limit) {
   return deepest;
 }
 
+/* Counts the bytes C in BUF[0..LEN), stopping past LIMIT. */
+static size_t count_byte(const char *buf, size_t len, char c, size_t limit) {
+  size_t n = 0;
+  const char *p = buf, *end = buf + len;
+  while (n <= limit && (p = memchr(p, c, (size_t)(end - p))) != NULL) {
+    n++;
+    p++;
+  }
+  return n;
+}
+
 json_t *jsonrpc_parse(const char *buf, size_t len, size_t max_depth, int *code, char *err,
                       size_t errlen) {
-  if (jsonrpc_depth(buf, len, max_depth) > max_depth) {
+  /* A frame with no more opening brackets than the limit cannot be too deep:
+   * that is nearly every frame, and counting two bytes is cheap. */
+  size_t opens = count_byte(buf, len, '{', max_depth);
+  if (opens <= max_depth)
+    opens += count_byte(buf, len, '[', max_depth - opens);
+  if (opens > max_depth && jsonrpc_depth(buf, len, max_depth) > max_depth) {
     *code = MCP_INVALID_REQUEST;
     snprintf(err, errlen, "Invalid Request: JSON nested deeper than %zu levels", max_depth);
     return NULL;
