@@ -45,6 +45,7 @@ typedef struct tool_entry {
   const mcp_tool *def;
   json_t *listing; /* the Tool object sent by tools/list */
   schema *input;
+  schema *output; /* NULL when the tool declares no outputSchema */
 } tool_entry;
 
 typedef struct resource_entry {

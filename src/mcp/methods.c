@@ -178,6 +178,19 @@ static json_t *m_prompts_list(mcp_call *call, json_t *params) {
 
 /* ---- tools ---------------------------------------------------------------------- */
 
+/* A tool with an outputSchema must return conforming structuredContent: a
+ * mismatch is the tool's bug, so it is logged loudly (the client still gets
+ * the result, as the spec leaves the check to it). */
+static void check_structured(const char *name, const schema *output, json_t *result) {
+  json_t *data = json_object_get(result, "structuredContent");
+  char problems[512];
+  if (!data)
+    log_warn("mcp", "tool %s: has an outputSchema but returned no structuredContent", name);
+  else if (schema_validate(output, data, "structuredContent", problems, sizeof problems) != 0)
+    log_warn("mcp", "tool %s: structuredContent does not match its outputSchema: %s", name,
+             problems);
+}
+
 static json_t *m_tools_call(mcp_call *call, json_t *params) {
   const char *name = json_string_value(json_object_get(params, "name"));
   if (!name)
@@ -193,10 +206,13 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: arguments must be an object");
   char problems[1024];
   json_t *result;
-  if (schema_validate(tool->input, args, "arguments", problems, sizeof problems) != 0)
+  if (schema_validate(tool->input, args, "arguments", problems, sizeof problems) != 0) {
     result = mcp_tool_error("Invalid arguments for tool %s: %s", name, problems);
-  else
+  } else {
     result = tool->def->fn(call, args);
+    if (tool->output && result && !json_is_true(json_object_get(result, "isError")))
+      check_structured(name, tool->output, result);
+  }
   json_decref(empty);
   return result;
 }

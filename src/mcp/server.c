@@ -71,6 +71,7 @@ void mcp_server_free(mcp_server *srv) {
   for (size_t i = 0; i < srv->ntools; i++) {
     json_decref(srv->tools[i].listing);
     schema_free(srv->tools[i].input);
+    schema_free(srv->tools[i].output);
   }
   free(srv->tools);
   for (size_t i = 0; i < srv->nresources; i++)
@@ -190,8 +191,15 @@ int mcp_server_add_tools(mcp_server *srv, const mcp_tool *tools, size_t n) {
       log_error("mcp", "tool %s: input schema: %s", t->name, err);
       goto cleanup;
     }
+    schema *compiled_out = NULL;
+    if (output && !(compiled_out = schema_compile(output, err, sizeof err))) {
+      log_error("mcp", "tool %s: output schema: %s", t->name, err);
+      schema_free(compiled);
+      goto cleanup;
+    }
     srv->tools[srv->ntools].def = t;
     srv->tools[srv->ntools].input = compiled;
+    srv->tools[srv->ntools].output = compiled_out;
     srv->tools[srv->ntools].listing = tool_listing(t, input, output);
     srv->ntools++;
     json_decref(input);

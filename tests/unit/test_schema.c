@@ -7,10 +7,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../support/mcptest.h"
+#include "base/log.h"
 #include "mcp/mcp.h"
 #include "mcp/schema.h"
 
@@ -305,6 +308,50 @@ static void tools_call_validates_before_the_handler(void **state) {
   mcp_server_free(srv);
 }
 
+static json_t *tool_wrong_output(mcp_call *call, json_t *args) {
+  (void)call, (void)args;
+  return mcp_tool_structured(json_pack("{s:s}", "id", "not a number"));
+}
+
+static const mcp_tool wrong_tools[] = {
+    {.name = "wrong_output",
+     .output_schema = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"}}}",
+     .fn = tool_wrong_output},
+};
+
+static void output_mismatch_is_logged(void **state) {
+  (void)state;
+  char path[] = "/tmp/mcp-schema-log-XXXXXX";
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  close(fd);
+  assert_int_equal(log_set_file(path), 0);
+  mcp_server_config cfg = {.name = "unit", .version = "1"};
+  mcp_server *srv = mcp_server_new(&cfg);
+  assert_int_equal(mcp_server_add_tools(srv, wrong_tools, 1), 0);
+  mcptest t;
+  mcptest_start(&t, srv);
+  json_t *init = mcptest_initialize(&t, "2025-11-25", NULL);
+  json_decref(init);
+  mcptest_feed(&t, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+                   "\"wrong_output\"}}");
+  json_t *r = mcptest_reply(&t, 1);
+  assert_non_null(json_object_get(r, "result")); /* the client still gets it */
+  json_decref(r);
+  mcptest_stop(&t);
+  mcp_server_free(srv);
+  log_set_file(NULL);
+  FILE *f = fopen(path, "r");
+  assert_non_null(f);
+  char text[4096];
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  text[n] = '\0';
+  fclose(f);
+  unlink(path);
+  assert_non_null(strstr(text, "wrong_output"));
+  assert_non_null(strstr(text, "structuredContent.id: must be an integer"));
+}
+
 static void registration_refuses_bad_tables(void **state) {
   (void)state;
   mcp_server_config cfg = {.name = "unit", .version = "1"};
@@ -334,6 +381,7 @@ int main(void) {
       cmocka_unit_test(compile_errors),
       cmocka_unit_test(message_buffer_is_bounded),
       cmocka_unit_test(tools_call_validates_before_the_handler),
+      cmocka_unit_test(output_mismatch_is_logged),
       cmocka_unit_test(registration_refuses_bad_tables),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
