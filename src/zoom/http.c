@@ -236,6 +236,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
   zoom_http_reply *rep = x->rep;
   size_t n = size * nmemb;
   char num[32];
+  /* The headers kept all start with R (Retry-After) or X (X-RateLimit-*). */
+  char first = n ? (char)(data[0] | 0x20) : '\0';
+  if (first != 'r' && first != 'x' && first != 'h')
+    return n;
   if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
     /* A new header block (after a 100 Continue, say): forget the previous one. */
     rep->retry_after[0] = rep->rate_category[0] = rep->rate_type[0] = '\0';
