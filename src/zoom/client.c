@@ -132,7 +132,10 @@ int zoom_client_reconfigure_checked(zoom_client *c, const zoom_config *cfg,
   /* Forced: a cached token for the same account and client id would prove nothing about
    * the secret. */
   char *token = NULL;
-  if (zoom_auth_token(g->auth, cancel, true, &token, NULL, 0, err) != 0) {
+  zoom_error scratch = {0};
+  int rc = zoom_auth_token(g->auth, cancel, true, &token, NULL, 0, err ? err : &scratch);
+  zoom_error_clear(&scratch);
+  if (rc != 0) {
     generation_release(c, g);
     return -1;
   }
@@ -328,8 +331,8 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
   return -1;
 }
 
-int zoom_request(zoom_client *c, const char *method, const char *path, json_t *query, json_t *body,
-                 const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+static int request_run(zoom_client *c, const char *method, const char *path, json_t *query,
+                       json_t *body, const zoom_cancel *cancel, json_t **out, zoom_error *err) {
   int result = -1;
   generation *g = NULL;
   char *token = NULL, *auth_line = NULL, *body_text = NULL;
@@ -431,8 +434,8 @@ cleanup:
 
 /* ---- pagination ---- */
 
-int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_page_opts *opts,
-                  const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+static int paginate_run(zoom_client *c, const char *path, json_t *query, const zoom_page_opts *opts,
+                        const zoom_cancel *cancel, json_t **out, zoom_error *err) {
   int result = -1;
   json_t *q = NULL, *items = NULL, *page = NULL;
   *out = NULL;
@@ -516,12 +519,32 @@ cleanup:
   return result;
 }
 
+/* ---- entry points: a NULL ERR is allowed ---- */
+
+int zoom_request(zoom_client *c, const char *method, const char *path, json_t *query, json_t *body,
+                 const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+  zoom_error scratch = {0};
+  int rc = request_run(c, method, path, query, body, cancel, out, err ? err : &scratch);
+  zoom_error_clear(&scratch);
+  return rc;
+}
+
+int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_page_opts *opts,
+                  const zoom_cancel *cancel, json_t **out, zoom_error *err) {
+  zoom_error scratch = {0};
+  int rc = paginate_run(c, path, query, opts, cancel, out, err ? err : &scratch);
+  zoom_error_clear(&scratch);
+  return rc;
+}
+
 /* ---- token and stats ---- */
 
 static int token_get(zoom_client *c, const zoom_cancel *cancel, bool force, zoom_error *err) {
+  zoom_error scratch = {0};
   generation *g = generation_acquire(c);
   char *token = NULL;
-  int rc = zoom_auth_token(g->auth, cancel, force, &token, NULL, 0, err);
+  int rc = zoom_auth_token(g->auth, cancel, force, &token, NULL, 0, err ? err : &scratch);
+  zoom_error_clear(&scratch);
   zoom_secret_free(token);
   generation_release(c, g);
   return rc;

@@ -49,6 +49,7 @@ zoom_config *zoom_client_config(zoom_client *c);
  *           encoded; arrays of those are joined with ","; nulls are skipped.
  *   BODY    borrowed JSON value sent as application/json (at most 1 MiB encoded), or NULL.
  *   CANCEL  polled during the transfer and between retries, or NULL.
+ * ERR may be NULL when the caller wants no details.
  * On success (2xx) stores in *OUT a new reference to the parsed reply (an empty object for
  * an empty reply such as 204) and returns 0. Otherwise returns -1 with ERR set (and *OUT
  * NULL). A 401 with code 124 gets a new token and one more try; 429, 5xx and transport

@@ -442,6 +442,14 @@ static void bad_arguments_are_refused_without_traffic(void **state) {
   assert_int_equal(get(f, "/users?x=1", &out), -1);
   assert_int_equal(get(f, "/users/a b", &out), -1);
   assert_int_equal(fakezoom_request_count(f->fz), 0);
+  /* A caller that does not want the details may pass no error value. */
+  fakezoom_script(f->fz, "GET", "/v2/webinars/1", 0,
+                  (fakezoom_reply){429, "X-RateLimit-Type: Daily-limit\n", "{\"code\":429}", 0, 0});
+  assert_int_equal(zoom_request(f->client, "GET", "/webinars/1", NULL, NULL, NULL, &out, NULL), -1);
+  assert_int_equal(zoom_request(f->client, "GET", "/nowhere", NULL, NULL, NULL, &out, NULL), -1);
+  zoom_page_opts opts = {.items_key = "x"};
+  assert_int_equal(zoom_paginate(f->client, "/nowhere", NULL, &opts, NULL, &out, NULL), -1);
+  assert_null(out);
 }
 
 static void past_webinar_uuid_reaches_zoom_double_encoded(void **state) {
