@@ -431,8 +431,12 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
     }
     if (strcmp(json_string_value(pv), MCP_MODERN_VERSION) != 0) {
       json_t *data = json_pack("{s:o,s:O}", "supported", supported_versions(), "requested", pv);
-      emit_error(s, b, tag, id, MCP_UNSUPPORTED_VERSION, data, "Unsupported protocol version: %s",
-                 json_string_value(pv));
+      const char *asked = json_string_value(pv);
+      emit_error(s, b, tag, id, MCP_UNSUPPORTED_VERSION, data, "Unsupported protocol version: %s%s",
+                 asked,
+                 legacy_version_supported(asked)
+                     ? " is served through the initialize handshake, not per request"
+                     : "");
       goto drop;
     }
     caps = json_object_get(meta, META_CAPS);
