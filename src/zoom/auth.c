@@ -1,7 +1,6 @@
 /* auth.c - the access token: in memory, in a shared cache file, and from Zoom's token URL. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/tz.h"
 #include "zoom/internal.h"
@@ -249,8 +249,8 @@ static int cache_dir_make(const char *path) {
 /* Writes R atomically: a 0600 temp file in the same directory, fsync, rename, fsync of
  * the directory. The client secret is never part of it. Returns 0 or -1 (logged). */
 static int cache_write(zoom_auth *a, const token_record *r) {
-  int result = -1, fd = -1;
-  char *text = NULL, tmp[1100] = "";
+  int result = -1;
+  char *text = NULL;
   json_t *doc = NULL;
   if (cache_dir_make(a->cache_path) != 0) {
     log_warn("zoom", "cannot create the directory of the token cache %s: %s", a->cache_path,
@@ -270,43 +270,12 @@ static int cache_write(zoom_auth *a, const token_record *r) {
                 (json_int_t)time(NULL), "scope", r->scopes, "api_base", r->api_base);
   if (!doc || !(text = json_dumps(doc, JSON_INDENT(2))))
     goto cleanup;
-  static unsigned counter;
-  snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", a->cache_path, (long)getpid(),
-           __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED));
-  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (fd < 0)
+  if (file_write_atomic(a->cache_path, text, strlen(text), 0600) != 0)
     goto cleanup;
-  size_t len = strlen(text), off = 0;
-  while (off < len) {
-    ssize_t n = write(fd, text + off, len - off);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      goto cleanup;
-    off += (size_t)n;
-  }
-  if (fchmod(fd, 0600) != 0 || fsync(fd) != 0)
-    goto cleanup;
-  int rc = close(fd);
-  fd = -1;
-  if (rc != 0 || rename(tmp, a->cache_path) != 0)
-    goto cleanup;
-  tmp[0] = '\0';
-  char dir[1024];
-  snprintf(dir, sizeof dir, "%s", a->cache_path);
-  int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
   result = 0;
 cleanup:
   if (result != 0)
     log_warn("zoom", "could not write the token cache %s: %s", a->cache_path, strerror(errno));
-  if (fd >= 0)
-    close(fd);
-  if (tmp[0])
-    unlink(tmp);
   if (text) {
     explicit_bzero(text, strlen(text));
     free(text);
