@@ -78,9 +78,11 @@ UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 ALL_LIBS   := $(LIB_tools) $(LIB_transport) $(LIB_mcp) $(LIB_zoom) $(LIB_sim) $(LIB_base)
 TEST_SUPPORT_SRCS := $(sort $(wildcard tests/support/*.c))
-TEST_SUPPORT_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(TEST_SUPPORT_SRCS))
+# An archive, so each test links only the support objects it uses.
+TEST_SUPPORT := $(BUILD)/libtestsupport.a
+$(TEST_SUPPORT): $(patsubst %.c,$(OBJ)/%.o,$(TEST_SUPPORT_SRCS))
 
-$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(ALL_LIBS)
+$(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_SUPPORT) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CMOCKA) $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
 
@@ -89,7 +91,7 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_SUPPORT_OBJS) $(ALL_LIBS)
 PROG_SRCS := $(sort $(wildcard tests/progs/*.c))
 PROG_BINS := $(patsubst tests/progs/%.c,$(BUILD)/tests/progs/%,$(PROG_SRCS))
 
-$(BUILD)/tests/progs/%: $(OBJ)/tests/progs/%.o $(TEST_SUPPORT_OBJS) $(ALL_LIBS)
+$(BUILD)/tests/progs/%: $(OBJ)/tests/progs/%.o $(TEST_SUPPORT) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
 
