@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/pct.h"
 #include "sim/sim_resources.h"
 
 #define PAST_INSTANCES_MAX 64
