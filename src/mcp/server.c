@@ -465,6 +465,7 @@ json_t *server_info(mcp_server *srv) {
  * pipelined load runs on one worker without lock contention or switching. */
 
 #define POOL_STALL_NS (2 * 1000 * 1000ull)
+#define POOL_BUSY_NS (200 * 1000ull) /* no call started for this long: the workers are busy */
 #define POOL_TICK_NS (1 * 1000 * 1000l)
 
 static uint64_t now_ns(void) {
@@ -531,7 +532,7 @@ static void *supervisor_main(void *arg) {
   mcp_server *srv = arg;
   pthread_mutex_lock(&srv->qmu);
   while (!srv->stopping) {
-    if (!srv->qhead && srv->running == 0) {
+    if (!srv->qhead) { /* nothing waits: nothing to watch until the next enqueue */
       srv->sup_sleeping = true;
       pthread_cond_wait(&srv->sup_cv, &srv->qmu);
       srv->sup_sleeping = false;
@@ -556,7 +557,9 @@ static void *supervisor_main(void *arg) {
       if (srv->sleepers > 0) {
         pthread_cond_broadcast(&srv->qcv);
       } else {
-        size_t started = pool_grow(srv, waiting);
+        /* a few at a time: a worker merely preempted for a while on a busy
+         * machine looks the same as a slow call */
+        size_t started = pool_grow(srv, waiting < 4 ? waiting + 1 : 4);
         if (started)
           log_debug("mcp", "all workers busy: started %zu more (%zu in all)", started,
                     srv->nthreads);
@@ -601,10 +604,11 @@ int server_enqueue(mcp_server *srv, mcp_call *first, mcp_call *last, size_t n) {
   srv->qtail = last;
   atomic_fetch_add_explicit(&srv->qlen, n, memory_order_relaxed);
   bool wake_sup = srv->sup_sleeping;
-  /* One worker at a time takes a burst: more workers on trivial calls only
-   * contend for the same locks. The supervisor puts the others to work as
-   * soon as a call waits behind a slow one. */
-  bool wake = srv->sleepers > 0 && srv->running == 0;
+  /* One worker at a time takes a burst of quick calls: more workers on trivial
+   * calls only contend for the same locks. When the running calls are slow
+   * (none started lately), a sleeping worker takes the new call at once; the
+   * supervisor covers the rest. */
+  bool wake = srv->sleepers > 0 && (srv->running == 0 || now - srv->last_start_ns > POOL_BUSY_NS);
   pthread_mutex_unlock(&srv->qmu);
   if (wake)
     pthread_cond_signal(&srv->qcv);
