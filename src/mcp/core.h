@@ -156,6 +156,7 @@ struct mcp_session {
   int log_level;           /* legacy: notifications/message threshold */
   size_t inflight;         /* registered calls (queued or running) */
   size_t room_waiters;     /* dispatchers waiting for room below the queue limit */
+  bool saturated;          /* a wait for room timed out: refuse at once until room frees */
   mcp_call *table[MCP_INFLIGHT_BUCKETS];
   pending_ask *asks;
   json_int_t next_ask_id;
@@ -198,6 +199,9 @@ int session_initialize(mcp_session *s, const char *version, json_t *caps);
 void session_set_log_level(mcp_session *s, int level);
 
 /* methods.c helpers used by session.c */
+/* Copies client-supplied TEXT (may be NULL) for a log line: cut to OUTLEN,
+ * control characters replaced, so a client cannot forge log lines. */
+void log_safe(char *out, size_t outlen, const char *text);
 int log_level_from_name(const char *name);
 const char *log_level_name(int level);
 /* True when VERSION is a legacy version this server negotiates. */

@@ -56,6 +56,15 @@ static void add_cache_hints(mcp_call *call, json_t *result, long ttl_ms, const c
   json_object_set_new(result, "cacheScope", json_string(scope));
 }
 
+void log_safe(char *out, size_t outlen, const char *text) {
+  size_t o = 0;
+  for (; text && *text && o + 1 < outlen; text++)
+    out[o++] = (unsigned char)*text < 0x20 || *text == 0x7f ? '?' : *text;
+  if (o == 0)
+    o = (size_t)snprintf(out, outlen, "%s", "unnamed");
+  out[o < outlen ? o : outlen - 1] = '\0';
+}
+
 /* ---- lifecycle ------------------------------------------------------------ */
 
 static json_t *m_initialize(mcp_call *call, json_t *params) {
@@ -72,10 +81,12 @@ static json_t *m_initialize(mcp_call *call, json_t *params) {
   if (session_initialize(s, version, caps) != 0)
     return mcp_call_fail(call, MCP_INVALID_REQUEST,
                          "Invalid Request: the session is already initialized");
-  const char *client =
-      json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name"));
-  log_info("mcp", "session initialized: protocol %s (asked %s), client %s", version, asked,
-           client ? client : "unnamed");
+  char client[65], asked_text[33];
+  log_safe(client, sizeof client,
+           json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name")));
+  log_safe(asked_text, sizeof asked_text, asked);
+  log_info("mcp", "session initialized: protocol %s (asked %s), client %s", version, asked_text,
+           client);
   json_t *result = json_object();
   json_object_set_new(result, "protocolVersion", json_string(version));
   json_object_set_new(result, "capabilities", server_capabilities(s->srv, MCP_ERA_LEGACY));

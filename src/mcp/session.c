@@ -338,7 +338,9 @@ void session_run_call(mcp_call *call) {
   }
   if (registered) {
     pthread_mutex_lock(&s->mu);
-    if (--s->inflight == 0 || s->room_waiters)
+    if (--s->inflight < s->srv->queue_limit)
+      s->saturated = false;
+    if (s->inflight == 0 || s->room_waiters)
       pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
   }
@@ -531,9 +533,11 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
       session_flush_staged(s); /* the staged calls must run to make room */
       pthread_mutex_lock(&s->mu);
     }
-    if (s->inflight >= srv->queue_limit && !s->closing) {
+    if (s->inflight >= srv->queue_limit && !s->closing && !s->saturated) {
       /* A pipelining client outruns the workers: wait a little for room
-       * rather than refuse at once; slow handlers still get -32000 soon. */
+       * rather than refuse at once. If no room came, the calls in flight are
+       * slow: refuse at once from then on, until room frees up, so that the
+       * reader keeps answering (ping, lists) meanwhile. */
       struct timespec deadline;
       clock_gettime(CLOCK_MONOTONIC, &deadline);
       deadline.tv_nsec += MCP_ROOM_WAIT_MS * 1000000l;
@@ -546,6 +550,7 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
         if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) == ETIMEDOUT)
           break;
       s->room_waiters--;
+      s->saturated = s->inflight >= srv->queue_limit;
     }
     if (s->inflight >= srv->queue_limit) {
       pthread_mutex_unlock(&s->mu);
@@ -614,7 +619,9 @@ static void handle_notification(mcp_session *s, json_t *msg) {
   } else if (strcmp(name, "notifications/initialized") == 0) {
     log_debug("mcp", "client initialized");
   } else {
-    log_debug("mcp", "notification %s ignored", name);
+    char safe[65];
+    log_safe(safe, sizeof safe, name);
+    log_debug("mcp", "notification %s ignored", safe);
   }
 }
 
