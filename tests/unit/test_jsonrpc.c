@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -481,6 +482,33 @@ static void burst_hands_calls_over_at_its_end(void **state) {
   assert_int_equal(mcp_session_backlog(f->t.s), 0);
 }
 
+static void saturated_queue_recovers(void **state) {
+  fixture *f = *state; /* queue_limit 1 */
+  json_t *init = mcptest_initialize(&f->t, "2025-11-25", NULL);
+  json_decref(init);
+  mcptest_feed(&f->t, "{\"jsonrpc\":\"2.0\",\"id\":80,\"method\":\"tools/call\","
+                      "\"params\":{\"name\":\"block\"}}");
+  for (int i = 81; i <= 83; i++) {
+    char frame[160];
+    snprintf(frame, sizeof frame,
+             "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":"
+             "\"echo\",\"arguments\":{\"text\":\"x\"}}}",
+             i);
+    assert_error(one_reply(&f->t, frame), MCP_SERVER_BUSY, i);
+  }
+  ping_works(&f->t, 84);
+  atomic_store(&release_block, true);
+  json_t *r = mcptest_result(&f->t, 80);
+  assert_non_null(r);
+  json_decref(r);
+  /* room again: calls are served */
+  mcptest_feed(&f->t, "{\"jsonrpc\":\"2.0\",\"id\":85,\"method\":\"tools/call\",\"params\":"
+                      "{\"name\":\"echo\",\"arguments\":{\"text\":\"back\"}}}");
+  r = mcptest_result(&f->t, 85);
+  assert_non_null(r);
+  json_decref(r);
+}
+
 static void reject_sends_null_id_error(void **state) {
   fixture *f = *state;
   mcp_session_reject(f->t.s, MCP_INVALID_REQUEST, "frame too large", NULL);
@@ -513,6 +541,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(duplicate_id_in_flight_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(cancelled_request_gets_no_reply, setup, teardown),
       cmocka_unit_test_setup_teardown(full_queue_answers_busy, setup_small_queue, teardown),
+      cmocka_unit_test_setup_teardown(saturated_queue_recovers, setup_small_queue, teardown),
       cmocka_unit_test_setup_teardown(burst_hands_calls_over_at_its_end, setup, teardown),
       cmocka_unit_test_setup_teardown(reject_sends_null_id_error, setup, teardown),
   };
