@@ -468,11 +468,14 @@ typedef struct bench_writer {
   atomic_size_t answered;
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  atomic_bool waiting; /* the writer sleeps on CV until more replies came */
+  atomic_bool waiting;   /* the writer sleeps on CV until WAKE_AT replies came */
+  atomic_size_t wake_at; /* set before WAITING: half the window answered */
   int err;
 } bench_writer;
 
-/* Writes every request, keeping at most W->window in flight when it is set. */
+/* Writes every request, keeping at most W->window in flight when it is set.
+ * When the window is full it sleeps until half of it is answered, then refills
+ * it with one write: one wake-up per half window, not one per reply. */
 static void *bench_writer_main(void *arg) {
   bench_writer *w = arg;
   size_t sent = 0;
@@ -480,10 +483,12 @@ static void *bench_writer_main(void *arg) {
     size_t upto = w->n;
     if (w->window > 0) {
       size_t done = atomic_load(&w->answered);
-      if (sent - done >= w->window) {
+      if (done < sent && sent - done >= w->window) {
+        size_t wake_at = sent - w->window / 2;
         pthread_mutex_lock(&w->mu);
+        atomic_store(&w->wake_at, wake_at);
         atomic_store(&w->waiting, true);
-        while (sent - atomic_load(&w->answered) >= w->window)
+        while (atomic_load(&w->answered) < wake_at)
           pthread_cond_wait(&w->cv, &w->mu);
         atomic_store(&w->waiting, false);
         pthread_mutex_unlock(&w->mu);
@@ -542,6 +547,7 @@ static int bench_run_pipelined(const bench_options *o) {
   w.window = o->window;
   atomic_init(&w.answered, 0);
   atomic_init(&w.waiting, false);
+  atomic_init(&w.wake_at, 0);
   pthread_mutex_init(&w.mu, NULL);
   pthread_cond_init(&w.cv, NULL);
   cpu0 = bench_proc_cpu_s(p.pid);
@@ -570,7 +576,7 @@ static int bench_run_pipelined(const bench_options *o) {
     if (w.window > 0) {
       /* Publish, then look: the writer sets WAITING before it re-checks. */
       atomic_store(&w.answered, answered);
-      if (atomic_load(&w.waiting)) {
+      if (atomic_load(&w.waiting) && answered >= atomic_load(&w.wake_at)) {
         pthread_mutex_lock(&w.mu);
         pthread_cond_signal(&w.cv);
         pthread_mutex_unlock(&w.mu);
