@@ -29,7 +29,7 @@ static int floor_answer(const char *line, size_t len) {
     goto cleanup;
   reply = json_pack("{s:s, s:O, s:{s:s, s:{}, s:{s:s, s:s}}}", "jsonrpc", "2.0", "id", id, "result",
                     "protocolVersion", "2025-11-25", "capabilities", "serverInfo", "name",
-                    "floor_curl", "version", curl_version());
+                    "floor_curl", "version", "1.0");
   text = reply ? json_dumps(reply, JSON_COMPACT) : NULL;
   if (!text)
     goto cleanup;
@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
   bool init = argc > 1 && strcmp(argv[1], "--curl-init") == 0;
   int c, rc = 1;
   /* Touch each library so none is dropped by --as-needed or left unloaded. */
-  if (!MHD_get_version() || !curl_version())
+  if (!MHD_get_version() || !curl_easy_strerror(CURLE_OK))
     return 1;
   if (init && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return 1;
