@@ -182,7 +182,8 @@ void mcp_session_handle(mcp_session *s, const char *msg, size_t len, void *tag);
 /* Brackets a burst of mcp_session_handle calls made by one thread (say, all
  * the frames of one read): requests for the workers are handed over together
  * at the end, which saves a wake-up per request under a pipelined load.
- * Bursts nest; every begin needs its end, on the same thread. */
+ * Bursts nest; every begin needs its end, on the same thread, and a burst
+ * must be closed before the session is drained. */
 void mcp_session_burst_begin(mcp_session *s);
 void mcp_session_burst_end(mcp_session *s);
 
@@ -192,11 +193,14 @@ void mcp_session_burst_end(mcp_session *s);
 size_t mcp_session_backlog(mcp_session *s);
 
 /* Answers a frame the transport could not hand over (too large, say) with a
- * JSON-RPC error whose id is null. */
+ * JSON-RPC error whose id is null. Thread-safe. */
 void mcp_session_reject(mcp_session *s, int code, const char *message, void *tag);
 
 /* Stops taking requests, cancels what is in flight when CANCEL is true, and
- * waits until every handler has returned and its reply has been sent. */
+ * waits until every handler has returned and its reply has been sent. A
+ * handler waiting for the client's answer (mcp_call_ask) fails at once: no
+ * more input will come. Call it once input has stopped (after the last
+ * mcp_session_handle). */
 void mcp_session_drain(mcp_session *s, bool cancel);
 
 /* Drains (cancelling) and frees the session. Accepts NULL. */
