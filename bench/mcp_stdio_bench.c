@@ -36,6 +36,7 @@ typedef struct bench_options {
   size_t pipeline;  /* pipelined calls */
   size_t window;    /* bound on pipelined calls in flight; 0 = none */
   const char *tool;
+  const char *args; /* the tool's arguments: JSON object text */
   int timeout_ms;
   bool kill_after_pipeline; /* SIGKILL the server after the pipelined run */
   const char *stderr_path;
@@ -349,12 +350,13 @@ static int bench_initialize(bench_proc *p) {
   return 0;
 }
 
-/* Formats one tools/call request for ID into BUF. Returns its length. */
-static size_t bench_format_call(char *buf, size_t cap, unsigned long id, const char *tool) {
+/* Formats one tools/call request for ID into BUF. Returns its length, or 0
+ * when it does not fit. */
+static size_t bench_format_call(char *buf, size_t cap, unsigned long id, const bench_options *o) {
   int n = snprintf(buf, cap,
                    "{\"jsonrpc\":\"2.0\",\"id\":%lu,\"method\":\"tools/call\",\"params\":{\"name\":"
-                   "\"%s\",\"arguments\":{}}}\n",
-                   id, tool);
+                   "\"%s\",\"arguments\":%s}}\n",
+                   id, o->tool, o->args);
   return n < 0 || (size_t)n >= cap ? 0 : (size_t)n;
 }
 
@@ -401,7 +403,7 @@ static int bench_run_sequential(const bench_options *o) {
   size_t total = o->rss_calls, timed = o->calls, i;
   double *lat = NULL;
   bench_proc p;
-  char req[512];
+  char req[1536];
   long hwm;
   double cpu0 = -1.0, cpu1 = -1.0;
   int rc = -1, errors = 0;
@@ -423,7 +425,7 @@ static int bench_run_sequential(const bench_options *o) {
       cpu0 = bench_proc_cpu_s(p.pid);
     if (i == BENCH_WARMUP_CALLS + timed)
       cpu1 = bench_proc_cpu_s(p.pid);
-    size_t len = bench_format_call(req, sizeof req, id, o->tool);
+    size_t len = bench_format_call(req, sizeof req, id, o);
     double t0 = bench_now();
     int k;
     if (len == 0 || bench_write_all(p.to_fd, req, len) != 0)
@@ -521,12 +523,12 @@ static int bench_run_pipelined(const bench_options *o) {
   int rc = -1;
   if (!offs || !seen)
     goto cleanup;
-  cap = n * (strlen(o->tool) + 128);
+  cap = n * (strlen(o->tool) + strlen(o->args) + 128);
   buf = malloc(cap);
   if (!buf)
     goto cleanup;
   for (i = 0; i < n; i++) {
-    size_t l = bench_format_call(buf + len, cap - len, (unsigned long)i + 1, o->tool);
+    size_t l = bench_format_call(buf + len, cap - len, (unsigned long)i + 1, o);
     if (l == 0)
       goto cleanup;
     offs[i] = len;
@@ -636,6 +638,7 @@ static void bench_usage(void) {
         "  --pipeline N   pipelined tools/call (default 100000; 0 skips)\n"
         "  --window N     at most N pipelined calls in flight (default 0: no bound)\n"
         "  --tool NAME    the trivial tool (default test_simple_text)\n"
+        "  --args JSON    its arguments, a JSON object on one line (default {})\n"
         "  --timeout MS   longest wait for a reply (default 10000)\n"
         "  --kill         SIGKILL the server after the pipelined run instead of closing\n"
         "                 its stdin and timing its exit\n"
@@ -662,6 +665,7 @@ int main(int argc, char **argv) {
                      .rss_calls = 10000,
                      .pipeline = 100000,
                      .tool = "test_simple_text",
+                     .args = "{}",
                      .timeout_ms = 10000,
                      .stderr_path = "/dev/null"};
   int i, rc = 0;
@@ -680,6 +684,8 @@ int main(int argc, char **argv) {
       goto usage;
     if (strcmp(a, "--tool") == 0)
       o.tool = argv[++i];
+    else if (strcmp(a, "--args") == 0)
+      o.args = argv[++i];
     else if (strcmp(a, "--stderr") == 0)
       o.stderr_path = argv[++i];
     else if (bench_parse_size(argv[i + 1], &v) != 0)
@@ -699,7 +705,8 @@ int main(int argc, char **argv) {
     else
       goto usage;
   }
-  if (i >= argc || strlen(o.tool) > 128)
+  if (i >= argc || strlen(o.tool) > 128 || strlen(o.args) > 1024 || o.args[0] != '{' ||
+      strchr(o.args, '\n'))
     goto usage;
   o.argv = argv + i;
   signal(SIGPIPE, SIG_IGN);
