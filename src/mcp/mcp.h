@@ -203,6 +203,11 @@ void mcp_session_reject(mcp_session *s, int code, const char *message, void *tag
  * mcp_session_handle). */
 void mcp_session_drain(mcp_session *s, bool cancel);
 
+/* Like mcp_session_drain, but lets the requests in flight run for GRACE_MS
+ * milliseconds (negative: no limit; 0: cancel at once) and cancels those
+ * still running then. Returns true when all finished within the grace. */
+bool mcp_session_drain_for(mcp_session *s, long grace_ms);
+
 /* Drains (cancelling) and frees the session. Accepts NULL. */
 void mcp_session_free(mcp_session *s);
 

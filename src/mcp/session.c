@@ -166,21 +166,50 @@ mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
   return s;
 }
 
-void mcp_session_drain(mcp_session *s, bool cancel) {
+/* Marks every call in flight cancelled. Called with s->mu held. */
+static void cancel_all(mcp_session *s) {
+  for (size_t i = 0; i < MCP_INFLIGHT_BUCKETS; i++)
+    for (mcp_call *c = s->table[i]; c; c = c->next_inflight)
+      atomic_store(&c->cancelled, true);
+  pthread_cond_broadcast(&s->cv);
+}
+
+bool mcp_session_drain_for(mcp_session *s, long grace_ms) {
   if (!s)
-    return;
+    return true;
   session_flush_staged(s);
   pthread_mutex_lock(&s->mu);
   s->closing = true;
   s->input_closed = true;
-  if (cancel)
-    for (size_t i = 0; i < MCP_INFLIGHT_BUCKETS; i++)
-      for (mcp_call *c = s->table[i]; c; c = c->next_inflight)
-        atomic_store(&c->cancelled, true);
-  pthread_cond_broadcast(&s->cv);
+  pthread_cond_broadcast(&s->cv); /* asks waiting for an answer give up */
+  bool finished = true;
+  if (grace_ms == 0) {
+    cancel_all(s);
+  } else if (grace_ms > 0) {
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_sec += grace_ms / 1000;
+    deadline.tv_nsec += (grace_ms % 1000) * 1000000l;
+    if (deadline.tv_nsec >= 1000000000l) {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000l;
+    }
+    while (s->inflight > 0)
+      if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) == ETIMEDOUT)
+        break;
+    if (s->inflight > 0) {
+      finished = false;
+      cancel_all(s);
+    }
+  }
   while (s->inflight > 0)
     pthread_cond_wait(&s->cv, &s->mu);
   pthread_mutex_unlock(&s->mu);
+  return finished;
+}
+
+void mcp_session_drain(mcp_session *s, bool cancel) {
+  mcp_session_drain_for(s, cancel ? 0 : -1);
 }
 
 void mcp_session_free(mcp_session *s) {

@@ -479,7 +479,9 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
     log_info("stdio", "terminated by a signal: cancelling requests in flight");
   else if (how == 0)
     log_debug("stdio", "end of input: finishing requests in flight");
-  mcp_session_drain(s, how != 0);
+  long grace = opt->eof_grace_ms ? opt->eof_grace_ms : STDIO_DEFAULT_EOF_GRACE_MS;
+  if (!mcp_session_drain_for(s, how != 0 ? 0 : grace))
+    log_warn("stdio", "requests still running %ld ms after end of input were cancelled", grace);
   result = how < 0 ? -1 : 0;
 cleanup:
   pthread_mutex_lock(&q.mu);

@@ -9,12 +9,15 @@
 #include <stddef.h>
 
 #define STDIO_DEFAULT_MAX_FRAME (4u * 1024 * 1024)
+#define STDIO_DEFAULT_EOF_GRACE_MS 10000
 
 typedef struct stdio_options {
   int in_fd;         /* frames come from here; 0 (the default) is stdin */
   int out_fd;        /* replies go here; 0 means stdout (1) */
   size_t max_frame;  /* longest accepted line in bytes; 0 = STDIO_DEFAULT_MAX_FRAME */
   bool keep_signals; /* true: leave SIGTERM/SIGINT/SIGPIPE handling to the caller */
+  long eof_grace_ms; /* at end of input, how long requests in flight may still run before
+                        they are cancelled; 0 = STDIO_DEFAULT_EOF_GRACE_MS; negative = no limit */
 } stdio_options;
 
 /* Serves SRV on one stdio session until end of input or SIGTERM/SIGINT.
@@ -24,8 +27,9 @@ typedef struct stdio_options {
  * once leave in one write. Empty lines are skipped and a trailing CR is
  * dropped. A line longer than max_frame is answered with a -32600 error
  * (id null) and skipped without being held in memory. On end of input the
- * requests in flight are finished; on SIGTERM or SIGINT they are cancelled.
- * Either way every reply is flushed before returning.
+ * requests in flight are finished (those still running after eof_grace_ms
+ * are cancelled); on SIGTERM or SIGINT they are cancelled at once. Either
+ * way every reply is flushed before returning.
  *
  * Unless keep_signals is set, installs handlers for SIGTERM and SIGINT (they
  * end the loop) and ignores SIGPIPE (a closed stdout shows as EPIPE). OPT may

@@ -10,9 +10,11 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mcp/mcp.h"
@@ -23,7 +25,22 @@ static json_t *tool_echo(mcp_call *call, json_t *args) {
   return mcp_tool_text("%s", json_string_value(json_object_get(args, "text")));
 }
 
-static const mcp_tool tools[] = {{.name = "echo", .fn = tool_echo}};
+static atomic_int hang_cancelled;
+
+/* Runs until cancelled (an hour at most). */
+static json_t *tool_hang(mcp_call *call, json_t *args) {
+  (void)args;
+  for (int i = 0; i < 3600000 && !mcp_call_cancelled(call); i++) {
+    struct timespec ts = {0, 1000000};
+    nanosleep(&ts, NULL);
+  }
+  if (mcp_call_cancelled(call))
+    atomic_fetch_add(&hang_cancelled, 1);
+  return mcp_tool_text("stopped");
+}
+
+static const mcp_tool tools[] = {{.name = "echo", .fn = tool_echo},
+                                 {.name = "hang", .fn = tool_hang}};
 
 typedef struct served {
   mcp_server *srv;
@@ -43,16 +60,19 @@ static void *serve_main(void *arg) {
   return NULL;
 }
 
-static void start(served *sv, size_t max_frame) {
+static void start(served *sv, size_t max_frame, long eof_grace_ms) {
   memset(sv, 0, sizeof *sv);
   mcp_server_config cfg = {.name = "unit", .version = "1"};
   sv->srv = mcp_server_new(&cfg);
-  assert_int_equal(mcp_server_add_tools(sv->srv, tools, 1), 0);
+  assert_int_equal(mcp_server_add_tools(sv->srv, tools, 2), 0);
   int in[2], out[2];
   assert_int_equal(pipe(in), 0);
   assert_int_equal(pipe(out), 0);
-  sv->opt = (stdio_options){
-      .in_fd = in[0], .out_fd = out[1], .max_frame = max_frame, .keep_signals = true};
+  sv->opt = (stdio_options){.in_fd = in[0],
+                            .out_fd = out[1],
+                            .max_frame = max_frame,
+                            .keep_signals = true,
+                            .eof_grace_ms = eof_grace_ms};
   sv->to_server = in[1];
   sv->from_server = out[0];
   assert_int_equal(pthread_create(&sv->thread, NULL, serve_main, sv), 0);
@@ -124,7 +144,7 @@ static const char INIT[] = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initializ
 static void framing(void **state) {
   (void)state;
   served sv;
-  start(&sv, 0);
+  start(&sv, 0, 0);
   put(&sv, INIT);
   put(&sv, "\n\r\n   \n");                                            /* empty lines are skipped */
   put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\r\n"); /* CRLF */
@@ -145,7 +165,7 @@ static void framing(void **state) {
 static void oversized_frame_is_refused_and_skipped(void **state) {
   (void)state;
   served sv;
-  start(&sv, 1024);
+  start(&sv, 1024, 0);
   put(&sv, INIT);
   /* 200 KiB on one line: far past the cap and past the read buffer */
   size_t big = 200 * 1024;
@@ -173,7 +193,7 @@ static void oversized_frame_is_refused_and_skipped(void **state) {
 static void pipelined_calls_all_answered_before_exit(void **state) {
   (void)state;
   served sv;
-  start(&sv, 0);
+  start(&sv, 0, 0);
   put(&sv, INIT);
   enum { N = 5000 };
   /* write from a second thread: the replies must be read meanwhile */
@@ -214,11 +234,31 @@ static void pipelined_calls_all_answered_before_exit(void **state) {
   cleanup(&sv);
 }
 
+static void end_of_input_cancels_after_the_grace(void **state) {
+  (void)state;
+  served sv;
+  start(&sv, 0, 50);
+  atomic_store(&hang_cancelled, 0);
+  put(&sv, INIT);
+  put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+           "\"hang\"}}\n");
+  put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+           "\"echo\",\"arguments\":{\"text\":\"done\"}}}\n");
+  assert_int_equal(finish(&sv), 0); /* returns although "hang" never ends by itself */
+  assert_int_equal(atomic_load(&hang_cancelled), 1);
+  assert_int_equal(read_lines(&sv, 3), 2); /* initialize and echo; no reply for "hang" */
+  json_t *r = line(&sv, 1);
+  assert_int_equal(json_integer_value(json_object_get(r, "id")), 2);
+  json_decref(r);
+  cleanup(&sv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(framing),
       cmocka_unit_test(oversized_frame_is_refused_and_skipped),
       cmocka_unit_test(pipelined_calls_all_answered_before_exit),
+      cmocka_unit_test(end_of_input_cancels_after_the_grace),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
