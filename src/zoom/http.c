@@ -51,27 +51,37 @@ static void share_unlock(CURL *handle, curl_lock_data data, void *ctx) {
 }
 
 zoom_http *zoom_http_new(void) {
-  pthread_once(&global_once, global_init);
-  if (global_result != CURLE_OK)
-    return NULL;
   zoom_http *h = calloc(1, sizeof *h);
   if (!h)
     return NULL;
   for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
     pthread_mutex_init(&h->share_locks[i], NULL);
   pthread_mutex_init(&h->pool_lock, NULL);
-  h->share = curl_share_init();
-  if (!h->share) {
-    zoom_http_free(h);
-    return NULL;
-  }
-  curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
-  curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
-  curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
-  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   return h;
+}
+
+/* Initializes libcurl and the shared connection cache at the first transfer
+ * rather than at start-up: loading the TLS and compression back ends costs
+ * about a millisecond and 2 MB, which a server that never calls Zoom (or not
+ * yet) should not pay. Returns 0, or -1 when libcurl cannot start. */
+static int http_ready(zoom_http *h) {
+  int rc = 0;
+  pthread_mutex_lock(&h->pool_lock);
+  if (!h->share) {
+    pthread_once(&global_once, global_init);
+    if (global_result != CURLE_OK || !(h->share = curl_share_init())) {
+      rc = -1;
+    } else {
+      curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
+      curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+      curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
+      curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+      curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+      curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    }
+  }
+  pthread_mutex_unlock(&h->pool_lock);
+  return rc;
 }
 
 void zoom_http_free(zoom_http *h) {
@@ -134,6 +144,8 @@ static void handle_setup(zoom_http *h, CURL *c, const char *ca_bundle) {
 /* Takes a handle from the pool (or makes one) set up for CA_BUNDLE. Returns 0 or -1. */
 static int pool_take(zoom_http *h, const char *ca_bundle, pooled *out) {
   bool found = false;
+  if (http_ready(h) != 0)
+    return -1;
   pthread_mutex_lock(&h->pool_lock);
   if (h->npool > 0) {
     *out = h->pool[--h->npool];

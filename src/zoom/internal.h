@@ -68,6 +68,7 @@ typedef struct zoom_http_policy {
   const char *ca_bundle; /* borrowed; NULL: the system store */
 } zoom_http_policy;
 
+/* A new transfer pool, or NULL. libcurl itself starts at the first transfer. */
 zoom_http *zoom_http_new(void);
 void zoom_http_free(zoom_http *h);
 
