@@ -3,6 +3,7 @@
 #include "mcp/core.h"
 
 #include "base/log.h"
+#include "base/pct.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -330,43 +331,6 @@ const template_entry *server_find_template(mcp_server *srv, const char *uri_temp
   return NULL;
 }
 
-static int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-/* Percent-decodes S[0..N) into a new string, or NULL when malformed. */
-static char *percent_decode(const char *s, size_t n) {
-  char *out = malloc(n + 1);
-  if (!out)
-    return NULL;
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] == '%') {
-      if (i + 2 >= n) {
-        free(out);
-        return NULL;
-      }
-      int a = hex_value(s[i + 1]), b = hex_value(s[i + 2]);
-      if (a < 0 || b < 0) {
-        free(out);
-        return NULL;
-      }
-      out[o++] = (char)(a * 16 + b);
-      i += 2;
-    } else {
-      out[o++] = s[i];
-    }
-  }
-  out[o] = '\0';
-  return out;
-}
-
 /* Matches URI against one RFC 6570 level-1 template. Returns a new object of
  * variables, or NULL when it does not match. A variable matches one or more
  * characters up to the next literal text and never crosses '/', '?' or '#'. */
@@ -399,7 +363,7 @@ static json_t *template_match(const char *tmpl, const char *uri) {
       goto fail;
     if (lit == 0 && *t == '\0' && *end != '\0')
       goto fail;
-    char *value = percent_decode(u, (size_t)(end - u));
+    char *value = pct_decode(u, (size_t)(end - u), false);
     json_t *str = value ? json_string(value) : NULL;
     free(value);
     if (!str)
