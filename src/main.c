@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "mcp/mcp.h"
 #include "sim/sim.h"
 #include "tools/app.h"
@@ -110,10 +111,8 @@ static int parse_args(int argc, char **argv, options *o) {
       } else if (!strcmp(a, "--log-file")) {
         o->log_file = next;
       } else {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(next, &end, 10);
-        if (errno || *end || v < 1024 || v > (1ull << 30)) {
+        long long v;
+        if (num_parse_ll(next, 1024, 1LL << 30, &v) != 0) {
           fprintf(stderr, "zoom-webinar-mcp: --max-frame wants 1024..1073741824 bytes\n");
           return -1;
         }

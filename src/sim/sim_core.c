@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "base/pct.h"
+#include "base/num.h"
 #include "sim/sim_internal.h"
 
 #define COMPONENT "zoomsim"
@@ -73,25 +74,17 @@ void sim_options_init(sim_options *opt) {
   opt->request_log_max = 10000;
 }
 
-/* Parses a decimal number in [MIN, MAX]. Returns 0 or -1. */
+/* Parses a decimal number in [MIN, MAX] into a long. Returns 0 or -1. */
 static int parse_long(const char *text, long min, long max, long *out) {
-  char *end = NULL;
-  errno = 0;
-  long v = strtol(text, &end, 10);
-  if (errno || end == text || *end || v < min || v > max)
+  long long v;
+  if (num_parse_ll(text, min, max, &v) != 0)
     return -1;
-  *out = v;
+  *out = (long)v;
   return 0;
 }
 
 static int parse_rate(const char *text, double *out) {
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(text, &end);
-  if (errno || end == text || *end || !(v >= 0.0 && v <= 1.0))
-    return -1;
-  *out = v;
-  return 0;
+  return num_parse_double(text, 0.0, 1.0, out);
 }
 
 int sim_faults_parse_latency(sim_faults *f, const char *spec) {
@@ -148,10 +141,8 @@ int sim_options_from_env(sim_options *opt) {
   if ((v = env_get("ZOOMSIM_TRUNCATE_RATE", &name)) && parse_rate(v, &opt->faults.rate_truncate))
     goto bad;
   if ((v = env_get("ZOOMSIM_SEED", &name))) {
-    char *end = NULL;
-    errno = 0;
-    unsigned long long seed = strtoull(v, &end, 10);
-    if (errno || end == v || *end)
+    unsigned long long seed;
+    if (num_parse_ull(v, UINT64_MAX, &seed) != 0)
       goto bad;
     opt->seed = seed;
   }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "sim/sim.h"
 
 static const char usage[] =
@@ -98,33 +99,12 @@ static void on_signal(int sig) {
     stop_requested = 1;
 }
 
-/* Parses an integer in [MIN, MAX]. Returns 0 or -1. */
-static int parse_int(const char *text, long long min, long long max, long long *out) {
-  char *end = NULL;
-  errno = 0;
-  long long v = strtoll(text, &end, 10);
-  if (errno || end == text || *end || v < min || v > max)
-    return -1;
-  *out = v;
-  return 0;
-}
-
-static int parse_rate(const char *text, double *out) {
-  char *end = NULL;
-  errno = 0;
-  double v = strtod(text, &end);
-  if (errno || end == text || *end || !(v >= 0.0 && v <= 1.0))
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* Splits "HOST:PORT" into HOST (copied into host[cap]) and the port. */
 static int parse_listen(const char *text, char *host, size_t cap, uint16_t *port) {
   const char *colon = strrchr(text, ':');
   long long p;
   if (!colon || (size_t)(colon - text) >= cap || colon == text ||
-      parse_int(colon + 1, 0, 65535, &p))
+      num_parse_ll(colon + 1, 0, 65535, &p))
     return -1;
   memcpy(host, text, (size_t)(colon - text));
   host[colon - text] = '\0';
@@ -157,22 +137,22 @@ int main(int argc, char **argv) {
       opt.client_secret = optarg;
       break;
     case OPT_LIFETIME:
-      if (parse_int(optarg, 1, 31536000, &n))
+      if (num_parse_ll(optarg, 1, 31536000, &n))
         goto bad;
       opt.token_lifetime_s = (int)n;
       break;
     case OPT_SEED:
-      if (parse_int(optarg, 0, INT64_MAX, &n))
+      if (num_parse_ll(optarg, 0, INT64_MAX, &n))
         goto bad;
       opt.seed = (uint64_t)n;
       break;
     case OPT_SCALE:
-      if (parse_int(optarg, 0, 1000000, &n))
+      if (num_parse_ll(optarg, 0, 1000000, &n))
         goto bad;
       opt.scale = (int)n;
       break;
     case OPT_WEBINARS:
-      if (parse_int(optarg, 0, 100000, &n))
+      if (num_parse_ll(optarg, 0, 100000, &n))
         goto bad;
       opt.seed_webinars = (int)n;
       break;
@@ -180,7 +160,7 @@ int main(int argc, char **argv) {
       opt.rate_limits = true;
       break;
     case OPT_DAILY:
-      if (parse_int(optarg, 1, 100000000, &n))
+      if (num_parse_ll(optarg, 1, 100000000, &n))
         goto bad;
       opt.daily_limit = (int)n;
       break;
@@ -192,11 +172,11 @@ int main(int argc, char **argv) {
         goto bad;
       break;
     case OPT_5XX:
-      if (parse_rate(optarg, &opt.faults.rate_5xx))
+      if (num_parse_double(optarg, 0.0, 1.0, &opt.faults.rate_5xx))
         goto bad;
       break;
     case OPT_5XX_STATUS:
-      if (parse_int(optarg, 500, 599, &n))
+      if (num_parse_ll(optarg, 500, 599, &n))
         goto bad;
       opt.faults.status_5xx = (int)n;
       break;
@@ -206,18 +186,18 @@ int main(int argc, char **argv) {
       if (!colon)
         goto bad;
       *colon = '\0';
-      if (parse_int(optarg, 1, 1000000, &every) || parse_int(colon + 1, 1, 1000000, &len))
+      if (num_parse_ll(optarg, 1, 1000000, &every) || num_parse_ll(colon + 1, 1, 1000000, &len))
         goto bad;
       opt.faults.burst_429_every = (int)every;
       opt.faults.burst_429_length = (int)len;
       break;
     }
     case OPT_DROP:
-      if (parse_rate(optarg, &opt.faults.rate_drop))
+      if (num_parse_double(optarg, 0.0, 1.0, &opt.faults.rate_drop))
         goto bad;
       break;
     case OPT_TRUNCATE:
-      if (parse_rate(optarg, &opt.faults.rate_truncate))
+      if (num_parse_double(optarg, 0.0, 1.0, &opt.faults.rate_truncate))
         goto bad;
       break;
     case OPT_LOG_LEVEL: {

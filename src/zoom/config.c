@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "base/tz.h"
 #include "zoom/internal.h"
 
@@ -149,10 +150,8 @@ int zoom_config_set(zoom_config *cfg, const char *name, const char *value, zoom_
   if (s->type == SETTING_LONG) {
     long v = s->def;
     if (value && *value) {
-      char *end;
-      errno = 0;
-      long long n = strtoll(value, &end, 10);
-      if (errno || end == value || *end || n < s->min || n > s->max)
+      long long n;
+      if (num_parse_ll(value, s->min, s->max, &n) != 0)
         return zoom_error_set(err, ZOOM_ERR_CONFIG, "%s must be a whole number from %ld to %ld",
                               name, s->min, s->max);
       v = (long)n;

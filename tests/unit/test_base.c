@@ -1,4 +1,4 @@
-/* test_base.c - percent-encoding and atomic file replacement. */
+/* test_base.c - percent-encoding, atomic file replacement, range-checked numbers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/file.h"
+#include "base/num.h"
 #include "base/pct.h"
 
 static void decode_paths_and_forms(void **state) {
@@ -93,12 +94,45 @@ static void atomic_write_failure_leaves_target(void **state) {
   assert_int_equal(errno, ENOENT);
 }
 
+static void numbers_in_range_only(void **state) {
+  (void)state;
+  long long v = 7;
+  assert_int_equal(num_parse_ll("42", 0, 100, &v), 0);
+  assert_int_equal(v, 42);
+  assert_int_equal(num_parse_ll("-3", -5, 5, &v), 0);
+  assert_int_equal(v, -3);
+  const char *bad[] = {"",  " 1", "+1", "1 ", "1x", "0x10", "101", "-6", "99999999999999999999",
+                       NULL};
+  for (int i = 0; bad[i]; i++) {
+    v = 7;
+    assert_int_equal(num_parse_ll(bad[i], -5, 100, &v), -1);
+    assert_int_equal(v, 7);
+  }
+  assert_int_equal(num_parse_ll(NULL, 0, 1, &v), -1);
+
+  unsigned long long u;
+  assert_int_equal(num_parse_ull("18446744073709551615", UINT64_MAX, &u), 0);
+  assert_true(u == UINT64_MAX);
+  assert_int_equal(num_parse_ull("-1", UINT64_MAX, &u), -1);
+  assert_int_equal(num_parse_ull("11", 10, &u), -1);
+
+  double d;
+  assert_int_equal(num_parse_double("0.25", 0, 1, &d), 0);
+  assert_true(d == 0.25);
+  assert_int_equal(num_parse_double(".5", 0, 1, &d), 0);
+  assert_int_equal(num_parse_double("1.5", 0, 1, &d), -1);
+  assert_int_equal(num_parse_double("nan", 0, 1, &d), -1);
+  assert_int_equal(num_parse_double("inf", 0, 1e300, &d), -1);
+  assert_int_equal(num_parse_double("0.5x", 0, 1, &d), -1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decode_paths_and_forms),
       cmocka_unit_test(encode_round_trips),
       cmocka_unit_test(atomic_write_replaces_and_keeps_mode),
       cmocka_unit_test(atomic_write_failure_leaves_target),
+      cmocka_unit_test(numbers_in_range_only),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
