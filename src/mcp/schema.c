@@ -177,6 +177,95 @@ static char *pattern_to_posix(const char *src) {
   return out;
 }
 
+/* Limits on what a pattern may ask of regcomp, which copies a counted
+ * repetition's subexpression once per count (glibc's duplicate_tree): nested
+ * counts or a run of stacked quantifiers otherwise cost gigabytes. */
+#define PATTERN_MAX_DEPTH 32
+#define PATTERN_MAX_COUNT 255   /* RE_DUP_MAX's POSIX minimum */
+#define PATTERN_MAX_NODES 10000 /* atoms once every counted repetition is expanded */
+
+/* Reads a bound "{n}", "{n,}", "{n,m}" or "{,m}" at P. Returns its length and stores
+ * the largest count it asks for (n when unbounded) in *REPS, or 0 when P does
+ * not start a bound. */
+static size_t pattern_bound(const char *p, long *reps) {
+  const char *q = p + 1;
+  long n = 0, m = -1;
+  if ((*q < '0' || *q > '9') && *q != ',') /* glibc reads "{,m}" as "{0,m}" */
+    return 0;
+  for (; *q >= '0' && *q <= '9'; q++)
+    n = n > PATTERN_MAX_COUNT ? n : n * 10 + (*q - '0');
+  if (*q == ',') {
+    q++;
+    if (*q >= '0' && *q <= '9')
+      for (m = 0; *q >= '0' && *q <= '9'; q++)
+        m = m > PATTERN_MAX_COUNT ? m : m * 10 + (*q - '0');
+  }
+  if (*q != '}')
+    return 0;
+  *reps = m > n ? m : n;
+  return (size_t)(q - p) + 1;
+}
+
+/* Checks a translated POSIX pattern for what ECMA refuses and regcomp would
+ * pay dearly for: a quantifier stacked on a quantifier (one lazy '?' is
+ * allowed), counts above PATTERN_MAX_COUNT, groups nested deeper than
+ * PATTERN_MAX_DEPTH, and more than PATTERN_MAX_NODES atoms once counted
+ * repetitions are expanded. Returns true when the pattern may be compiled. */
+static bool pattern_affordable(const char *p) {
+  long size[PATTERN_MAX_DEPTH + 1] = {0}; /* atoms of each open group, expanded */
+  int depth = 0;
+  long last = 0;      /* expanded atoms of the item a quantifier would repeat */
+  int quantified = 0; /* 0: none yet; 1: the item has a quantifier; 2: and a lazy '?' */
+  while (*p) {
+    long reps = 0;
+    size_t bound = *p == '{' ? pattern_bound(p, &reps) : 0;
+    if (*p == '*' || *p == '+' || *p == '?' || bound) {
+      if (quantified && !(quantified == 1 && *p == '?'))
+        return false;
+      if (reps > PATTERN_MAX_COUNT)
+        return false;
+      if (reps > 1)
+        size[depth] += last * (reps - 1);
+      quantified++;
+      p += bound ? bound : 1;
+    } else if (*p == '(') {
+      if (depth == PATTERN_MAX_DEPTH)
+        return false;
+      size[++depth] = 0;
+      last = 0, quantified = 0, p++;
+    } else if (*p == ')' && depth > 0) {
+      last = size[depth--] + 1;
+      size[depth] += last;
+      quantified = 0, p++;
+    } else if (*p == '|') {
+      last = 0, quantified = 0, p++;
+    } else {
+      if (*p == '\\' && p[1]) {
+        p += 2;
+      } else if (*p == '[') { /* a bracket expression is one atom */
+        p++;
+        if (*p == '^')
+          p++;
+        if (*p == ']')
+          p++;
+        while (*p && *p != ']') {
+          const char *close = p[0] == '[' && p[1] == ':' ? strstr(p + 2, ":]") : NULL;
+          p = close ? close + 2 : p + 1;
+        }
+        if (*p)
+          p++;
+      } else {
+        p++;
+      }
+      last = 1, quantified = 0;
+      size[depth] += 1;
+    }
+    if (size[depth] > PATTERN_MAX_NODES)
+      return false;
+  }
+  return true;
+}
+
 static long long get_count(compiler *c, json_t *doc, const char *key, const char *where) {
   json_t *v = json_object_get(doc, key);
   if (!v)
@@ -371,7 +460,8 @@ static schema *compile_node(compiler *c, json_t *doc, const char *where, int dep
   json_t *pat = json_object_get(doc, "pattern");
   if (pat) {
     char *posix = json_is_string(pat) ? pattern_to_posix(json_string_value(pat)) : NULL;
-    if (!posix || regcomp(&s->pattern, posix, REG_EXTENDED | REG_NOSUB) != 0) {
+    if (!posix || !pattern_affordable(posix) ||
+        regcomp(&s->pattern, posix, REG_EXTENDED | REG_NOSUB) != 0) {
       compile_fail(c, "%s: pattern is not a supported regular expression", where);
     } else {
       s->has_pattern = true;
