@@ -418,6 +418,23 @@ char *zoom_config_cache_path(const zoom_config *cfg) {
   return rc < 0 ? NULL : path;
 }
 
+/* A new JSON string holding S; when S is not valid UTF-8 (jansson refuses it),
+ * a copy whose non-ASCII bytes read '?', so the setting is still described. */
+static json_t *json_text_lossy(const char *s) {
+  json_t *j = json_string(s);
+  if (j)
+    return j;
+  char *copy = strdup(s);
+  if (!copy)
+    return NULL;
+  for (char *p = copy; *p; p++)
+    if ((unsigned char)*p >= 0x80)
+      *p = '?';
+  j = json_string(copy);
+  free(copy);
+  return j;
+}
+
 json_t *zoom_config_to_json(const zoom_config *cfg) {
   json_t *o = json_object();
   if (!o || !cfg)
@@ -432,12 +449,12 @@ json_t *zoom_config_to_json(const zoom_config *cfg) {
     if (s->secret)
       json_object_set_new(o, s->name, json_string(v ? "set" : "missing"));
     else
-      json_object_set_new(o, s->name, v ? json_string(v) : json_null());
+      json_object_set_new(o, s->name, v ? json_text_lossy(v) : json_null());
   }
   char *cache = zoom_config_cache_path(cfg);
-  json_object_set_new(o, "token_cache_path", cache ? json_string(cache) : json_null());
+  json_object_set_new(o, "token_cache_path", cache ? json_text_lossy(cache) : json_null());
   free(cache);
-  json_object_set_new(o, "env_file", cfg->env_file ? json_string(cfg->env_file) : json_null());
+  json_object_set_new(o, "env_file", cfg->env_file ? json_text_lossy(cfg->env_file) : json_null());
   static const char *const cred_states[] = {"none", "partial", "complete"};
   json_object_set_new(o, "credentials", json_string(cred_states[zoom_config_credentials(cfg)]));
   return o;
