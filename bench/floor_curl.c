@@ -46,7 +46,7 @@ cleanup:
 int main(int argc, char **argv) {
   static char line[FLOOR_LINE_MAX];
   bool init = argc > 1 && strcmp(argv[1], "--curl-init") == 0;
-  int c, rc = 1;
+  int rc = 1;
   /* Touch each library so none is dropped by --as-needed or left unloaded. */
   if (!MHD_get_version() || !curl_easy_strerror(CURLE_OK))
     return 1;
@@ -56,7 +56,7 @@ int main(int argc, char **argv) {
     goto cleanup;
   if (floor_answer(line, strcspn(line, "\n")) != 0)
     goto cleanup;
-  while ((c = getchar()) != EOF)
+  while (getchar() != EOF)
     ;
   rc = 0;
 cleanup:

@@ -6,6 +6,7 @@
  * registrants each (default 100 x 10,000); "webinars" in its output counts
  * every seeded webinar, those without registration too.
  * Prints one JSON object per figure on stdout. */
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <jansson.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "sim/sim.h"
 #include "sim/sim_resources.h"
 
@@ -204,25 +206,36 @@ static int seeds_for_registration(int want) {
   return n;
 }
 
+/* Parses TEXT, a whole number in [MIN, MAX], into *OUT. Returns 0, or -1. */
+static int parse_int(const char *text, int min, int max, int *out) {
+  long long v;
+  if (num_parse_ll(text, min, max, &v) != 0)
+    return -1;
+  *out = (int)v;
+  return 0;
+}
+
 int main(int argc, char **argv) {
   double seconds = 3;
   int threads = 4, webinars = 100, scale = 10000;
   for (int i = 1; i + 1 < argc; i += 2) {
+    const char *v = argv[i + 1];
+    int bad;
     if (strcmp(argv[i], "--seconds") == 0)
-      seconds = atof(argv[i + 1]);
+      bad = num_parse_double(v, 0.001, 86400, &seconds);
     else if (strcmp(argv[i], "--threads") == 0)
-      threads = atoi(argv[i + 1]);
+      bad = parse_int(v, 1, 256, &threads);
     else if (strcmp(argv[i], "--webinars") == 0)
-      webinars = atoi(argv[i + 1]);
+      bad = parse_int(v, 1, INT_MAX, &webinars);
     else if (strcmp(argv[i], "--scale") == 0)
-      scale = atoi(argv[i + 1]);
-    else {
+      bad = parse_int(v, 0, INT_MAX, &scale);
+    else
+      bad = 1;
+    if (bad) {
       fprintf(stderr, "usage: sim_bench [--seconds N] [--threads N] [--webinars N] [--scale N]\n");
       return 2;
     }
   }
-  if (threads < 1 || threads > 256 || seconds <= 0 || webinars < 1 || scale < 0)
-    return 2;
   log_set_level(LOG_WARNING);
   curl_global_init(CURL_GLOBAL_DEFAULT);
 
@@ -234,10 +247,13 @@ int main(int argc, char **argv) {
   if (sim_start(&s, &opt) != 0)
     return 1;
   bench_ctx *c = calloc(1, sizeof *c);
-  c->base = sim_base_url(s);
-  c->seconds = seconds;
+  if (c) {
+    c->base = sim_base_url(s);
+    c->seconds = seconds;
+  }
   if (!c || bench_prepare(c) != 0) {
     fprintf(stderr, "sim_bench: cannot prepare\n");
+    free(c);
     return 1;
   }
   pthread_t tid[256];

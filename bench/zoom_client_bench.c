@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/num.h"
 #include "zoom/client.h"
 
 #define BENCH_TOKEN "bench-token-0123456789abcdef"
@@ -129,7 +130,7 @@ static cost round_bare(CURL *h, const char *url, int n, int parse) {
   cost fail = {-1, -1};
   struct curl_slist *hdrs = curl_slist_append(NULL, "Authorization: Bearer " BENCH_TOKEN);
   hdrs = curl_slist_append(hdrs, "Accept: application/json");
-  body b;
+  body b = {.len = 0};
   curl_easy_setopt(h, CURLOPT_URL, url);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
@@ -205,12 +206,13 @@ static void *worker_run(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  int n = argc > 1 ? atoi(argv[1]) : 1000;
-  int rounds = argc > 2 ? atoi(argv[2]) : 7;
-  if (n < 1 || n > 1000000 || rounds < 1 || rounds > 101) {
+  long long requests = 1000, round_count = 7;
+  if ((argc > 1 && num_parse_ll(argv[1], 1, 1000000, &requests) != 0) ||
+      (argc > 2 && num_parse_ll(argv[2], 1, 101, &round_count) != 0)) {
     fprintf(stderr, "usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS]]\n");
     return 2;
   }
+  int n = (int)requests, rounds = (int)round_count;
   log_set_level(LOG_WARNING);
   struct sockaddr_in addr = {0};
   addr.sin_family = AF_INET;
@@ -316,7 +318,8 @@ int main(int argc, char **argv) {
     pthread_join(t[i], NULL);
     failed |= w[i].failed;
   }
-  double threaded_us = (now_us() - t0) / (8 * (n / 8 + 1));
+  int threaded_calls = 8 * (n / 8 + 1); /* each of 8 workers makes n / 8 + 1 */
+  double threaded_us = (now_us() - t0) / threaded_calls;
   int threaded_connections = connections_now() - before;
 
   printf("zoom_client_bench: %d requests per round, %d rounds, loopback HTTP/1.1 keep-alive\n", n,

@@ -401,12 +401,11 @@ int tz_local_to_utc(const char *zone, int64_t local_seconds, int64_t *out) {
     /* The offsets a day either side bracket any transition at this time. */
     int before = zone_offset(z, local_seconds - 86400 - 14 * 3600);
     int after = zone_offset(z, local_seconds + 86400 + 14 * 3600);
-    if (zone_offset(z, local_seconds - before) == before)
-      *out = local_seconds - before;
-    else if (zone_offset(z, local_seconds - after) == after)
+    if (zone_offset(z, local_seconds - before) != before &&
+        zone_offset(z, local_seconds - after) == after)
       *out = local_seconds - after;
     else
-      *out = local_seconds - before; /* in a gap: keep the offset before it */
+      *out = local_seconds - before; /* also in a gap: keep the offset before it */
   }
   pthread_mutex_unlock(&cache_lock);
   return z ? 0 : -1;

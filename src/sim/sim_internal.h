@@ -320,7 +320,10 @@ int sim_page_begin(sim *s, sim_req *rq, sim_resp *rs, const char *scope, sim_pag
 /* Adds page_size, total_records, next_page_token to OBJ (a new token when
  * items remain after this page). */
 void sim_page_end(sim *s, json_t *obj, const char *scope, const sim_page *pg, size_t total);
-
+/* Adds page_count (pages of PG's size that hold TOTAL items) and page_number
+ * (1-based, of PG's page) to OBJ. PG comes from sim_page_begin, whose size is
+ * at least 1 (a zero size counts as 1 all the same). */
+void sim_page_numbers(json_t *obj, const sim_page *pg, size_t total);
 
 /* ---- sim_state.c ---------------------------------------------------------------- */
 

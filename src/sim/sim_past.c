@@ -495,9 +495,7 @@ static void absentees_list(sim *s, sim_req *rq, sim_resp *rs) {
   }
   free(seen);
   json_t *out = json_object();
-  json_object_set_new(out, "page_count",
-                      json_integer((json_int_t)((total + pg.size - 1) / pg.size)));
-  json_object_set_new(out, "page_number", json_integer((json_int_t)(pg.offset / pg.size + 1)));
+  sim_page_numbers(out, &pg, total);
   sim_page_end(s, out, scope, &pg, total);
   json_object_set_new(out, "registrants", items);
   sim_reply_json(rs, 200, out);

@@ -93,9 +93,7 @@ static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
       }
     }
   }
-  long long maxc = strcmp(type, "short_answer") == 0  ? 500
-                   : strcmp(type, "long_answer") == 0 ? 2000
-                                                      : 2000;
+  long long maxc = strcmp(type, "short_answer") == 0 ? 500 : 2000; /* long_answer and others */
   if (sim_field_int(q, "answer_max_character", 1, maxc, pfx, errors))
     return -1;
   json_t *lo = json_object_get(q, "rating_min_value"), *hi = json_object_get(q, "rating_max_value");

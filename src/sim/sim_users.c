@@ -40,7 +40,8 @@ static void users_list(sim *s, sim_req *rq, sim_resp *rs) {
   const char *status = sim_req_query(rq, "status");
   if (!status || !*status)
     status = "active";
-  if (strcmp(status, "active") && strcmp(status, "inactive") && strcmp(status, "pending")) {
+  if (strcmp(status, "active") != 0 && strcmp(status, "inactive") != 0 &&
+      strcmp(status, "pending") != 0) {
     json_t *errors = json_array();
     sim_errors_add(errors, "status", "Invalid field.");
     sim_reply_invalid(rs, errors);
@@ -62,9 +63,7 @@ static void users_list(sim *s, sim_req *rq, sim_resp *rs) {
     total++;
   }
   json_t *out = json_object();
-  size_t pages = (total + pg.size - 1) / pg.size;
-  json_object_set_new(out, "page_count", json_integer((json_int_t)pages));
-  json_object_set_new(out, "page_number", json_integer((json_int_t)(pg.offset / pg.size + 1)));
+  sim_page_numbers(out, &pg, total);
   sim_page_end(s, out, scope, &pg, total);
   json_object_set_new(out, "users", users);
   sim_reply_json(rs, 200, out);

@@ -318,6 +318,12 @@ int sim_page_begin(sim *s, sim_req *rq, sim_resp *rs, const char *scope, sim_pag
   return -1;
 }
 
+void sim_page_numbers(json_t *obj, const sim_page *pg, size_t total) {
+  size_t size = pg->size ? pg->size : 1;
+  json_object_set_new(obj, "page_count", json_integer((json_int_t)((total + size - 1) / size)));
+  json_object_set_new(obj, "page_number", json_integer((json_int_t)(pg->offset / size + 1)));
+}
+
 void sim_page_end(sim *s, json_t *obj, const char *scope, const sim_page *pg, size_t total) {
   const char *next = "";
   size_t end = pg->offset + pg->size;

@@ -745,8 +745,7 @@ static void webinars_list(sim *s, sim_req *rq, sim_resp *rs) {
     json_array_append_new(items, webinar_list_item(sel[i], rq->now));
   free(sel);
   json_t *out = json_object();
-  json_object_set_new(out, "page_count", json_integer((json_int_t)((n + pg.size - 1) / pg.size)));
-  json_object_set_new(out, "page_number", json_integer((json_int_t)(pg.offset / pg.size + 1)));
+  sim_page_numbers(out, &pg, n);
   sim_page_end(s, out, scope, &pg, n);
   json_object_set_new(out, "webinars", items);
   sim_reply_json(rs, 200, out);

@@ -130,6 +130,7 @@ static void test_invite_links(void **state) {
   const char *bad[] = {
       "{\"attendees\":[]}",
       body,
+      // NOLINTNEXTLINE(bugprone-suspicious-missing-comma): one string, split to fit the line
       "{\"attendees\":[{\"name\":"
       "\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
       "\"}]}",

@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 
 #include "../support/simtest.h"
+#include "base/num.h"
 
 static char zoomsim_path[PATH_MAX];
 
@@ -103,7 +104,8 @@ static void serves_until_sigterm_and_saves_state(void **state) {
   assert_non_null(fgets(base, sizeof base, c.out));
   base[strcspn(base, "\n")] = '\0';
   assert_int_equal(strncmp(base, "http://127.0.0.1:", 17), 0);
-  assert_true(atoi(base + 17) > 0);
+  long long port;
+  assert_int_equal(num_parse_ll(base + 17, 1, 65535, &port), 0);
 
   /* Talk to it with the simtest client (no in-process sim). */
   simtest t;

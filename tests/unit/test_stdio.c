@@ -114,8 +114,11 @@ static size_t read_lines(served *sv, size_t n) {
 /* Returns a new reference to line I (0-based) of the output. */
 static json_t *line(served *sv, size_t i) {
   const char *p = sv->buf, *end = sv->buf + sv->len;
-  for (size_t k = 0; k < i && p < end; k++)
-    p = memchr(p, '\n', (size_t)(end - p)) + 1;
+  for (size_t k = 0; k < i && p < end; k++) {
+    const char *skip = memchr(p, '\n', (size_t)(end - p));
+    assert_non_null(skip);
+    p = skip + 1;
+  }
   const char *nl = memchr(p, '\n', (size_t)(end - p));
   assert_non_null(nl);
   json_t *doc = json_loadb(p, (size_t)(nl - p), 0, NULL);
