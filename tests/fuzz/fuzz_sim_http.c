@@ -6,11 +6,14 @@
  * Every "@TOKEN@" in the input becomes a valid bearer token fetched when the
  * target starts, so /v2 requests get past authentication. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -25,26 +28,57 @@
 static sim *fuzz_sim;
 static char fuzz_token[512];
 
+/* Milliseconds left until DEADLINE (CLOCK_MONOTONIC), at least 0. */
+static int ms_left(const struct timespec *deadline) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+  return ms > 0 ? (int)ms : 0;
+}
+
+/* Waits until FD is ready for EVENTS or the deadline passes; libFuzzer's
+ * once-a-second SIGALRM (its -timeout watch) interrupts waits, so EINTR
+ * means "wait again". Returns true when ready. */
+static bool sim_wait(int fd, short events, const struct timespec *deadline) {
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = events};
+    int rc = poll(&p, 1, ms_left(deadline));
+    if (rc > 0)
+      return true;
+    if (rc == 0 || errno != EINTR)
+      return false;
+  }
+}
+
 /* Sends REQ[0..LEN) on a new loopback connection, half-closes, and reads the
- * reply into OUT (at most OUTMAX-1 bytes, NUL-terminated). Returns the bytes
- * read, or -1 when the connection could not be made. */
+ * reply into OUT (at most OUTMAX-1 bytes, NUL-terminated), all within
+ * SIM_TIMEOUT_S. Returns the bytes read, or -1 when the connection could not
+ * be made. */
 static long sim_exchange(const char *req, size_t len, char *out, size_t outmax) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct timespec deadline;
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += SIM_TIMEOUT_S;
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   FUZZ_CHECK(fd >= 0, "socket");
-  struct timeval tv = {.tv_sec = SIM_TIMEOUT_S};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(sim_port(fuzz_sim))};
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    close(fd);
-    return -1;
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+    if ((errno != EINPROGRESS && errno != EINTR) || !sim_wait(fd, POLLOUT, &deadline) ||
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
+      close(fd);
+      return -1;
+    }
   }
   for (size_t sent = 0; sent < len;) {
     ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-    if (n <= 0)
+    if (n > 0)
+      sent += (size_t)n;
+    else if (n < 0 && (errno == EAGAIN || errno == EINTR) && sim_wait(fd, POLLOUT, &deadline))
+      continue;
+    else
       break; /* the sandbox may close early on a bad request */
-    sent += (size_t)n;
   }
   shutdown(fd, SHUT_WR);
   size_t got = 0;
@@ -53,10 +87,12 @@ static long sim_exchange(const char *req, size_t len, char *out, size_t outmax) 
     char *dst = got < outmax - 1 ? out + got : sink;
     size_t room = got < outmax - 1 ? outmax - 1 - got : sizeof sink;
     ssize_t n = recv(fd, dst, room, 0);
-    if (n <= 0)
+    if (n > 0) {
+      if (dst != sink)
+        got += (size_t)n;
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR) || !sim_wait(fd, POLLIN, &deadline)) {
       break;
-    if (dst != sink)
-      got += (size_t)n;
+    }
   }
   out[got] = '\0';
   close(fd);
@@ -129,16 +165,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(strncmp(reply, "HTTP/1.", 7) == 0, "a reply that is not HTTP");
   if (getenv("FUZZ_ECHO")) /* to see what a corpus input gets back */
     fprintf(stderr, "< %.*s\n", (int)strcspn(reply, "\r\n"), reply);
-  /* The sandbox still serves a plain request afterwards. Under the sanitizers
-   * a fresh connection is, rarely, closed unanswered; a second try must work. */
+  /* The sandbox still serves a plain request afterwards. */
   static const char probe[] = "GET /_sim/requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  for (int attempt = 0; attempt < 3; attempt++) {
-    got = sim_exchange(probe, sizeof probe - 1, reply, sizeof reply);
-    if (got > 0)
-      break;
-    fprintf(stderr, "probe: attempt %d closed unanswered\n", attempt + 1);
-    usleep(50 * 1000);
-  }
+  got = sim_exchange(probe, sizeof probe - 1, reply, sizeof reply);
   FUZZ_CHECK(got > 0 && strncmp(reply, "HTTP/1.1 200", 12) == 0, "the sandbox stopped serving");
   free(req);
   return 0;
