@@ -175,12 +175,11 @@ lint-cppcheck:
 	  --library=scripts/cppcheck/jansson.cfg --suppressions-list=scripts/cppcheck/suppressions \
 	  --template='{file}:{line}: {severity} [{id}] {message}' src tests bench
 
-# xargs -P2: clang-tidy takes a few seconds a file; one file per call balances the cores.
+# scripts/tidy runs two files at a time and skips a file that passed before with
+# the same preprocessed text, flags and checks (stamps in $(BUILD)/lint-tidy).
 lint-tidy:
-	@{ $(LINT_TIDY_SRCS); $(LINT_TIDY_TEST_SRCS) | sed 's/^/-/'; } | xargs -P2 -n1 sh -c \
-	  'set -f; f=$${1#-}; c=; [ "$$f" = "$$1" ] || c=--checks=-clang-analyzer-*; \
-	  out=$$(clang-tidy --quiet $$c "$$f" -- $(LINT_CFLAGS) 2>&1) || \
-	  { printf "%s\n" "$$out" | grep -v "warnings\? generated\.$$"; exit 1; }' _
+	@TIDY_CFLAGS="$(LINT_CFLAGS)" scripts/tidy $(BUILD)/lint-tidy \
+	  $$($(LINT_TIDY_SRCS)) -- $$($(LINT_TIDY_TEST_SRCS))
 
 clean:
 	rm -rf build build-asan
