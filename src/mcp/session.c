@@ -341,6 +341,10 @@ void session_run_call(mcp_call *call) {
     pthread_mutex_lock(&s->mu);
     inflight_remove(s, call);
     cancelled = atomic_load(&call->cancelled);
+    /* Room comes once this reply is out, and the client may send its next call
+     * as soon as it reads it: that call waits for the room, not refused. */
+    if (s->inflight - 1 < s->srv->queue_limit)
+      s->saturated = false;
     pthread_mutex_unlock(&s->mu);
   } else {
     cancelled = atomic_load(&call->cancelled);
