@@ -5,7 +5,9 @@
  * The first byte may pick a handshake sent before the frame: '!' initializes
  * at 2025-11-25, '@' at 2025-03-26 (batches allowed), '#' at 2024-11-05. Any
  * other first byte is part of the frame, which then meets a session that has
- * not been initialized (where the stateless 2026-07-28 era is served). */
+ * not been initialized (where the stateless 2026-07-28 era is served). A '%'
+ * (after the handshake selector, if any) makes the rest several frames, one
+ * per line, handed over in one burst: requests, cancellations, log levels. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 
 #define JSONRPC_MAX_INPUT (256u * 1024)
 #define JSONRPC_WAIT_MS 5000
+#define JSONRPC_MAX_FRAMES 64
 
 /* ---- the server ----------------------------------------------------------------- */
 
@@ -233,7 +236,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       frame++, size--;
       break;
     }
-  mcp_session_handle(s, frame, size, NULL);
+  if (size > 0 && frame[0] == '%') {
+    /* Several frames, one per line, handed over as one burst. */
+    frame++, size--;
+    mcp_session_burst_begin(s);
+    for (int n = 0; n < JSONRPC_MAX_FRAMES && size > 0; n++) {
+      const char *nl = memchr(frame, '\n', size);
+      size_t len = nl ? (size_t)(nl - frame) : size;
+      mcp_session_handle(s, frame, len, NULL);
+      frame += len + (nl != NULL);
+      size -= len + (nl != NULL);
+    }
+    mcp_session_burst_end(s);
+  } else {
+    mcp_session_handle(s, frame, size, NULL);
+  }
   mcp_session_drain(s, false);
   mcp_session_free(s);
   pthread_cond_destroy(&sink.cv);
