@@ -47,8 +47,9 @@ static void pct_check_form(const char *src, size_t size, const char *form_dec) {
   size_t o = 0;
   for (size_t i = 0; i < size; i++) {
     if (src[i] == '+') {
-      memcpy(spelled + o, "%20", 3);
-      o += 3;
+      spelled[o++] = '%';
+      spelled[o++] = '2';
+      spelled[o++] = '0';
     } else {
       spelled[o++] = src[i];
     }

@@ -134,8 +134,9 @@ static char *sim_with_token(const uint8_t *data, size_t size, size_t *len) {
   size_t o = 0;
   for (size_t i = 0; i < size;) {
     if (size - i >= mark && memcmp(data + i, SIM_TOKEN_MARK, mark) == 0) {
-      memcpy(out + o, fuzz_token, tok);
-      o += tok, i += mark;
+      for (size_t k = 0; k < tok; k++)
+        out[o++] = fuzz_token[k];
+      i += mark;
     } else {
       out[o++] = (char)data[i++];
     }
