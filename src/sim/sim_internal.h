@@ -285,6 +285,9 @@ void sim_reply_error(sim_resp *rs, int status, int code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* 400 {"code":300,"message":"Validation Failed.","errors":ERRORS}; steals ERRORS. */
 void sim_reply_invalid(sim_resp *rs, json_t *errors);
+/* Steals ERRORS: when it holds any, answers as sim_reply_invalid and returns
+ * true (the handler returns); when empty, frees it and returns false. */
+bool sim_reply_if_invalid(sim_resp *rs, json_t *errors);
 void sim_reply_webinar_not_found(sim_resp *rs, const char *id);
 void sim_reply_user_not_found(sim_resp *rs, const char *id);
 /* Adds a header (copied). Silently ignored beyond SIM_RESP_HEADERS_MAX. */

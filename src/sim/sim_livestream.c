@@ -46,11 +46,8 @@ static void livestream_patch(sim *s, sim_req *rq, sim_resp *rs) {
     sim_field_string(b, "stream_url", 1024, true, NULL, errors);
     sim_field_string(b, "resolution", 16, false, NULL, errors);
   }
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *ls = sim_ext_object(w, "livestream");
   if (!ls) {
     sim_reply_error(rs, 500, 500, "Out of memory.");
@@ -83,11 +80,8 @@ static void livestream_status(sim *s, sim_req *rq, sim_resp *rs) {
       sim_field_string(set, "display_name", 50, json_object_get(set, "display_name") != NULL,
                        "settings", errors);
   }
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *ls = json_object_get(w->ext, "livestream");
   if (!json_string_value(json_object_get(ls, "stream_url"))) {
     sim_reply_error(rs, 400, 3000,
@@ -133,11 +127,8 @@ static void invite_links_create(sim *s, sim_req *rq, sim_resp *rs) {
       }
     }
   }
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *out = json_array();
   size_t i;
   json_t *a;

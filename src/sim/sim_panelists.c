@@ -69,11 +69,8 @@ static void panelists_add(sim *s, sim_req *rq, sim_resp *rs) {
     return;
   json_t *errors = json_array();
   check_body(rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *list = sim_ext_array(w, "panelists");
   if (!list) {
     sim_reply_error(rs, 500, 500, "Out of memory.");

@@ -174,11 +174,8 @@ static void polls_create(sim *s, sim_req *rq, sim_resp *rs) {
     return;
   json_t *errors = json_array();
   check_poll(rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   char id[23];
   sim_new_user_id(s, id);
   json_t *poll = poll_from_body(rq->body, id);
@@ -242,11 +239,8 @@ static void poll_put(sim *s, sim_req *rq, sim_resp *rs) {
   }
   json_t *errors = json_array();
   check_poll(rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *poll = poll_from_body(rq->body, id);
   if (!poll) {
     sim_reply_error(rs, 500, 500, "Out of memory.");
@@ -328,11 +322,8 @@ static void survey_patch(sim *s, sim_req *rq, sim_resp *rs) {
     return;
   json_t *errors = json_array();
   check_survey(rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   json_t *sv = sim_ext_object(w, "survey");
   if (!sv) {
     sim_reply_error(rs, 500, 500, "Out of memory.");

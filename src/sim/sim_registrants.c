@@ -487,11 +487,8 @@ static void registrants_create(sim *s, sim_req *rq, sim_resp *rs) {
     return;
   }
   check_required_questions(w, rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   sim_registrants *st = store_get(w);
   if (!st) {
     sim_reply_error(rs, 500, 500, "Out of memory.");
@@ -664,11 +661,8 @@ static void registrants_status(sim *s, sim_req *rq, sim_resp *rs) {
       }
     }
   }
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   uint64_t bit;
   if (occ_query(w, rq, rs, &bit) != 0)
     return;
@@ -735,11 +729,8 @@ static void registrants_batch(sim *s, sim_req *rq, sim_resp *rs) {
       }
     }
   }
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   if (w->type != 5) {
     sim_reply_error(rs, 400, 300,
                     "This API can only be used for scheduled webinars (type 5). Batch "
@@ -864,11 +855,8 @@ static void questions_patch(sim *s, sim_req *rq, sim_resp *rs) {
     sim_errors_add(errors, "questions", "A JSON object is required.");
   else
     check_questions_body(rq->body, errors);
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   if (!sim_webinar_registration(w)) {
     sim_reply_error(rs, 400, 3000, "This webinar does not have registration as required: %lld.",
                     (long long)w->id);

@@ -188,6 +188,15 @@ void sim_reply_invalid(sim_resp *rs, json_t *errors) {
                       errors ? errors : json_array()));
 }
 
+bool sim_reply_if_invalid(sim_resp *rs, json_t *errors) {
+  if (json_array_size(errors) == 0) {
+    json_decref(errors);
+    return false;
+  }
+  sim_reply_invalid(rs, errors);
+  return true;
+}
+
 void sim_reply_webinar_not_found(sim_resp *rs, const char *id) {
   sim_reply_error(rs, 404, 3001, "Webinar %.64s not found or has expired.", id ? id : "");
 }

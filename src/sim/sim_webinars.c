@@ -799,11 +799,8 @@ static void webinars_update(sim *s, sim_req *rq, sim_resp *rs) {
   json_t *rec = json_object_get(body, "recurrence");
   if (type == 9 && !json_is_object(rec) && !json_object_get(w->obj, "recurrence"))
     sim_errors_add(errors, "recurrence", "recurrence is required for a type 9 webinar.");
-  if (json_array_size(errors) > 0) {
-    sim_reply_invalid(rs, errors);
+  if (sim_reply_if_invalid(rs, errors))
     return;
-  }
-  json_decref(errors);
   if (sim_quota_take(s, w->host_id) != 0) {
     reply_daily_quota(rs, rq->now);
     return;
