@@ -12,6 +12,8 @@
 # sandbox), build/mcp-fixture-server (tests/fixture: conformance fixtures on
 # the core, no Zoom).
 
+.DEFAULT_GOAL := all
+
 BUILD    ?= build
 CC       ?= cc
 OPT      ?= -O2
@@ -53,6 +55,9 @@ $(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: $(call layer_objs,$(l))))
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The tool catalogue is JSON built into catalog.o (.incbin).
+$(OBJ)/src/tools/catalog.o: $(wildcard src/tools/catalog/*.json)
 
 # ---- programs -------------------------------------------------------------
 

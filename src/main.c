@@ -36,6 +36,8 @@ static const char usage[] =
     "options:\n"
     "  --sandbox              use the built-in Zoom simulator even if credentials are set\n"
     "  --sandbox-state FILE   keep the sandbox's account in FILE across restarts\n"
+    "  --read-only            offer and allow only the tools that change nothing\n"
+    "                         (also ZOOM_READ_ONLY=1)\n"
     "  --env-file FILE        read ZOOM_* settings from FILE (default: ./.env when present;\n"
     "                         the environment wins over the file)\n"
     "  --max-frame BYTES      longest accepted stdio message (default 4194304)\n"
@@ -51,6 +53,7 @@ static const char usage[] =
     "  ZOOM_TOKEN_CACHE      token cache file (default ~/.cache/zoom-webinar-mcp/...)\n"
     "  ZOOM_TIMEZONE         IANA zone for times shown to people (default UTC)\n"
     "  ZOOM_LOG_FILE, ZOOM_LOG_LEVEL\n"
+    "  ZOOM_READ_ONLY        1: as --read-only\n"
     "  ZOOMSIM_*             sandbox fault injection (see README)\n"
     "\n"
     "Logs go to stderr (and ZOOM_LOG_FILE); stdout carries only MCP messages.\n";
@@ -72,6 +75,7 @@ typedef struct options {
   const char *tool;      /* CMD_CALL */
   const char *tool_args; /* CMD_CALL, JSON text or NULL */
   bool sandbox;
+  bool read_only;
   const char *env_file;
   const char *sandbox_state;
   size_t max_frame;
@@ -95,6 +99,8 @@ static int parse_args(int argc, char **argv, options *o) {
       return 1;
     } else if (!strcmp(a, "--sandbox")) {
       o->sandbox = true;
+    } else if (!strcmp(a, "--read-only")) {
+      o->read_only = true;
     } else if (!strcmp(a, "--env-file") || !strcmp(a, "--sandbox-state") ||
                !strcmp(a, "--max-frame") || !strcmp(a, "--log-level") || !strcmp(a, "--log-file")) {
       if (!next) {
@@ -377,16 +383,19 @@ int main(int argc, char **argv) {
     status = 2;
     goto cleanup;
   }
+  const char *ro = getenv("ZOOM_READ_ONLY");
   app a = {.zoom = rt.zoom,
            .sandbox = rt.sandbox != NULL,
-           .sandbox_url = rt.sandbox ? sim_base_url(rt.sandbox) : NULL};
+           .sandbox_url = rt.sandbox ? sim_base_url(rt.sandbox) : NULL,
+           .read_only = o.read_only || (ro && (!strcmp(ro, "1") || !strcmp(ro, "true"))),
+           .env_file = o.env_file};
   mcp_server_config sc = {.name = "zoom-webinar-mcp",
                           .title = "Zoom Webinars",
                           .version = ZWM_VERSION,
                           .instructions = rt.instructions,
                           .userdata = &a};
   srv = mcp_server_new(&sc);
-  if (!srv || app_register_all(srv) != 0) {
+  if (!srv || app_register_all(srv, &a) != 0) {
     log_error("main", "the MCP server could not be set up");
     goto cleanup;
   }
@@ -403,6 +412,7 @@ int main(int argc, char **argv) {
 
 cleanup:
   mcp_server_free(srv);
+  catalog_free();
   runtime_free(&rt);
   return status;
 }

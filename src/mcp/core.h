@@ -96,6 +96,7 @@ struct mcp_call {
   struct mcp_call *next_job; /* in the pool's queue, then in the session's garbage */
   uint64_t queued_ns;        /* when it entered the pool's queue */
   char key[96];              /* canonical id key in the in-flight table */
+  const mcp_tool *tool;      /* tools/call: the tool being run, else NULL */
 };
 
 /* A server->client request waiting for its answer (legacy era). */

@@ -214,6 +214,11 @@ void mcp_session_free(mcp_session *s);
 /* ---- Inside a handler ---------------------------------------------------- */
 
 void *mcp_call_userdata(const mcp_call *call);
+
+/* The declaration of the tool this call runs (borrowed: an element of the
+ * table given to mcp_server_add_tools), or NULL when the call is not a
+ * tools/call. Lets one handler serve several tools. */
+const mcp_tool *mcp_call_tool(const mcp_call *call);
 mcp_era mcp_call_era(const mcp_call *call);
 const char *mcp_call_protocol_version(const mcp_call *call);
 

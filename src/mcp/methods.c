@@ -202,6 +202,10 @@ static void check_structured(const char *name, const schema *output, json_t *res
              problems);
 }
 
+const mcp_tool *mcp_call_tool(const mcp_call *call) {
+  return call->tool;
+}
+
 static json_t *m_tools_call(mcp_call *call, json_t *params) {
   const char *name = json_string_value(json_object_get(params, "name"));
   if (!name)
@@ -220,6 +224,7 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
   if (schema_validate(tool->input, args, "arguments", problems, sizeof problems) != 0) {
     result = mcp_tool_error("Invalid arguments for tool %s: %s", name, problems);
   } else {
+    call->tool = tool->def;
     result = tool->def->fn(call, args);
     if (tool->output && result && !json_is_true(json_object_get(result, "isError")))
       check_structured(name, tool->output, result);

@@ -1,4 +1,5 @@
-/* app.c - the glue every tool shares: the app context, cancellation, errors. */
+/* app.c - the glue every tool shares: the app context, cancellation, errors,
+ * and the registration of the catalogue and the resource tables. */
 #include "tools/app.h"
 
 #include <stdio.h>
@@ -27,6 +28,10 @@ json_t *app_tool_error(const zoom_error *err) {
   return mcp_tool_error("%s%s", err->message, codes);
 }
 
-int app_register_all(mcp_server *srv) {
-  return config_tools_register(srv);
+int app_register_all(mcp_server *srv, const app *a) {
+  if (catalog_register(srv, a->read_only) != 0)
+    return -1;
+  if (config_resources_register(srv) != 0)
+    return -1;
+  return webinar_resources_register(srv);
 }

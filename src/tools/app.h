@@ -1,6 +1,6 @@
 /* app.h - what every tool handler reaches through mcp_call_userdata: the Zoom
- * client, the mode (live Zoom or the built-in sandbox), and the registration
- * of every tool, resource and prompt table of src/tools. */
+ * client, the mode (live Zoom or the built-in sandbox), the catalogue of tool
+ * declarations, and the helpers the domain files share. */
 #ifndef TOOLS_APP_H
 #define TOOLS_APP_H
 
@@ -13,7 +13,28 @@ typedef struct app {
   zoom_client *zoom;       /* borrowed; shared by every worker thread */
   bool sandbox;            /* true: requests go to the built-in simulator */
   const char *sandbox_url; /* the simulator's base URL when sandbox, else NULL */
+  bool read_only;          /* --read-only: only tools that change nothing are offered */
+  const char *env_file;    /* --env-file, for auto_configure_zoom; NULL: ./.env */
 } app;
+
+/* A handler bound to the catalogue by name. The catalogue (src/tools/catalog/
+ * *.json) declares each tool; its "handler" member names an entry of one of
+ * these tables ("zoom_call", the generic one, when it names none). */
+typedef struct app_handler {
+  const char *name;
+  mcp_tool_fn fn;
+} app_handler;
+
+/* One table per domain file, each ended by {NULL, NULL}. */
+extern const app_handler config_handlers[];
+extern const app_handler user_handlers[];
+extern const app_handler webinar_handlers[];
+extern const app_handler registrant_handlers[];
+extern const app_handler panelist_handlers[];
+extern const app_handler poll_handlers[];
+extern const app_handler live_handlers[];
+extern const app_handler past_handlers[];
+extern const app_handler engine_handlers[];
 
 /* The app of the running call (the server's userdata). Borrowed. */
 app *app_of(const mcp_call *call);
@@ -22,13 +43,78 @@ app *app_of(const mcp_call *call);
 zoom_cancel app_cancel_of(mcp_call *call);
 
 /* A tool result for a failed Zoom call: isError true, with the error's message,
- * HTTP status, Zoom code and hint as text for the model. New reference. */
+ * HTTP status, Zoom code and hint as text for the model, and the error as
+ * JSON in structuredContent-free form. New reference. */
 json_t *app_tool_error(const zoom_error *err);
 
-/* Registers every table of src/tools on SRV. Returns 0, or -1 (logged). */
-int app_register_all(mcp_server *srv);
+/* Registers every tool of the catalogue (only the read-only ones when
+ * A->read_only) and every resource table of src/tools on SRV. The
+ * declarations live as long as the process. Returns 0, or -1 (logged). */
+int app_register_all(mcp_server *srv, const app *a);
 
-/* The tables, one pair per domain file. */
-int config_tools_register(mcp_server *srv);
+/* The resource tables, one function per domain file that has resources. */
+int config_resources_register(mcp_server *srv);
+int webinar_resources_register(mcp_server *srv);
+
+/* ---- the catalogue (catalog.c) ------------------------------------------- */
+
+/* The whole catalogue: a new reference to an array of tool declarations as
+ * written in the JSON files, in listing order. NULL when a file is not valid
+ * JSON (logged). */
+json_t *catalog_load(void);
+
+/* Builds the MCP declaration of every catalogued tool (only the read-only ones
+ * when READ_ONLY) and registers them on SRV. Fails when a tool names a handler
+ * that no table has, when a handler is bound to no tool, or when a schema does
+ * not compile. Returns 0 or -1 (logged). */
+int catalog_register(mcp_server *srv, bool read_only);
+
+/* Releases what catalog_register kept. After the server is freed. */
+void catalog_free(void);
+
+/* The catalogue entry (borrowed) of the tool CALL runs, or NULL. */
+json_t *catalog_entry_of(const mcp_call *call);
+
+/* ---- the generic engine (engine.c) ---------------------------------------- */
+
+/* Runs one declared Zoom call for the tool CALL runs: the entry's "call"
+ * member says the method, the path (with {argument} slots), the query and body
+ * arguments and the paging. Honours dry_run and all_pages. New reference. */
+json_t *engine_zoom_call(mcp_call *call, json_t *args);
+
+/* A new path: TMPL with each {name} replaced by the encoded value of
+ * ARGS[name] (a webinar id or UUID is double-encoded when Zoom wants it).
+ * NULL when an argument is absent (its name is written to MISSING, which may
+ * be NULL) or the path grows too long. */
+char *engine_path(const char *tmpl, json_t *args, char *missing, size_t missing_size);
+
+/* One Zoom request, or a description of it when DRY_RUN: on success *OUT
+ * holds a new reference to Zoom's reply (or the dry-run description) and 0
+ * is returned; on failure -1 with *OUT a new tool error result. */
+int engine_request(mcp_call *call, const char *method, const char *path, json_t *query,
+                   json_t *body, bool dry_run, json_t **out);
+
+/* The dry-run description {dry_run: true, method, url, query?, body?}. New reference. */
+json_t *engine_dry_run(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body);
+
+/* True when ARGS asks for a dry run. */
+bool engine_is_dry_run(json_t *args);
+
+/* Adds a "<field>_local" string next to every start_time, end_time, join_time
+ * and leave_time of VALUE (recursively): the same instant in the object's own
+ * "timezone", the enclosing object's, or ZOOM_TIMEZONE. Returns VALUE. */
+json_t *engine_add_local_times(app *a, json_t *value);
+
+/* A structured tool result holding DATA (stolen) after engine_add_local_times. */
+json_t *engine_result(mcp_call *call, json_t *data);
+
+/* ---- times (when.c) --------------------------------------------------------- */
+
+/* Normalises a start_time argument for Zoom: "…Z" or "…±hh:mm" becomes UTC with
+ * a Z; a time with neither stays local ("yyyy-MM-ddTHH:mm:ss", to be read in the
+ * webinar's timezone). OUT gets at least 21 bytes. Returns 0, or -1 with a
+ * reason for the model in WHY. */
+int when_normalise(const char *in, char *out, size_t size, char *why, size_t why_size);
 
 #endif

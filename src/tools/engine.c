@@ -1,0 +1,384 @@
+/* engine.c - the generic tool: one Zoom call described by the catalogue entry's
+ * "call" member (method, path with {argument} slots, query and body arguments,
+ * paging), plus what every handler shares: dry runs, paging with progress,
+ * Zoom errors as tool results, and times shown in the webinar's timezone. */
+#include "tools/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/tz.h"
+#include "zoom/config.h"
+#include "zoom/url.h"
+
+#define ENGINE_PATH_MAX 1024
+
+bool engine_is_dry_run(json_t *args) {
+  return json_is_true(json_object_get(args, "dry_run"));
+}
+
+/* The text of an argument value for a path or query: strings as they are,
+ * integers in decimal. Writes into BUF; returns it, or NULL for other types. */
+static const char *value_text(json_t *v, char *buf, size_t size) {
+  if (json_is_string(v))
+    return json_string_value(v);
+  if (json_is_integer(v)) {
+    snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    return buf;
+  }
+  return NULL;
+}
+
+char *engine_path(const char *tmpl, json_t *args, char *missing, size_t missing_size) {
+  char *out = malloc(ENGINE_PATH_MAX);
+  if (!out)
+    return NULL;
+  size_t n = 0;
+  const char *p = tmpl;
+  while (*p) {
+    if (*p != '{') {
+      if (n + 1 >= ENGINE_PATH_MAX)
+        goto fail;
+      out[n++] = *p++;
+      continue;
+    }
+    const char *close = strchr(p, '}');
+    size_t len = close ? (size_t)(close - p - 1) : 0;
+    if (!close || len == 0 || len >= 64)
+      goto fail;
+    char name[64], num[32];
+    memcpy(name, p + 1, len);
+    name[len] = '\0';
+    const char *text = value_text(json_object_get(args, name), num, sizeof num);
+    if (!text || !*text) {
+      if (missing)
+        snprintf(missing, missing_size, "%s", name);
+      goto fail;
+    }
+    /* Webinar ids and past-webinar UUIDs follow Zoom's double-encoding rule. */
+    char *enc = strstr(name, "webinar") ? zoom_webinar_id_encode(text) : zoom_url_encode(text);
+    size_t elen = enc ? strlen(enc) : 0;
+    if (!enc || n + elen >= ENGINE_PATH_MAX) {
+      free(enc);
+      goto fail;
+    }
+    memcpy(out + n, enc, elen);
+    n += elen;
+    free(enc);
+    p = close + 1;
+  }
+  out[n] = '\0';
+  return out;
+fail:
+  free(out);
+  return NULL;
+}
+
+/* The API base URL in use, into BUF. */
+static void api_base(app *a, char *buf, size_t size) {
+  zoom_config *cfg = zoom_client_config(a->zoom);
+  snprintf(buf, size, "%s",
+           cfg && cfg->api_base_url ? cfg->api_base_url : ZOOM_DEFAULT_API_BASE_URL);
+  zoom_config_free(cfg);
+}
+
+json_t *engine_dry_run(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body) {
+  char base[1024];
+  api_base(app_of(call), base, sizeof base);
+  size_t cap = strlen(base) + strlen(path) + 2;
+  char *url = malloc(cap);
+  if (!url)
+    return NULL;
+  snprintf(url, cap, "%s%s", base, path);
+  const char *key;
+  json_t *v;
+  char sep = '?';
+  json_object_foreach(query, key, v) {
+    char num[32];
+    json_t *joined = NULL;
+    const char *text = value_text(v, num, sizeof num);
+    if (json_is_boolean(v))
+      text = json_is_true(v) ? "true" : "false";
+    if (json_is_array(v)) { /* arrays go comma-joined, as the client sends them */
+      size_t i;
+      json_t *item;
+      size_t jl = 0;
+      char *acc = calloc(1, 1);
+      json_array_foreach(v, i, item) {
+        const char *t = value_text(item, num, sizeof num);
+        if (!t || !acc)
+          continue;
+        char *grown = realloc(acc, jl + strlen(t) + 2);
+        if (!grown)
+          continue;
+        acc = grown;
+        jl += (size_t)sprintf(acc + jl, "%s%s", jl ? "," : "", t);
+      }
+      joined = acc ? json_string(acc) : NULL;
+      free(acc);
+      text = json_string_value(joined);
+    }
+    char *ek = zoom_url_encode(key), *ev = text ? zoom_url_encode(text) : NULL;
+    if (ek && ev) {
+      size_t add = strlen(ek) + strlen(ev) + 3;
+      char *grown = realloc(url, cap + add);
+      if (grown) {
+        url = grown;
+        size_t used = strlen(url);
+        snprintf(url + used, cap + add - used, "%c%s=%s", sep, ek, ev);
+        cap += add;
+        sep = '&';
+      }
+    }
+    free(ek);
+    free(ev);
+    json_decref(joined);
+  }
+  json_t *out =
+      json_pack("{s:b, s:s, s:s, s:s}", "dry_run", 1, "method", method, "url", url, "note",
+                "Nothing was sent to Zoom. Call again without dry_run to send it.");
+  free(url);
+  if (out && body)
+    json_object_set(out, "body", body);
+  return out;
+}
+
+int engine_request(mcp_call *call, const char *method, const char *path, json_t *query,
+                   json_t *body, bool dry_run, json_t **out) {
+  if (dry_run) {
+    *out = engine_dry_run(call, method, path, query, body);
+    return *out ? 0 : -1;
+  }
+  app *a = app_of(call);
+  zoom_error err = {0};
+  zoom_cancel cancel = app_cancel_of(call);
+  *out = NULL;
+  if (zoom_request(a->zoom, method, path, query, body, &cancel, out, &err) != 0) {
+    *out = app_tool_error(&err);
+    zoom_error_clear(&err);
+    return -1;
+  }
+  zoom_error_clear(&err);
+  return 0;
+}
+
+/* ---- local times --------------------------------------------------------------- */
+
+static const char *const time_fields[] = {"start_time", "end_time", "join_time", "leave_time"};
+
+static void local_times(json_t *v, const char *zone) {
+  if (json_is_array(v)) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item) local_times(item, zone);
+    return;
+  }
+  if (!json_is_object(v))
+    return;
+  const char *own = json_string_value(json_object_get(v, "timezone"));
+  if (own && tz_valid(own))
+    zone = own;
+  for (size_t f = 0; zone && f < sizeof time_fields / sizeof time_fields[0]; f++) {
+    const char *t = json_string_value(json_object_get(v, time_fields[f]));
+    char norm[32], why[8];
+    int64_t utc;
+    if (!t || when_normalise(t, norm, sizeof norm, why, sizeof why) != 0 ||
+        norm[strlen(norm) - 1] != 'Z')
+      continue;
+    int y, mo, d, h, mi, s;
+    if (sscanf(norm, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6)
+      continue;
+    utc = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+    char buf[96], key[48];
+    if (tz_format(utc, zone, buf, sizeof buf) != 0)
+      continue;
+    snprintf(key, sizeof key, "%s_local", time_fields[f]);
+    json_object_set_new(v, key, json_string(buf));
+  }
+  const char *key;
+  json_t *child;
+  json_object_foreach(v, key, child) {
+    if (json_is_object(child) || json_is_array(child))
+      local_times(child, zone);
+  }
+}
+
+json_t *engine_add_local_times(app *a, json_t *value) {
+  zoom_config *cfg = zoom_client_config(a->zoom);
+  const char *zone = cfg && cfg->timezone ? cfg->timezone : NULL;
+  local_times(value, zone);
+  zoom_config_free(cfg);
+  return value;
+}
+
+json_t *engine_result(mcp_call *call, json_t *data) {
+  if (!data)
+    return mcp_tool_error("out of memory");
+  if (!json_is_object(data)) {
+    json_t *wrapped = json_pack("{s:o}", "result", data);
+    data = wrapped;
+  }
+  return mcp_tool_structured(engine_add_local_times(app_of(call), data));
+}
+
+/* ---- paging ---------------------------------------------------------------------- */
+
+static int page_progress(void *ctx, json_t *page, size_t page_no, size_t records,
+                         long total_records) {
+  (void)page;
+  mcp_call *call = ctx;
+  char msg[96];
+  snprintf(msg, sizeof msg, "page %zu: %zu records so far", page_no, records);
+  mcp_call_progress(call, (double)records, total_records >= 0 ? (double)total_records : -1.0, msg);
+  return mcp_call_cancelled(call) ? 1 : 0;
+}
+
+/* GETs every page of PATH (bounded), gathering ITEMS. */
+static json_t *engine_all_pages(mcp_call *call, const char *path, json_t *query, const char *items,
+                                json_t *args, bool use_page_number) {
+  app *a = app_of(call);
+  json_t *q = json_deep_copy(query);
+  json_object_del(q, "page_size");
+  json_object_del(q, "next_page_token");
+  json_object_del(q, "page_number");
+  json_t *ps = json_object_get(args, "page_size");
+  zoom_page_opts opts = {.items_key = items,
+                         .page_size = json_is_integer(ps) ? (int)json_integer_value(ps) : 300,
+                         .use_page_number = use_page_number,
+                         .on_page = page_progress,
+                         .ctx = call};
+  zoom_error err = {0};
+  zoom_cancel cancel = app_cancel_of(call);
+  json_t *out = NULL, *res;
+  if (zoom_paginate(a->zoom, path, q, &opts, &cancel, &out, &err) != 0)
+    res = app_tool_error(&err);
+  else
+    res = engine_result(call, out);
+  zoom_error_clear(&err);
+  json_decref(q);
+  return res;
+}
+
+/* ---- the generic handler ----------------------------------------------------------- */
+
+static bool name_listed(json_t *list, const char *name) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(list, i, v) {
+    if (json_is_string(v) && !strcmp(json_string_value(v), name))
+      return true;
+  }
+  return false;
+}
+
+/* Replaces {name} in the success template with the arguments' values. */
+static json_t *success_message(const char *tmpl, json_t *args) {
+  char out[512];
+  size_t n = 0;
+  for (const char *p = tmpl; *p && n + 1 < sizeof out;) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    if (close && close - p < 64) {
+      char name[64], num[32];
+      memcpy(name, p + 1, (size_t)(close - p - 1));
+      name[close - p - 1] = '\0';
+      const char *v = value_text(json_object_get(args, name), num, sizeof num);
+      n += (size_t)snprintf(out + n, sizeof out - n, "%s", v ? v : "?");
+      if (n >= sizeof out)
+        n = sizeof out - 1;
+      p = close + 1;
+    } else {
+      out[n++] = *p++;
+    }
+  }
+  out[n] = '\0';
+  return json_string(out);
+}
+
+json_t *engine_zoom_call(mcp_call *call, json_t *args) {
+  json_t *entry = catalog_entry_of(call);
+  json_t *spec = json_object_get(entry, "call");
+  const char *method = json_string_value(json_object_get(spec, "method"));
+  const char *tmpl = json_string_value(json_object_get(spec, "path"));
+  if (!method || !tmpl)
+    return mcp_tool_error("this tool has no Zoom call declared (a bug in the catalogue)");
+  json_t *qnames = json_object_get(spec, "query");
+  json_t *bspec = json_object_get(spec, "body");
+  json_t *query = json_object(), *body = NULL, *reply = NULL, *res = NULL;
+  char missing[64] = "";
+  char *path = engine_path(tmpl, args, missing, sizeof missing);
+  if (!path) {
+    res = missing[0]
+              ? mcp_tool_error("%s is required (a non-empty string)", missing)
+              : mcp_tool_error("the Zoom path %s could not be built: an id is too long", tmpl);
+    goto cleanup;
+  }
+  const char *key;
+  json_t *v;
+  json_object_foreach(args, key, v) {
+    if (name_listed(qnames, key))
+      json_object_set(query, key, v);
+  }
+  if (json_is_string(bspec) || json_is_array(bspec)) {
+    bool rest = json_is_string(bspec); /* "rest": every argument not used elsewhere */
+    body = json_object();
+    json_object_foreach(args, key, v) {
+      char slot[80];
+      snprintf(slot, sizeof slot, "{%s}", key);
+      if (!strcmp(key, "dry_run") || !strcmp(key, "all_pages") || strstr(tmpl, slot) ||
+          name_listed(qnames, key))
+        continue;
+      if (rest || name_listed(bspec, key))
+        json_object_set(body, key, v);
+    }
+    const char *st = json_string_value(json_object_get(body, "start_time"));
+    if (st) {
+      char norm[40], why[256];
+      if (when_normalise(st, norm, sizeof norm, why, sizeof why) != 0) {
+        res = mcp_tool_error("start_time: %s", why);
+        goto cleanup;
+      }
+      json_object_set_new(body, "start_time", json_string(norm));
+    }
+  }
+
+  json_t *pages = json_object_get(spec, "pages");
+  if (pages && json_is_true(json_object_get(args, "all_pages")) && !engine_is_dry_run(args)) {
+    res = engine_all_pages(call, path, query, json_string_value(json_object_get(pages, "items")),
+                           args, json_is_true(json_object_get(pages, "page_number")));
+    goto cleanup;
+  }
+  if (engine_request(call, method, path, query, body, engine_is_dry_run(args), &reply) != 0) {
+    res = reply;
+    reply = NULL;
+    goto cleanup;
+  }
+  if (engine_is_dry_run(args)) {
+    res = mcp_tool_structured(reply);
+    reply = NULL;
+    goto cleanup;
+  }
+  if (json_object_size(reply) == 0 && strcmp(method, "GET") != 0) {
+    /* 204: say what happened instead of an empty object. */
+    const char *tmsg = json_string_value(json_object_get(entry, "success"));
+    json_decref(reply);
+    reply = json_pack("{s:b}", "ok", 1);
+    json_object_set_new(reply, "message",
+                        tmsg ? success_message(tmsg, args) : json_string("Done."));
+  }
+  res = engine_result(call, reply);
+  reply = NULL;
+
+cleanup:
+  json_decref(reply);
+  json_decref(body);
+  json_decref(query);
+  free(path);
+  return res;
+}
+
+const app_handler engine_handlers[] = {
+    {"zoom_call", engine_zoom_call},
+    {NULL, NULL},
+};

@@ -1,0 +1,6 @@
+/* past.c - after the event (catalog/past.json): participants, absentees, Q&A, instances. */
+#include "tools/app.h"
+
+const app_handler past_handlers[] = {
+    {NULL, NULL},
+};

@@ -1,0 +1,90 @@
+/* when.c - start_time arguments made ready for Zoom: an instant (Z or an
+ * offset) becomes UTC with a Z, a local time stays local to the webinar's
+ * timezone, and anything else is refused with the reason. */
+#include "tools/app.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/tz.h"
+
+/* Reads exactly N digits at *P into *OUT and advances. */
+static int digits(const char **p, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)(*p)[i]))
+      return -1;
+    v = v * 10 + ((*p)[i] - '0');
+  }
+  *p += n;
+  *out = v;
+  return 0;
+}
+
+static int days_in_month(int y, int m) {
+  static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+int when_normalise(const char *in, char *out, size_t size, char *why, size_t why_size) {
+  const char *p = in;
+  int y, mo, d, h, mi, s = 0;
+  if (!in || size < 21)
+    goto bad;
+  if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d) ||
+      (*p != 'T' && *p != ' ') || (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &mi))
+    goto bad;
+  if (*p == ':') {
+    p++;
+    if (digits(&p, 2, &s))
+      goto bad;
+    if (*p == '.') /* fractions of a second: Zoom has none */
+      for (p++; isdigit((unsigned char)*p);)
+        p++;
+  }
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+      mi > 59 || s > 59) {
+    snprintf(why, why_size, "\"%.64s\" is not a real date and time", in);
+    return -1;
+  }
+  int64_t local = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  if (*p == '\0') { /* local to the webinar's timezone */
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
+    return 0;
+  }
+  int offset = 0;
+  if (*p == 'Z' || *p == 'z') {
+    p++;
+  } else if (*p == '+' || *p == '-') {
+    int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
+    if (digits(&p, 2, &oh))
+      goto bad;
+    if (*p == ':')
+      p++;
+    if (*p && digits(&p, 2, &om))
+      goto bad;
+    if (oh > 14 || om > 59)
+      goto bad;
+    offset = sign * (oh * 3600 + om * 60);
+  } else {
+    goto bad;
+  }
+  if (*p != '\0')
+    goto bad;
+  int64_t utc = local - offset;
+  int uy, um, ud;
+  tz_civil_from_days(utc >= 0 ? utc / 86400 : (utc - 86399) / 86400, &uy, &um, &ud);
+  int64_t secs = ((utc % 86400) + 86400) % 86400;
+  snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", uy, um, ud, (int)(secs / 3600),
+           (int)(secs / 60 % 60), (int)(secs % 60));
+  return 0;
+bad:
+  snprintf(why, why_size,
+           "\"%.64s\" is not a time this server reads: use ISO 8601, "
+           "\"2026-12-01T15:00:00\" (local to the webinar's timezone), "
+           "\"2026-12-01T20:00:00Z\" (UTC) or \"2026-12-01T15:00:00-05:00\"",
+           in ? in : "");
+  return -1;
+}
