@@ -33,5 +33,7 @@ int app_register_all(mcp_server *srv, const app *a) {
     return -1;
   if (config_resources_register(srv) != 0)
     return -1;
-  return webinar_resources_register(srv);
+  if (webinar_resources_register(srv) != 0)
+    return -1;
+  return past_resources_register(srv);
 }

@@ -55,6 +55,7 @@ int app_register_all(mcp_server *srv, const app *a);
 /* The resource tables, one function per domain file that has resources. */
 int config_resources_register(mcp_server *srv);
 int webinar_resources_register(mcp_server *srv);
+int past_resources_register(mcp_server *srv);
 
 /* ---- the catalogue (catalog.c) ------------------------------------------- */
 

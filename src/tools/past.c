@@ -4,3 +4,8 @@
 const app_handler past_handlers[] = {
     {NULL, NULL},
 };
+
+int past_resources_register(mcp_server *srv) {
+  (void)srv;
+  return 0;
+}
