@@ -153,6 +153,11 @@ valgrind: build
 bench: build
 	@scripts/bench
 
+# Rewrites the README's tool table from the catalogue (a test checks it).
+.PHONY: readme-tools
+readme-tools: build
+	@node_modules/.bin/node scripts/readme-tools.mjs
+
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 

@@ -1,0 +1,71 @@
+// catalog.test.mjs - the tool catalogue as clients see it: every tool well
+// described and honestly annotated, --read-only offering only reading tools,
+// and the README's tool table made from the same source.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { toolTable, readmeWithTable } from '../../scripts/readme-tools.mjs';
+import { SERVER, sandboxEnv } from './lib/zoom.mjs';
+
+const ROOT = path.resolve(path.dirname(SERVER), '..');
+
+function listTools(args = [], env = {}) {
+  const out = spawnSync(SERVER, ['tools', ...args], { encoding: 'utf8', env: sandboxEnv(env) });
+  assert.equal(out.status, 0, out.stderr);
+  return JSON.parse(out.stdout).tools;
+}
+
+test('every tool has a title, a description naming its Zoom call and scope, and strict schemas', () => {
+  const tools = listTools();
+  assert.ok(tools.length >= 4);
+  for (const t of tools) {
+    assert.ok(t.title, `${t.name}: title`);
+    assert.ok(t.description.length > 40, `${t.name}: description`);
+    assert.equal(t.inputSchema.type, 'object', t.name);
+    assert.equal(t.inputSchema.additionalProperties, false, `${t.name}: additionalProperties`);
+    assert.equal(t.outputSchema?.type, 'object', `${t.name}: outputSchema`);
+    const a = t.annotations;
+    for (const h of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'])
+      assert.equal(typeof a[h], 'boolean', `${t.name}: ${h}`);
+    if (a.readOnlyHint) assert.equal(a.destructiveHint, false, `${t.name}: read-only yet destructive`);
+    const zoom = t.description.match(/Zoom API: (.*?)\. Scope: (.+)\.$/s);
+    if (zoom) {
+      // A tool that sends anything but GETs takes dry_run; a reading one does not.
+      const writes = /(^|, then )(POST|PUT|PATCH|DELETE) /.test(zoom[1]);
+      assert.equal('dry_run' in t.inputSchema.properties, writes, `${t.name}: dry_run`);
+      assert.equal(a.readOnlyHint, !writes, `${t.name}: readOnlyHint vs its Zoom calls`);
+      assert.equal(a.openWorldHint, true, `${t.name}: calls Zoom, so openWorld`);
+    }
+  }
+});
+
+test('--read-only and ZOOM_READ_ONLY=1 list only the tools that change nothing', () => {
+  const all = listTools();
+  for (const ro of [listTools(['--read-only']), listTools([], { ZOOM_READ_ONLY: '1' })]) {
+    assert.ok(ro.length > 0);
+    assert.ok(ro.length < all.length);
+    assert.ok(ro.every((t) => t.annotations.readOnlyHint), ro.map((t) => t.name).join(','));
+    assert.deepEqual(
+      ro.map((t) => t.name),
+      all.filter((t) => t.annotations.readOnlyHint).map((t) => t.name),
+    );
+  }
+});
+
+test('a tool left out by --read-only cannot be called either', () => {
+  const out = spawnSync(SERVER, ['call', 'delete_webinar', '{"webinar_id":"1"}', '--read-only'], {
+    encoding: 'utf8',
+    env: sandboxEnv(),
+  });
+  assert.equal(out.status, 1);
+  assert.match(out.stdout, /unknown tool delete_webinar/);
+});
+
+test("the README's tool table is the catalogue's (make readme-tools rewrites it)", () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = toolTable(SERVER);
+  assert.equal(readmeWithTable(readme, table), readme);
+  assert.equal(table.split('\n').length, listTools().length + 2);
+});
