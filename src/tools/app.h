@@ -5,6 +5,7 @@
 #define TOOLS_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "mcp/mcp.h"
 #include "zoom/client.h"
@@ -117,5 +118,9 @@ json_t *engine_result(mcp_call *call, json_t *data);
  * webinar's timezone). OUT gets at least 21 bytes. Returns 0, or -1 with a
  * reason for the model in WHY. */
 int when_normalise(const char *in, char *out, size_t size, char *why, size_t why_size);
+
+/* The instant TEXT names (it must carry Z or an offset) as UTC epoch seconds
+ * in *UTC. Returns 0, or -1 when TEXT is not such a time. */
+int when_instant(const char *text, int64_t *utc);
 
 #endif

@@ -182,15 +182,9 @@ static void local_times(json_t *v, const char *zone) {
     zone = own;
   for (size_t f = 0; zone && f < sizeof time_fields / sizeof time_fields[0]; f++) {
     const char *t = json_string_value(json_object_get(v, time_fields[f]));
-    char norm[32], why[8];
     int64_t utc;
-    if (!t || when_normalise(t, norm, sizeof norm, why, sizeof why) != 0 ||
-        norm[strlen(norm) - 1] != 'Z')
+    if (!t || when_instant(t, &utc) != 0)
       continue;
-    int y, mo, d, h, mi, s;
-    if (sscanf(norm, "%4d-%2d-%2dT%2d:%2d:%2dZ", &y, &mo, &d, &h, &mi, &s) != 6)
-      continue;
-    utc = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
     char buf[96], key[48];
     if (tz_format(utc, zone, buf, sizeof buf) != 0)
       continue;

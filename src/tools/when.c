@@ -28,52 +28,82 @@ static int days_in_month(int y, int m) {
   return m == 2 && leap ? 29 : dm[m - 1];
 }
 
-int when_normalise(const char *in, char *out, size_t size, char *why, size_t why_size) {
+/* What a start_time says: the wall-clock time, and its offset when it names one. */
+typedef struct when_parsed {
+  int64_t local; /* seconds since the epoch as if the wall clock were UTC */
+  bool has_zone; /* Z or an offset was given */
+  int offset;    /* seconds east of UTC, when has_zone */
+  int y, mo, d, h, mi, s;
+} when_parsed;
+
+/* Parses IN. Returns 0, -1 for text of another form, -2 for a form that is
+ * right but names no real date or time. */
+static int when_parse(const char *in, when_parsed *w) {
   const char *p = in;
   int y, mo, d, h, mi, s = 0;
-  if (!in || size < 21)
-    goto bad;
+  memset(w, 0, sizeof *w);
+  if (!in)
+    return -1;
   if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d) ||
       (*p != 'T' && *p != ' ') || (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &mi))
-    goto bad;
+    return -1;
   if (*p == ':') {
     p++;
     if (digits(&p, 2, &s))
-      goto bad;
+      return -1;
     if (*p == '.') /* fractions of a second: Zoom has none */
       for (p++; isdigit((unsigned char)*p);)
         p++;
   }
   if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
-      mi > 59 || s > 59) {
-    snprintf(why, why_size, "\"%.64s\" is not a real date and time", in);
-    return -1;
-  }
-  int64_t local = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
-  if (*p == '\0') { /* local to the webinar's timezone */
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d", y, mo, d, h, mi, s);
+      mi > 59 || s > 59)
+    return -2;
+  *w = (when_parsed){.y = y, .mo = mo, .d = d, .h = h, .mi = mi, .s = s};
+  w->local = tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  if (*p == '\0')
     return 0;
-  }
-  int offset = 0;
   if (*p == 'Z' || *p == 'z') {
     p++;
   } else if (*p == '+' || *p == '-') {
     int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
     if (digits(&p, 2, &oh))
-      goto bad;
+      return -1;
     if (*p == ':')
       p++;
     if (*p && digits(&p, 2, &om))
-      goto bad;
+      return -1;
     if (oh > 14 || om > 59)
-      goto bad;
-    offset = sign * (oh * 3600 + om * 60);
+      return -1;
+    w->offset = sign * (oh * 3600 + om * 60);
   } else {
-    goto bad;
+    return -1;
   }
-  if (*p != '\0')
+  w->has_zone = true;
+  return *p == '\0' ? 0 : -1;
+}
+
+int when_instant(const char *text, int64_t *utc) {
+  when_parsed w;
+  if (when_parse(text, &w) != 0 || !w.has_zone)
+    return -1;
+  *utc = w.local - w.offset;
+  return 0;
+}
+
+int when_normalise(const char *in, char *out, size_t size, char *why, size_t why_size) {
+  when_parsed w;
+  int rc = size < 21 ? -1 : when_parse(in, &w);
+  if (rc == -2) {
+    snprintf(why, why_size, "\"%.64s\" is not a real date and time", in);
+    return -1;
+  }
+  if (rc != 0)
     goto bad;
-  int64_t utc = local - offset;
+  if (!w.has_zone) { /* local to the webinar's timezone */
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d", w.y, w.mo, w.d, w.h, w.mi, w.s);
+    return 0;
+  }
+  int64_t utc = w.local - w.offset;
   int uy, um, ud;
   tz_civil_from_days(utc >= 0 ? utc / 86400 : (utc - 86399) / 86400, &uy, &um, &ud);
   int64_t secs = ((utc % 86400) + 86400) % 86400;
