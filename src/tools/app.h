@@ -123,4 +123,12 @@ int when_normalise(const char *in, char *out, size_t size, char *why, size_t why
  * in *UTC. Returns 0, or -1 when TEXT is not such a time. */
 int when_instant(const char *text, int64_t *utc);
 
+/* Makes the timezone and start_time members of BODY (a request body, changed
+ * in place) ready for Zoom: a zone name ("IST", "London") becomes its IANA
+ * name; an ISO start_time is normalised (when_normalise); a phrase
+ * ("tomorrow 3pm") is read in the body's zone, else ZOOM_TIMEZONE, else UTC,
+ * and sent in UTC. *RESOLVED gets a new object saying how (NULL when there
+ * was nothing to say). Returns 0, or -1 with the reason in WHY. */
+int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why_size);
+
 #endif

@@ -299,7 +299,7 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
     return mcp_tool_error("this tool has no Zoom call declared (a bug in the catalogue)");
   json_t *qnames = json_object_get(spec, "query");
   json_t *bspec = json_object_get(spec, "body");
-  json_t *query = json_object(), *body = NULL, *reply = NULL, *res = NULL;
+  json_t *query = json_object(), *body = NULL, *reply = NULL, *res = NULL, *resolved = NULL;
   char missing[64] = "";
   char *path = engine_path(tmpl, args, missing, sizeof missing);
   if (!path) {
@@ -326,14 +326,10 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
       if (rest || name_listed(bspec, key))
         json_object_set(body, key, v);
     }
-    const char *st = json_string_value(json_object_get(body, "start_time"));
-    if (st) {
-      char norm[40], why[256];
-      if (when_normalise(st, norm, sizeof norm, why, sizeof why) != 0) {
-        res = mcp_tool_error("start_time: %s", why);
-        goto cleanup;
-      }
-      json_object_set_new(body, "start_time", json_string(norm));
+    char why[512];
+    if (when_fix_body(app_of(call), body, &resolved, why, sizeof why) != 0) {
+      res = mcp_tool_error("%s", why);
+      goto cleanup;
     }
   }
 
@@ -349,6 +345,8 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
     goto cleanup;
   }
   if (engine_is_dry_run(args)) {
+    if (resolved)
+      json_object_set(reply, "resolved", resolved);
     res = mcp_tool_structured(reply);
     reply = NULL;
     goto cleanup;
@@ -361,10 +359,13 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
     json_object_set_new(reply, "message",
                         tmsg ? success_message(tmsg, args) : json_string("Done."));
   }
+  if (resolved && json_is_object(reply))
+    json_object_set(reply, "resolved", resolved);
   res = engine_result(call, reply);
   reply = NULL;
 
 cleanup:
+  json_decref(resolved);
   json_decref(reply);
   json_decref(body);
   json_decref(query);

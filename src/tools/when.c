@@ -6,8 +6,11 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/tz.h"
+#include "tools/phrase.h"
+#include "zoom/config.h"
 
 /* Reads exactly N digits at *P into *OUT and advances. */
 static int digits(const char **p, int n, int *out) {
@@ -117,4 +120,43 @@ bad:
            "\"2026-12-01T20:00:00Z\" (UTC) or \"2026-12-01T15:00:00-05:00\"",
            in ? in : "");
   return -1;
+}
+
+int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why_size) {
+  *resolved = NULL;
+  char zone[64] = "UTC", note[256] = "";
+  const char *tzarg = json_string_value(json_object_get(body, "timezone"));
+  if (tzarg) {
+    int rc = zone_resolve(tzarg, zone, sizeof zone, note, sizeof note, why, why_size);
+    if (rc < 0)
+      return -1;
+    json_object_set_new(body, "timezone", json_string(zone));
+  } else {
+    zoom_config *cfg = zoom_client_config(a->zoom);
+    if (cfg && cfg->timezone)
+      snprintf(zone, sizeof zone, "%s", cfg->timezone);
+    zoom_config_free(cfg);
+  }
+  const char *st = json_string_value(json_object_get(body, "start_time"));
+  if (!st) {
+    if (note[0])
+      *resolved = json_pack("{s:s}", "timezone_note", note);
+    return 0;
+  }
+  char iso[40], iso_why[256];
+  if (when_normalise(st, iso, sizeof iso, iso_why, sizeof iso_why) == 0) {
+    json_object_set_new(body, "start_time", json_string(iso));
+    if (note[0])
+      *resolved = json_pack("{s:s}", "timezone_note", note);
+    return 0;
+  }
+  phrase_time t;
+  if (phrase_parse(st, zone, (int64_t)time(NULL), &t, why, why_size) != 0)
+    return -1;
+  json_object_set_new(body, "start_time", json_string(t.utc_text));
+  *resolved = json_pack("{s:s, s:s, s:s, s:s}", "start_time_utc", t.utc_text, "start_time_local",
+                        t.local, "timezone", zone, "reading", t.reading);
+  if (*resolved && note[0])
+    json_object_set_new(*resolved, "timezone_note", json_string(note));
+  return 0;
 }
