@@ -252,6 +252,29 @@ cleanup:
   return status;
 }
 
+/* Printed on stderr when a person starts the server on a terminal: what it
+ * is and how to connect a client, then it serves as usual. */
+static void terminal_guide(const char *argv0) {
+  char self[PATH_MAX];
+  const char *path = realpath(argv0, self) ? self : argv0;
+  fprintf(stderr,
+          "\nzoom-webinar-mcp %s - an MCP server for Zoom webinars.\n"
+          "It talks MCP (JSON-RPC) on stdin/stdout, so it is usually started by an MCP client,\n"
+          "not by hand.\n\n"
+          "Claude Desktop (claude_desktop_config.json):\n"
+          "  {\"mcpServers\": {\"zoom-webinars\": {\"command\": \"%s\",\n"
+          "    \"env\": {\"ZOOM_ACCOUNT_ID\": \"...\", \"ZOOM_CLIENT_ID\": \"...\",\n"
+          "            \"ZOOM_CLIENT_SECRET\": \"...\"}}}}\n"
+          "  (leave env out to try it on the built-in sandbox)\n\n"
+          "MCP Inspector:\n"
+          "  npx @modelcontextprotocol/inspector %s\n\n"
+          "Try a tool without a client:\n"
+          "  %s tools\n"
+          "  %s call list_webinars '{\"user_id\":\"me\"}'\n\n"
+          "Serving now: type JSON-RPC messages one per line, Ctrl-D ends.\n\n",
+          ZWM_VERSION, path, path, path, path);
+}
+
 /* ---- start-up -------------------------------------------------------------- */
 
 typedef struct runtime {
@@ -401,9 +424,7 @@ int main(int argc, char **argv) {
   }
   if (o.cmd == CMD_SERVE) {
     if (isatty(STDIN_FILENO))
-      fputs("zoom-webinar-mcp: serving MCP on stdin/stdout; connect an MCP client, or type "
-            "JSON-RPC messages one per line (Ctrl-D ends)\n",
-            stderr);
+      terminal_guide(argv[0]);
     stdio_options so = {.max_frame = o.max_frame};
     status = stdio_serve(srv, &so) == 0 ? 0 : 1;
   } else {

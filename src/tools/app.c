@@ -31,7 +31,7 @@ json_t *app_tool_error(const zoom_error *err) {
 int app_register_all(mcp_server *srv, const app *a) {
   if (catalog_register(srv, a->read_only) != 0)
     return -1;
-  if (config_resources_register(srv) != 0)
+  if (config_resources_register(srv) != 0 || prompts_register(srv, a->read_only) != 0)
     return -1;
   if (webinar_resources_register(srv) != 0)
     return -1;

@@ -58,6 +58,9 @@ int config_resources_register(mcp_server *srv);
 int webinar_resources_register(mcp_server *srv);
 int past_resources_register(mcp_server *srv);
 
+/* The prompts (prompts.c); with READ_ONLY only those that change nothing. */
+int prompts_register(mcp_server *srv, bool read_only);
+
 /* ---- the catalogue (catalog.c) ------------------------------------------- */
 
 /* The whole catalogue: a new reference to an array of tool declarations as
