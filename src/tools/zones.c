@@ -4,6 +4,7 @@
 #include "tools/phrase.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,24 +146,49 @@ static const char *city_of(const char *zone) {
   return slash ? slash + 1 : zone;
 }
 
-/* Calls FN for each canonical zone of the system's zone1970.tab. Stops when
- * FN returns nonzero and returns that value. */
-static int zones_each(int (*fn)(const char *zone, void *ctx), void *ctx) {
+/* The canonical zones of the system's zone1970.tab, read once. */
+static struct {
+  pthread_once_t once;
+  char **names;
+  size_t count;
+} zone_list = {PTHREAD_ONCE_INIT, NULL, 0};
+
+static void zone_list_load(void) {
   FILE *f = fopen("/usr/share/zoneinfo/zone1970.tab", "re");
   if (!f)
-    return 0;
+    return;
   char line[512];
-  int rc = 0;
-  while (!rc && fgets(line, sizeof line, f)) {
+  size_t cap = 0;
+  while (fgets(line, sizeof line, f)) {
     if (line[0] == '#')
       continue;
     char *save = NULL, *col = strtok_r(line, "\t\n", &save);
     for (int i = 0; col && i < 2; i++)
       col = strtok_r(NULL, "\t\n", &save);
-    if (col)
-      rc = fn(col, ctx);
+    if (!col || zone_list.count == 1024)
+      continue;
+    if (zone_list.count == cap) {
+      size_t ncap = cap ? cap * 2 : 512;
+      char **grown = realloc(zone_list.names, ncap * sizeof *grown);
+      if (!grown)
+        break;
+      zone_list.names = grown;
+      cap = ncap;
+    }
+    char *copy = strdup(col);
+    if (copy)
+      zone_list.names[zone_list.count++] = copy;
   }
   fclose(f);
+}
+
+/* Calls FN for each canonical zone. Stops when FN returns nonzero and
+ * returns that value. */
+static int zones_each(int (*fn)(const char *zone, void *ctx), void *ctx) {
+  pthread_once(&zone_list.once, zone_list_load);
+  int rc = 0;
+  for (size_t i = 0; !rc && i < zone_list.count; i++)
+    rc = fn(zone_list.names[i], ctx);
   return rc;
 }
 
