@@ -30,7 +30,7 @@ typedef struct parsed {
   int hour, minute; /* the time of day */
   long rel_seconds; /* "in 2 hours"; -1 none */
   bool rel_days;    /* the relative amount was in days or weeks: keep the wall clock */
-  char ambiguous[160];
+  char ambiguous[200];
 } parsed;
 
 /* Lower-cases TEXT into tokens split on blanks and commas; "3pm" stays one
@@ -82,6 +82,17 @@ static int name_index(const char *word, const char *const *names, int count) {
   return -1;
 }
 
+/* The value of exactly N decimal digits at S, or -1. */
+static int digits_at(const char *s, int n) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (!isdigit((unsigned char)s[i]))
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
 /* A whole number of 1..4 digits with an optional ordinal suffix. */
 static int number_of(const char *s, int *out) {
   int v = 0, digits = 0;
@@ -91,7 +102,11 @@ static int number_of(const char *s, int *out) {
   }
   if (digits == 0 || digits > 4)
     return -1;
-  if (*s && strcmp(s, "st") && strcmp(s, "nd") && strcmp(s, "rd") && strcmp(s, "th"))
+  static const char *const suffixes[] = {"", "st", "nd", "rd", "th"};
+  bool suffix_ok = false;
+  for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+    suffix_ok = suffix_ok || strcmp(s, suffixes[i]) == 0;
+  if (!suffix_ok)
     return -1;
   *out = v;
   return 0;
@@ -243,16 +258,19 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
         return -1;
       }
       i += k - 1;
-    } else if (strlen(t) == 10 && t[4] == '-' && t[7] == '-' && isdigit((unsigned char)t[0]) &&
-               sscanf(t, "%4d-%2d-%2d", &p->y, &p->m, &p->d) ==
-                   3) { // NOLINT(cert-err34-c): digits checked
-      /* an ISO date */
+    } else if (strlen(t) == 10 && t[4] == '-' && t[7] == '-' && (p->y = digits_at(t, 4)) >= 0 &&
+               (p->m = digits_at(t + 5, 2)) >= 0 && (p->d = digits_at(t + 8, 2)) >= 0) {
+      if (p->m < 1 || p->m > 12 || p->d < 1 || p->d > 31 || p->y < 1970) {
+        snprintf(why, why_size, "\"%.23s\" is not a real date", t);
+        return -1;
+      }
     } else if (strchr(t, '/')) {
-      int a = 0, b = 0;
-      char extra;
-      if (sscanf(t, "%2d/%2d%c", &a, &b, &extra) !=
-          2) { // NOLINT(cert-err34-c): ranges checked below
-        snprintf(why, why_size, "could not read the date \"%s\"", t);
+      const char *slash = strchr(t, '/');
+      size_t la = (size_t)(slash - t), lb = strlen(slash + 1);
+      int a = la >= 1 && la <= 2 ? digits_at(t, (int)la) : -1;
+      int b = lb >= 1 && lb <= 2 ? digits_at(slash + 1, (int)lb) : -1;
+      if (a < 1 || b < 1) {
+        snprintf(why, why_size, "could not read the date \"%.23s\"", t);
         return -1;
       }
       if (a > 12 && b <= 12)
@@ -261,8 +279,8 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
         p->m = a, p->d = b;
       else {
         snprintf(p->ambiguous, sizeof p->ambiguous,
-                 "\"%s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")", t,
-                 months[(a >= 1 && a <= 12 ? a : 1) - 1], b,
+                 "\"%.23s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")",
+                 t, months[(a >= 1 && a <= 12 ? a : 1) - 1], b,
                  months[(b >= 1 && b <= 12 ? b : 1) - 1], a,
                  months[(a >= 1 && a <= 12 ? a : 1) - 1], b);
       }
@@ -273,7 +291,7 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
       if (r == 0) {
         if (number_of(t, &v) == 0 && v <= 24)
           snprintf(p->ambiguous, sizeof p->ambiguous,
-                   "\"%s\" alone is ambiguous: say %d:00 (24-hour), %dam or %dpm", t, v,
+                   "\"%.23s\" alone is ambiguous: say %d:00 (24-hour), %dam or %dpm", t, v,
                    v == 0   ? 12
                    : v > 12 ? v - 12
                             : v,
@@ -349,7 +367,7 @@ static int fill(phrase_time *out, const char *zone, int64_t utc, const char *tex
 int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *out, char *why,
                  size_t why_size) {
   char tok[MAX_TOKENS][TOKEN_LEN];
-  char iso[40], iso_why[8];
+  char iso[40], iso_why[256];
   memset(out, 0, sizeof *out);
   if (!text || !*text || !zone || !tz_valid(zone)) {
     snprintf(why, why_size, "%s", !zone || !tz_valid(zone) ? "unknown time zone" : "no time given");
@@ -359,11 +377,11 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
   if (when_normalise(text, iso, sizeof iso, iso_why, sizeof iso_why) == 0) {
     int64_t utc;
     if (when_instant(iso, &utc) != 0) {
-      int y, m, d, h, mi, s;
-      if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &h, &mi, &s) !=
-          6) // NOLINT(cert-err34-c)
+      char as_utc[48];
+      int64_t local;
+      snprintf(as_utc, sizeof as_utc, "%.30sZ", iso); /* the wall clock read as if UTC */
+      if (when_instant(as_utc, &local) != 0)
         return -1;
-      int64_t local = tz_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + s;
       int64_t r[2];
       int nr = local_readings(zone, local, r);
       if (nr == 0) {
@@ -392,6 +410,10 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
     return fill(out, zone, utc, text);
   }
 
+  if (strstr(iso_why, "not a real date")) { /* ISO in form, but no such day or hour */
+    snprintf(why, why_size, "%s", iso_why);
+    return -1;
+  }
   int n = tokenize(text, tok);
   if (n <= 0) {
     snprintf(why, why_size, "\"%.64s\" is too long or empty to read as a time", text);
