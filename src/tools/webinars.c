@@ -198,6 +198,10 @@ static int recurrence_check(json_t *rec, const char *p, const char *type_name, b
              p, p, p, type_name);
     return -1;
   }
+  if ((mw && !mwd) || (mwd && !mw)) {
+    snprintf(why, size, "%smonthly_week and %smonthly_week_day go together", p, p);
+    return -1;
+  }
   if (t == 3 && !md && !(mw && mwd)) {
     snprintf(why, size,
              "a monthly webinar needs %smonthly_day (1..31), or %smonthly_week (1..4, -1 = last) "
@@ -210,10 +214,6 @@ static int recurrence_check(json_t *rec, const char *p, const char *type_name, b
              "give either %smonthly_day or %smonthly_week with %smonthly_week_day, "
              "not both",
              p, p, p);
-    return -1;
-  }
-  if ((mw && !mwd) || (mwd && !mw)) {
-    snprintf(why, size, "%smonthly_week and %smonthly_week_day go together", p, p);
     return -1;
   }
   json_t *times = json_object_get(rec, "end_times");
