@@ -42,6 +42,8 @@ for (const era of ['legacy', 'modern']) {
       assert.deepEqual(res.structuredContent.users.map((u) => u.email), ACTIVE);
       assert.equal(res.structuredContent.total_records, 3);
       assert.equal(res.structuredContent.truncated, false);
+      // Zoom's description: verified is an integer, 1 or 0 (the sandbox said true).
+      for (const u of res.structuredContent.users) assert.equal(u.verified, 1);
       const [req] = await apiRequests(z.sim);
       assert.equal(`${req.method} ${req.path}`, 'GET /v2/users');
       assert.deepEqual(query(req), { status: 'active', page_size: '300' });
