@@ -118,22 +118,24 @@ static int end_date_time_utc(const char *in, const char *zone, char *out, size_t
     return -1;
   if (out[strlen(out) - 1] == 'Z')
     return 0;
-  int y, mo, d, h, mi, s;
-  int64_t utc;
+  int64_t local, utc;
+  char with_zone[48];
   if (!zone) {
     snprintf(why, why_size, "\"%.40s\" has no Z or offset and no timezone was given", in);
     return -1;
   }
-  if (sscanf(out, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s) != 6 ||
-      tz_local_to_utc(zone, tz_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s, &utc) !=
-          0) {
+  /* The wall-clock seconds (read as if UTC), the instant they are in ZONE, and
+   * that instant as UTC through the offset it has there. */
+  snprintf(with_zone, sizeof with_zone, "%.30sZ", out);
+  if (when_instant(with_zone, &local) != 0 || tz_local_to_utc(zone, local, &utc) != 0) {
     snprintf(why, why_size, "\"%.64s\" is not a time that exists in %s", in, zone);
     return -1;
   }
-  int64_t days = utc >= 0 ? utc / 86400 : (utc - 86399) / 86400, secs = utc - days * 86400;
-  tz_civil_from_days(days, &y, &mo, &d);
-  snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, mo, d, (int)(secs / 3600),
-           (int)(secs / 60 % 60), (int)(secs % 60));
+  int64_t off = local - utc, mag = off < 0 ? -off : off;
+  snprintf(with_zone, sizeof with_zone, "%.30s%c%02d:%02d", out, off < 0 ? '-' : '+',
+           (int)(mag / 3600), (int)(mag / 60 % 60));
+  if (when_normalise(with_zone, out, size, why, why_size) != 0)
+    return -1;
   return 0;
 }
 
@@ -392,7 +394,7 @@ static bool listed(const char *const *list, size_t n, const char *name) {
   return false;
 }
 
-#define LISTED(list, name) listed(list, sizeof list / sizeof list[0], name)
+#define LISTED(list, name) listed((list), sizeof(list) / sizeof((list)[0]), (name))
 
 /* Appends ", NAME" (or NAME first) to BUF of SIZE. */
 static void name_append(char *buf, size_t size, const char *prefix, const char *name) {
