@@ -56,37 +56,29 @@ static int alternative_hosts_text(json_t *v, char *buf, size_t size) {
   return 0;
 }
 
-/* A tool error when ARGS' timezone is not an IANA zone, else NULL. */
-static json_t *timezone_problem(json_t *args) {
-  const char *tz = json_string_value(json_object_get(args, "timezone"));
-  if (!tz || tz_valid(tz))
-    return NULL;
-  return mcp_tool_error("timezone: \"%.64s\" is not an IANA time zone name. Use a name such as "
-                        "\"America/New_York\", \"Europe/Berlin\", \"Asia/Tokyo\" or \"UTC\".",
-                        tz);
-}
-
-/* Puts ARGS' start_time into BODY made ready for Zoom (UTC with a Z, or local
- * to the webinar's timezone). Returns NULL, or a tool error. */
-static json_t *put_start_time(json_t *body, json_t *args) {
-  const char *st = json_string_value(json_object_get(args, "start_time"));
-  char norm[40], why[WHY_MAX];
-  if (!st)
-    return NULL;
-  if (when_normalise(st, norm, sizeof norm, why, sizeof why) != 0)
-    return mcp_tool_error("start_time: %s", why);
-  json_object_set_new(body, "start_time", json_string(norm));
+/* Makes BODY's timezone (a zone name becomes its IANA name) and start_time
+ * (UTC with a Z, local to the timezone, or a phrase read in it) ready for
+ * Zoom; what when_fix_body says it read goes into EXTRA (the members added
+ * to the result) as "resolved". Returns NULL, or a tool error. */
+static json_t *fix_times(mcp_call *call, json_t *body, json_t *extra) {
+  char why[512];
+  json_t *resolved = NULL;
+  if (when_fix_body(app_of(call), body, &resolved, why, sizeof why) != 0) {
+    size_t n = strlen(why);
+    return mcp_tool_error("%s%s Nothing was sent to Zoom.", why, n && why[n - 1] == '.' ? "" : ".");
+  }
+  if (resolved)
+    json_object_set_new(extra, "resolved", resolved);
   return NULL;
 }
 
 /* The fields every create tool shares, from ARGS into BODY: topic, start_time,
  * duration, agenda, timezone, password, settings and alternative_hosts (into
- * settings.alternative_hosts). Returns NULL, or a tool error. */
-static json_t *body_common(json_t *body, json_t *args) {
-  static const char *const plain[] = {"topic", "duration", "agenda", "timezone", "password"};
-  json_t *problem = timezone_problem(args);
-  if (problem)
-    return problem;
+ * settings.alternative_hosts), the times made ready by fix_times. Returns
+ * NULL, or a tool error. */
+static json_t *body_common(mcp_call *call, json_t *body, json_t *args, json_t *extra) {
+  static const char *const plain[] = {"topic",  "start_time", "duration",
+                                      "agenda", "timezone",   "password"};
   for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
     copy_arg(body, args, plain[i]);
   json_t *settings = json_object_get(args, "settings");
@@ -105,7 +97,7 @@ static json_t *body_common(json_t *body, json_t *args) {
   if (json_object_size(settings))
     json_object_set(body, "settings", settings);
   json_decref(settings);
-  return put_start_time(body, args);
+  return fix_times(call, body, extra);
 }
 
 /* ---- recurrence ---------------------------------------------------------------------- */
@@ -255,11 +247,11 @@ static bool outcome_unknown(const zoom_error *err) {
 }
 
 /* POSTs BODY (borrowed) to /users/{USER_ID}/webinars once, or describes it when
- * DRY_RUN. HOST (borrowed, may be NULL) is added to the result as "host". The
+ * DRY_RUN. The members of EXTRA (borrowed) are added to the result. The
  * POST is never repeated: when its outcome is unknown the result says so and
  * how to check. Returns a new tool result. */
 static json_t *webinar_create(mcp_call *call, const char *user_id, json_t *body, bool dry_run,
-                              json_t *host) {
+                              json_t *extra) {
   json_t *slots = json_pack("{s:s}", "user_id", user_id ? user_id : "");
   char *path = slots ? engine_path("/users/{user_id}/webinars", slots, NULL, 0) : NULL;
   json_t *reply = NULL, *res = NULL;
@@ -291,8 +283,7 @@ static json_t *webinar_create(mcp_call *call, const char *user_id, json_t *body,
     res = mcp_tool_error("out of memory");
     goto cleanup;
   }
-  if (host)
-    json_object_set(reply, "host", host);
+  json_object_update(reply, extra);
   res = dry_run ? mcp_tool_structured(reply) : engine_result(call, reply);
   reply = NULL;
 cleanup:
@@ -304,11 +295,12 @@ cleanup:
 
 /* create_webinar {user_id, topic, start_time?, ...}: one webinar (type 5). */
 static json_t *tool_create_webinar(mcp_call *call, json_t *args) {
-  json_t *body = json_pack("{s:i}", "type", 5);
-  json_t *res = body_common(body, args);
+  json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object();
+  json_t *res = body_common(call, body, args, extra);
   if (!res)
     res = webinar_create(call, json_string_value(json_object_get(args, "user_id")), body,
-                         engine_is_dry_run(args), NULL);
+                         engine_is_dry_run(args), extra);
+  json_decref(extra);
   json_decref(body);
   return res;
 }
@@ -316,8 +308,8 @@ static json_t *tool_create_webinar(mcp_call *call, json_t *args) {
 /* create_webinar_interactive {topic, user_selection, ...}: the host chosen
  * from list_users_for_selection by number, email or id. */
 static json_t *tool_create_webinar_interactive(mcp_call *call, json_t *args) {
-  json_t *body = json_pack("{s:i}", "type", 5), *host = NULL;
-  json_t *res = body_common(body, args);
+  json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object(), *host = NULL;
+  json_t *res = body_common(call, body, args, extra);
   if (res)
     goto cleanup;
   if (users_resolve_selection(call, json_string_value(json_object_get(args, "user_selection")),
@@ -326,10 +318,12 @@ static json_t *tool_create_webinar_interactive(mcp_call *call, json_t *args) {
     host = NULL;
     goto cleanup;
   }
+  json_object_set(extra, "host", host);
   res = webinar_create(call, json_string_value(json_object_get(host, "id")), body,
-                       engine_is_dry_run(args), host);
+                       engine_is_dry_run(args), extra);
 cleanup:
   json_decref(host);
+  json_decref(extra);
   json_decref(body);
   return res;
 }
@@ -343,9 +337,9 @@ static json_t *tool_create_recurring_webinar(mcp_call *call, json_t *args) {
       {"monthly_week", "monthly_week"}, {"monthly_week_day", "monthly_week_day"},
       {"end_times", "end_times"},       {"end_date_time", "end_date_time"},
   };
-  json_t *body = json_pack("{s:i}", "type", 9), *rec = json_object();
+  json_t *body = json_pack("{s:i}", "type", 9), *rec = json_object(), *extra = json_object();
   char why[WHY_MAX];
-  json_t *res = body_common(body, args);
+  json_t *res = body_common(call, body, args, extra);
   if (res)
     goto cleanup;
   for (size_t i = 0; i < sizeof rec_args / sizeof rec_args[0]; i++) {
@@ -354,7 +348,7 @@ static json_t *tool_create_recurring_webinar(mcp_call *call, json_t *args) {
       json_object_set(rec, rec_args[i][1], v);
   }
   if (recurrence_check(rec, "", "recurrence_type", true,
-                       json_string_value(json_object_get(args, "timezone")), why,
+                       json_string_value(json_object_get(body, "timezone")), why,
                        sizeof why) != 0) {
     res = mcp_tool_error("%s. Nothing was sent to Zoom.", why);
     goto cleanup;
@@ -369,8 +363,9 @@ static json_t *tool_create_recurring_webinar(mcp_call *call, json_t *args) {
   }
   json_object_set(body, "recurrence", rec);
   res = webinar_create(call, json_string_value(json_object_get(args, "user_id")), body,
-                       engine_is_dry_run(args), NULL);
+                       engine_is_dry_run(args), extra);
 cleanup:
+  json_decref(extra);
   json_decref(rec);
   json_decref(body);
   return res;
@@ -426,11 +421,10 @@ static json_t *occurrence_problem(json_t *args) {
 
 /* The PATCH body from ARGS; CHANGED gets the names of what changes. Returns
  * NULL, or a tool error. */
-static json_t *update_body(json_t *args, json_t *body, json_t *changed) {
+static json_t *update_body(mcp_call *call, json_t *args, json_t *body, json_t *changed,
+                           json_t *extra) {
   char why[WHY_MAX];
-  json_t *problem = timezone_problem(args);
-  if (problem)
-    return problem;
+  json_t *problem;
   for (size_t i = 0; i < sizeof update_fields / sizeof update_fields[0]; i++) {
     json_t *v = json_object_get(args, update_fields[i]);
     if (!v)
@@ -443,18 +437,20 @@ static json_t *update_body(json_t *args, json_t *body, json_t *changed) {
                           "timezone, agenda, password, settings or recurrence.");
   if (json_object_get(args, "occurrence_id") && (problem = occurrence_problem(args)))
     return problem;
+  if ((problem = fix_times(call, body, extra)))
+    return problem;
   json_t *rec = json_object_get(body, "recurrence");
   if (rec &&
       recurrence_check(rec, "recurrence.", "recurrence.type", false,
-                       json_string_value(json_object_get(args, "timezone")), why, sizeof why) != 0)
+                       json_string_value(json_object_get(body, "timezone")), why, sizeof why) != 0)
     return mcp_tool_error("%s. Nothing was sent to Zoom.", why);
-  return put_start_time(body, args);
+  return NULL;
 }
 
 /* update_webinar: PATCH, then the webinar as it is now (Zoom answers 204). */
 static json_t *tool_update_webinar(mcp_call *call, json_t *args) {
   json_t *body = json_object(), *changed = json_array(), *query = json_object();
-  json_t *reply = NULL, *res = NULL;
+  json_t *extra = json_object(), *reply = NULL, *res = NULL;
   const char *id = json_string_value(json_object_get(args, "webinar_id"));
   const char *occ = json_string_value(json_object_get(args, "occurrence_id"));
   char *path = engine_path("/webinars/{webinar_id}", args, NULL, 0);
@@ -462,7 +458,7 @@ static json_t *tool_update_webinar(mcp_call *call, json_t *args) {
     res = mcp_tool_error("webinar_id is empty or too long");
     goto cleanup;
   }
-  if ((res = update_body(args, body, changed)))
+  if ((res = update_body(call, args, body, changed, extra)))
     goto cleanup;
   if (occ)
     json_object_set_new(query, "occurrence_id", json_string(occ));
@@ -473,6 +469,7 @@ static json_t *tool_update_webinar(mcp_call *call, json_t *args) {
     goto cleanup;
   }
   if (dry_run) {
+    json_object_update(reply, extra);
     res = mcp_tool_structured(reply);
     reply = NULL;
     goto cleanup;
@@ -489,6 +486,7 @@ static json_t *tool_update_webinar(mcp_call *call, json_t *args) {
   else
     snprintf(message, sizeof message, "Webinar %.64s updated: %s.", id, what);
   json_t *out = json_pack("{s:b, s:s, s:O}", "ok", 1, "message", message, "changed", changed);
+  json_object_update(out, extra);
   if (engine_request(call, "GET", path, query, NULL, false, &reply) == 0) {
     json_object_set_new(out, "webinar", reply);
   } else {
@@ -502,6 +500,7 @@ static json_t *tool_update_webinar(mcp_call *call, json_t *args) {
   reply = NULL;
   res = engine_result(call, out);
 cleanup:
+  json_decref(extra);
   json_decref(reply);
   json_decref(query);
   json_decref(changed);

@@ -142,10 +142,24 @@ for (const era of ['legacy', 'modern']) {
       await simClear(z.sim);
       const res = await call(z.client, 'create_webinar', { user_id: 'me', topic: 'X', timezone: 'EST5EDTX' }, { ok: false });
       assert.equal(res.isError, true);
-      assert.match(res.content[0].text, /timezone: "EST5EDTX" is not an IANA time zone/);
+      assert.match(res.content[0].text, /unknown time zone "EST5EDTX": use an IANA name .*\. Nothing was sent to Zoom\.$/);
       const bad = await call(z.client, 'create_webinar', { user_id: 'me', topic: 'X', start_time: '2027-02-30T10:00:00' }, { ok: false });
-      assert.match(bad.content[0].text, /start_time: .*not a real date/);
+      assert.equal(bad.isError, true);
+      assert.match(bad.content[0].text, /2027-02-30/i);
       assert.deepEqual(await apiRequests(z.sim), []);
+    });
+
+    it('create_webinar maps a zone abbreviation and reads a start_time in words, and says how', async () => {
+      await simClear(z.sim);
+      const res = await call(z.client, 'create_webinar', { user_id: 'me', topic: 'Words', timezone: 'CET', start_time: 'tomorrow 3pm' });
+      const w = res.structuredContent;
+      assert.match(w.resolved.timezone_note, /"CET"/);
+      assert.ok(w.resolved.reading);
+      assert.match(w.resolved.start_time_utc, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      const [req] = await apiRequests(z.sim);
+      assert.equal(body(req).timezone, w.timezone);
+      assert.equal(body(req).start_time, w.resolved.start_time_utc);
+      assert.equal(w.start_time, w.resolved.start_time_utc);
     });
 
     it('create_webinar with dry_run shows the POST and sends nothing', async () => {
