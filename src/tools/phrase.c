@@ -91,7 +91,8 @@ static int number_of(const char *s, int *out) {
   }
   if (digits == 0 || digits > 4)
     return -1;
-  if (*s && strcmp(s, "st") && strcmp(s, "nd") && strcmp(s, "rd") && strcmp(s, "th"))
+  if (*s && strcmp(s, "st") != 0 && strcmp(s, "nd") != 0 && strcmp(s, "rd") != 0 &&
+      strcmp(s, "th") != 0)
     return -1;
   *out = v;
   return 0;
@@ -244,14 +245,14 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
       }
       i += k - 1;
     } else if (strlen(t) == 10 && t[4] == '-' && t[7] == '-' && isdigit((unsigned char)t[0]) &&
-               sscanf(t, "%4d-%2d-%2d", &p->y, &p->m, &p->d) ==
-                   3) { // NOLINT(cert-err34-c): digits checked
+               // NOLINTNEXTLINE(cert-err34-c): digits checked
+               sscanf(t, "%4d-%2d-%2d", &p->y, &p->m, &p->d) == 3) {
       /* an ISO date */
     } else if (strchr(t, '/')) {
       int a = 0, b = 0;
       char extra;
-      if (sscanf(t, "%2d/%2d%c", &a, &b, &extra) !=
-          2) { // NOLINT(cert-err34-c): ranges checked below
+      // NOLINTNEXTLINE(cert-err34-c): ranges checked below
+      if (sscanf(t, "%2d/%2d%c", &a, &b, &extra) != 2) {
         snprintf(why, why_size, "could not read the date \"%s\"", t);
         return -1;
       }
@@ -261,8 +262,8 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
         p->m = a, p->d = b;
       else {
         snprintf(p->ambiguous, sizeof p->ambiguous,
-                 "\"%s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")", t,
-                 months[(a >= 1 && a <= 12 ? a : 1) - 1], b,
+                 "\"%.40s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")",
+                 t, months[(a >= 1 && a <= 12 ? a : 1) - 1], b,
                  months[(b >= 1 && b <= 12 ? b : 1) - 1], a,
                  months[(a >= 1 && a <= 12 ? a : 1) - 1], b);
       }
@@ -273,7 +274,7 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
       if (r == 0) {
         if (number_of(t, &v) == 0 && v <= 24)
           snprintf(p->ambiguous, sizeof p->ambiguous,
-                   "\"%s\" alone is ambiguous: say %d:00 (24-hour), %dam or %dpm", t, v,
+                   "\"%.40s\" alone is ambiguous: say %d:00 (24-hour), %dam or %dpm", t, v,
                    v == 0   ? 12
                    : v > 12 ? v - 12
                             : v,
@@ -360,8 +361,8 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
     int64_t utc;
     if (when_instant(iso, &utc) != 0) {
       int y, m, d, h, mi, s;
-      if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &h, &mi, &s) !=
-          6) // NOLINT(cert-err34-c)
+      // NOLINTNEXTLINE(cert-err34-c): when_normalise wrote these digits
+      if (sscanf(iso, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &m, &d, &h, &mi, &s) != 6)
         return -1;
       int64_t local = tz_days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60 + s;
       int64_t r[2];
