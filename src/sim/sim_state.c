@@ -208,7 +208,7 @@ static json_t *seed_user_json(sim *s, const seed_user *u) {
   long long pmi = 3000000000LL + (long long)(sim_rand(s) % 6999999999ULL);
   char name[160];
   snprintf(name, sizeof name, "%s %s", u->first, u->last);
-  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[]}",
+  return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:I,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[]}",
                    "id", id, "first_name", u->first, "last_name", u->last, "display_name", name,
                    "email", u->email, "type", u->type, "pmi", (json_int_t)pmi, "timezone", u->tz,
                    "verified", 1, "dept", "", "created_at", "2024-01-15T09:00:00Z",

@@ -57,6 +57,9 @@ int app_register_all(mcp_server *srv, const app *a);
 int config_resources_register(mcp_server *srv);
 int webinar_resources_register(mcp_server *srv);
 int past_resources_register(mcp_server *srv);
+/* zoom://users; called by webinar_resources_register (app.c lists no users
+ * resources of its own). */
+int user_resources_register(mcp_server *srv);
 
 /* The prompts (prompts.c); with READ_ONLY only those that change nothing. */
 int prompts_register(mcp_server *srv, bool read_only);
@@ -114,6 +117,23 @@ json_t *engine_add_local_times(app *a, json_t *value);
 /* A structured tool result holding DATA (stolen) after engine_add_local_times. */
 json_t *engine_result(mcp_call *call, json_t *data);
 
+/* GETs every page of PATH (at most 100) with QUERY (borrowed, may be NULL),
+ * gathering the ITEMS arrays, with a progress notification per page. PAGE_SIZE
+ * 0 means 300. On success *OUT holds a new reference to {ITEMS: [...],
+ * total_records, pages, truncated} and 0 is returned; on failure -1 with *OUT
+ * a new tool error result. */
+int engine_pages(mcp_call *call, const char *path, json_t *query, const char *items, int page_size,
+                 bool use_page_number, json_t **out);
+
+/* The "contents" array of a resource read holding VALUE (stolen) as JSON text.
+ * New reference, NULL on OOM. */
+json_t *engine_resource_contents(const char *uri, json_t *value);
+
+/* Fails a resource read with the text of TOOL_ERROR (a tool error result from
+ * engine_request or engine_pages; stolen): MCP_RESOURCE_NOT_FOUND when Zoom
+ * answered 404, else MCP_INTERNAL_ERROR. Returns NULL. */
+json_t *engine_resource_fail(mcp_call *call, json_t *tool_error);
+
 /* ---- times (when.c) --------------------------------------------------------- */
 
 /* Normalises a start_time argument for Zoom: "…Z" or "…±hh:mm" becomes UTC with
@@ -133,5 +153,14 @@ int when_instant(const char *text, int64_t *utc);
  * and sent in UTC. *RESOLVED gets a new object saying how (NULL when there
  * was nothing to say). Returns 0, or -1 with the reason in WHY. */
 int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why_size);
+
+/* ---- users (users.c) -------------------------------------------------------- */
+
+/* Resolves a user_selection: a number from list_users_for_selection (1-based,
+ * in its order), an email address or a user id, against the account's active
+ * users (GET /users, every page). On success *OUT holds a new reference to
+ * {number, id, email, name, ...} and 0 is returned; on failure -1 with *OUT a
+ * new tool error result saying what to pass instead. */
+int users_resolve_selection(mcp_call *call, const char *selection, json_t **out);
 
 #endif

@@ -229,30 +229,57 @@ static int page_progress(void *ctx, json_t *page, size_t page_no, size_t records
   return mcp_call_cancelled(call) ? 1 : 0;
 }
 
-/* GETs every page of PATH (bounded), gathering ITEMS. */
-static json_t *engine_all_pages(mcp_call *call, const char *path, json_t *query, const char *items,
-                                json_t *args, bool use_page_number) {
+int engine_pages(mcp_call *call, const char *path, json_t *query, const char *items, int page_size,
+                 bool use_page_number, json_t **out) {
   app *a = app_of(call);
-  json_t *q = json_deep_copy(query);
+  json_t *q = query ? json_deep_copy(query) : json_object();
   json_object_del(q, "page_size");
   json_object_del(q, "next_page_token");
   json_object_del(q, "page_number");
-  json_t *ps = json_object_get(args, "page_size");
   zoom_page_opts opts = {.items_key = items,
-                         .page_size = json_is_integer(ps) ? (int)json_integer_value(ps) : 300,
+                         .page_size = page_size > 0 ? page_size : 300,
                          .use_page_number = use_page_number,
                          .on_page = page_progress,
                          .ctx = call};
   zoom_error err = {0};
   zoom_cancel cancel = app_cancel_of(call);
-  json_t *out = NULL, *res;
-  if (zoom_paginate(a->zoom, path, q, &opts, &cancel, &out, &err) != 0)
-    res = app_tool_error(&err);
-  else
-    res = engine_result(call, out);
+  *out = NULL;
+  int rc = zoom_paginate(a->zoom, path, q, &opts, &cancel, out, &err);
+  if (rc != 0)
+    *out = app_tool_error(&err);
   zoom_error_clear(&err);
   json_decref(q);
-  return res;
+  return rc == 0 ? 0 : -1;
+}
+
+json_t *engine_resource_fail(mcp_call *call, json_t *tool_error) {
+  json_t *first = json_array_get(json_object_get(tool_error, "content"), 0);
+  const char *text = json_string_value(json_object_get(first, "text"));
+  bool not_found = text && strstr(text, "(HTTP 404") != NULL;
+  mcp_call_fail(call, not_found ? MCP_RESOURCE_NOT_FOUND : MCP_INTERNAL_ERROR, "%s",
+                text ? text : "the Zoom request failed");
+  json_decref(tool_error);
+  return NULL;
+}
+
+/* GETs every page of PATH (bounded), gathering ITEMS, as a tool result. */
+static json_t *engine_all_pages(mcp_call *call, const char *path, json_t *query, const char *items,
+                                json_t *args, bool use_page_number) {
+  json_t *ps = json_object_get(args, "page_size"), *out = NULL;
+  if (engine_pages(call, path, query, items, json_is_integer(ps) ? (int)json_integer_value(ps) : 0,
+                   use_page_number, &out) != 0)
+    return out;
+  return engine_result(call, out);
+}
+
+json_t *engine_resource_contents(const char *uri, json_t *value) {
+  char *text = value ? json_dumps(value, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+  json_decref(value);
+  json_t *item =
+      text ? json_pack("{s:s, s:s, s:s}", "uri", uri, "mimeType", "application/json", "text", text)
+           : NULL;
+  free(text);
+  return item ? json_pack("[o]", item) : NULL;
 }
 
 /* ---- the generic handler ----------------------------------------------------------- */

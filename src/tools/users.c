@@ -1,7 +1,172 @@
-/* users.c - the user tools (catalog/users.json): user lookups and the numbered list other tools
- * accept. */
+/* users.c - the user tools (catalog/users.json): user lookups, the numbered list other tools
+ * accept (and its resolution, users_resolve_selection), and the resource zoom://users. */
 #include "tools/app.h"
 
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SELECTION_NUMBER_DIGITS 6 /* a number of the list, not an id */
+
+/* The account's active users, every page: on success *OUT holds a new
+ * reference to {users, total_records, pages, truncated}; else a tool error. */
+static int users_fetch_active(mcp_call *call, json_t **out) {
+  json_t *query = json_pack("{s:s}", "status", "active");
+  int rc = engine_pages(call, "/users", query, "users", 300, false, out);
+  json_decref(query);
+  return rc;
+}
+
+/* The short, numbered form of user U (borrowed) at position NUMBER (1-based).
+ * New reference. */
+static json_t *user_choice(json_t *u, size_t number) {
+  const char *name = json_string_value(json_object_get(u, "display_name"));
+  const char *first = json_string_value(json_object_get(u, "first_name"));
+  const char *last = json_string_value(json_object_get(u, "last_name"));
+  char joined[256];
+  if (!name || !*name) {
+    snprintf(joined, sizeof joined, "%s%s%s", first ? first : "", first && last ? " " : "",
+             last ? last : "");
+    name = joined;
+  }
+  json_t *c = json_pack("{s:I, s:s?, s:s?, s:s}", "number", (json_int_t)number, "id",
+                        json_string_value(json_object_get(u, "id")), "email",
+                        json_string_value(json_object_get(u, "email")), "name", name);
+  json_t *v;
+  if (c && (v = json_object_get(u, "type")))
+    json_object_set(c, "type", v);
+  if (c && (v = json_object_get(u, "timezone")))
+    json_object_set(c, "timezone", v);
+  return c;
+}
+
+/* The numbered list of USERS (borrowed array). New reference. */
+static json_t *users_numbered(json_t *users) {
+  json_t *list = json_array();
+  size_t i;
+  json_t *u;
+  json_array_foreach(users, i, u) json_array_append_new(list, user_choice(u, i + 1));
+  return list;
+}
+
+static bool is_selection_number(const char *s) {
+  size_t n = 0;
+  for (; s[n]; n++)
+    if (!isdigit((unsigned char)s[n]))
+      return false;
+  return n > 0 && n <= SELECTION_NUMBER_DIGITS;
+}
+
+int users_resolve_selection(mcp_call *call, const char *selection, json_t **out) {
+  json_t *all = NULL, *found = NULL;
+  *out = NULL;
+  if (!selection || !*selection) {
+    *out = mcp_tool_error("user_selection is empty: pass a number from list_users_for_selection, "
+                          "an email address or a user id.");
+    return -1;
+  }
+  if (users_fetch_active(call, &all) != 0) {
+    *out = all;
+    return -1;
+  }
+  json_t *users = json_object_get(all, "users");
+  size_t count = json_array_size(users);
+  if (is_selection_number(selection)) {
+    long n = strtol(selection, NULL, 10);
+    if (n >= 1 && (size_t)n <= count)
+      found = user_choice(json_array_get(users, (size_t)n - 1), (size_t)n);
+    else
+      *out = mcp_tool_error(
+          "user_selection %s is not a number of the list: list_users_for_selection shows %zu "
+          "active user%s (1 to %zu). Call it again and pick one, or pass an email address.",
+          selection, count, count == 1 ? "" : "s", count);
+  } else {
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) {
+      const char *email = json_string_value(json_object_get(u, "email"));
+      const char *id = json_string_value(json_object_get(u, "id"));
+      if ((email && !strcasecmp(email, selection)) || (id && !strcmp(id, selection))) {
+        found = user_choice(u, i + 1);
+        break;
+      }
+    }
+    if (!found)
+      *out = mcp_tool_error("No active user of this account has the email or id \"%.128s\". "
+                            "Call list_users_for_selection and pass a number, an email or an "
+                            "id from its list as user_selection.",
+                            selection);
+  }
+  json_decref(all);
+  if (!found) {
+    if (!*out)
+      *out = mcp_tool_error("out of memory");
+    return -1;
+  }
+  *out = found;
+  return 0;
+}
+
+/* list_users_for_selection {}: the active users, numbered. */
+static json_t *tool_list_users_for_selection(mcp_call *call, json_t *args) {
+  (void)args;
+  json_t *all = NULL;
+  if (users_fetch_active(call, &all) != 0)
+    return all;
+  json_t *users = users_numbered(json_object_get(all, "users"));
+  json_t *out = json_pack(
+      "{s:o, s:I, s:b, s:s}", "users", users, "total_records", (json_int_t)json_array_size(users),
+      "truncated", json_is_true(json_object_get(all, "truncated")), "how_to_choose",
+      "Pass a user's number (or email, or id) as user_selection to create_webinar_interactive; "
+      "the numbers follow this list's order.");
+  json_decref(all);
+  return engine_result(call, out);
+}
+
+/* get_users {user_id?}: every user (all pages), or the one user_id names. */
+static json_t *tool_get_users(mcp_call *call, json_t *args) {
+  json_t *id = json_object_get(args, "user_id");
+  json_t *reply = NULL;
+  if (!json_is_string(id)) {
+    if (users_fetch_active(call, &reply) != 0)
+      return reply;
+    return engine_result(call, reply);
+  }
+  char *path = engine_path("/users/{user_id}", args, NULL, 0);
+  if (!path)
+    return mcp_tool_error("user_id is too long");
+  int rc = engine_request(call, "GET", path, NULL, NULL, false, &reply);
+  free(path);
+  if (rc != 0)
+    return reply;
+  return engine_result(call, json_pack("{s:[o], s:i}", "users", reply, "total_records", 1));
+}
+
+static json_t *read_users(mcp_call *call, const char *uri, json_t *vars) {
+  (void)vars;
+  json_t *all = NULL;
+  if (users_fetch_active(call, &all) != 0)
+    return engine_resource_fail(call, all);
+  json_t *out = json_pack("{s:o, s:b}", "users", users_numbered(json_object_get(all, "users")),
+                          "truncated", json_is_true(json_object_get(all, "truncated")));
+  json_decref(all);
+  return engine_resource_contents(uri, engine_add_local_times(app_of(call), out));
+}
+
+static const mcp_resource resources[] = {
+    {"zoom://users", "users", "The account's users",
+     "The active users of the Zoom account, numbered as list_users_for_selection numbers them "
+     "(GET /users, every page).",
+     "application/json", read_users},
+};
+
+int user_resources_register(mcp_server *srv) {
+  return mcp_server_add_resources(srv, resources, sizeof resources / sizeof resources[0]);
+}
+
 const app_handler user_handlers[] = {
+    {"list_users_for_selection", tool_list_users_for_selection},
+    {"get_users", tool_get_users},
     {NULL, NULL},
 };

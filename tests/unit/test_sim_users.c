@@ -46,6 +46,9 @@ static void list_active_users(void **state) {
       if (!json_object_get(u, list_fields[k]))
         fail_msg("user %zu lacks %s", i, list_fields[k]);
     assert_string_equal(json_string_value(json_object_get(u, "status")), "active");
+    /* Zoom describes verified as an integer, 1 or 0. */
+    assert_true(json_is_integer(json_object_get(u, "verified")));
+    assert_int_equal(json_integer_value(json_object_get(u, "verified")), 1);
   }
   simtest_reply_free(&r);
 }
