@@ -114,6 +114,36 @@ json_t *engine_add_local_times(app *a, json_t *value);
 /* A structured tool result holding DATA (stolen) after engine_add_local_times. */
 json_t *engine_result(mcp_call *call, json_t *data);
 
+/* Sends ITEMS (borrowed array) to Zoom in requests of at most PER_REQUEST items:
+ * each is METHOD PATH with QUERY (borrowed, may be NULL) and BODY (borrowed object,
+ * may be NULL) plus KEY set to the slice. A failed request does not stop the
+ * others; once the call is cancelled the rest are not sent. Progress is reported
+ * per request. A new array, one object per request: {"items": slice, then
+ * "reply": Zoom's reply | "error": zoom_error_to_json | "request": the dry-run
+ * description when DRY_RUN}. NULL when out of memory. */
+json_t *engine_batches(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body, const char *key, json_t *items, size_t per_request,
+                       bool dry_run);
+
+/* What became of the items of REQUEST (one element of engine_batches, number
+ * REQUEST_NO from 1): a new {"status", "request", "error"?} where status is
+ * OK_WORD (accepted), "failed", "unknown" (it may have reached Zoom without a
+ * reply), "not_sent" (cancelled first) or "dry_run"; error is Zoom's message. */
+json_t *engine_batch_item(json_t *request, size_t request_no, const char *ok_word);
+
+/* One request of a batch, as engine_batches makes them: a new {"items": ITEMS
+ * (stolen), "reply" | "error" | "request"}. BODY is borrowed and may be NULL.
+ * Nothing is sent when DRY_RUN or once the call is cancelled. NULL on OOM. */
+json_t *engine_batch_send(mcp_call *call, const char *method, const char *path, json_t *query,
+                          json_t *body, json_t *items, bool dry_run);
+
+/* The combined result of a batch: DATA (stolen object) gets "message", "requests"
+ * (one summary each, with its error or its dry-run description), "results" (the
+ * per-item array RESULTS, borrowed, of engine_batch_item objects) and "counts" per
+ * status. isError only when no item has OK_WORD (and it was no dry run). New reference. */
+json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json_t *results,
+                            const char *ok_word);
+
 /* ---- times (when.c) --------------------------------------------------------- */
 
 /* Normalises a start_time argument for Zoom: "…Z" or "…±hh:mm" becomes UTC with
