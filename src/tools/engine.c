@@ -378,7 +378,8 @@ json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json
       json_object_update(s, dr);
     else if (err)
       json_object_set(s, "error", err);
-    json_object_set_new(s, "ok", json_boolean(!dr && !err));
+    if (!dr)
+      json_object_set_new(s, "ok", json_boolean(!err));
     if (err && !failed_text[0])
       snprintf(failed_text, sizeof failed_text, " Request %zu failed: %s%s%s", i + 1,
                json_string_value(json_object_get(err, "message")),
