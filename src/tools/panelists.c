@@ -220,18 +220,21 @@ static json_t *panelist_update(mcp_call *call, json_t *args) {
   if (!added || err) {
     const char *kind = json_string_value(json_object_get(err, "kind"));
     bool unknown = kind && strcmp(kind, "outcome_unknown") == 0;
+    const char *old_name = json_string_value(json_object_get(cur, "name"));
     snprintf(msg, sizeof msg,
-             "Panelist %s <%s> was removed from webinar %s, but adding them again %s: %s. %s",
-             new_name ? new_name : "", new_email ? new_email : "", wid,
-             unknown ? "may not have reached Zoom" : "failed",
+             "Panelist %s <%s> was removed from webinar %s, but adding them again as %s <%s> %s: "
+             "%s %s",
+             old_name ? old_name : "", cur_email ? cur_email : "", wid, new_name ? new_name : "",
+             new_email ? new_email : "", unknown ? "may not have reached Zoom" : "failed",
              err ? json_string_value(json_object_get(err, "message")) : "out of memory",
              unknown ? "Check with list_panelists; if they are missing, call add_panelists with "
-                       "the restore arguments."
+                       "the restore arguments (their details before the change)."
                      : "They are no longer a panelist: call add_panelists with the restore "
-                       "arguments to add them again.");
-    json_t *data = json_pack("{s:s, s:O, s:{s:s, s:{s:s, s:[O]}}}", "message", msg, "before", cur,
-                             "restore", "tool", "add_panelists", "arguments", "webinar_id", wid,
-                             "panelists", json_array_get(json_object_get(added, "items"), 0));
+                       "arguments to add them back as they were, or with the new details.");
+    json_t *data =
+        json_pack("{s:s, s:O, s:{s:s, s:{s:s, s:[{s:O, s:O}]}}}", "message", msg, "before", cur,
+                  "restore", "tool", "add_panelists", "arguments", "webinar_id", wid, "panelists",
+                  "name", json_object_get(cur, "name"), "email", json_object_get(cur, "email"));
     if (data && err)
       json_object_set(data, "error", err);
     res = error_result(call, data ? data : json_pack("{s:s}", "message", msg));
