@@ -125,24 +125,43 @@ json_t *engine_batches(mcp_call *call, const char *method, const char *path, jso
                        json_t *body, const char *key, json_t *items, size_t per_request,
                        bool dry_run);
 
-/* What became of the items of REQUEST (one element of engine_batches, number
- * REQUEST_NO from 1): a new {"status", "request", "error"?} where status is
- * OK_WORD (accepted), "failed", "unknown" (it may have reached Zoom without a
- * reply), "not_sent" (cancelled first) or "dry_run"; error is Zoom's message. */
-json_t *engine_batch_item(json_t *request, size_t request_no, const char *ok_word);
-
 /* One request of a batch, as engine_batches makes them: a new {"items": ITEMS
  * (stolen), "reply" | "error" | "request"}. BODY is borrowed and may be NULL.
  * Nothing is sent when DRY_RUN or once the call is cancelled. NULL on OOM. */
 json_t *engine_batch_send(mcp_call *call, const char *method, const char *path, json_t *query,
                           json_t *body, json_t *items, bool dry_run);
 
-/* The combined result of a batch: DATA (stolen object) gets "message", "requests"
- * (one summary each, with its error or its dry-run description), "results" (the
- * per-item array RESULTS, borrowed, of engine_batch_item objects) and "counts" per
- * status. isError only when no item has OK_WORD (and it was no dry run). New reference. */
-json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json_t *results,
-                            const char *ok_word);
+/* Called for each item's result RESULT (borrowed, to add to) with the ITEM as sent and its
+ * REQUEST (both borrowed). */
+typedef void (*engine_item_fn)(json_t *result, json_t *item, json_t *request, void *ctx);
+
+/* The combined result of the REQUESTS (borrowed) of a batch: DATA (stolen object) gets
+ * "message", "requests" (one summary each, with its error or its dry-run description),
+ * "counts" per status, and "results", one per item: the item's members (when it is an
+ * object), "status", "request" (its number from 1) and "error" (Zoom's message), then what
+ * DECORATE (may be NULL) adds. Status is OK_WORD (accepted), "failed", "unknown" (the request
+ * may have reached Zoom without a reply), "not_sent" (cancelled first) or "dry_run".
+ * isError only when no item has OK_WORD (and it was no dry run). New reference. */
+json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, const char *ok_word,
+                            engine_item_fn decorate, void *ctx);
+
+/* A batch tool's work: ITEMS sent PER_REQUEST at a time as KEY of BODY to METHOD PATH. */
+typedef struct engine_batch {
+  const char *method;
+  const char *path; /* with {argument} slots, filled from the tool's arguments */
+  json_t *query;    /* borrowed, may be NULL */
+  json_t *body;     /* borrowed, may be NULL */
+  const char *key;
+  json_t *items; /* borrowed array */
+  size_t per_request;
+  const char *ok_word;
+  engine_item_fn decorate; /* may be NULL */
+  void *ctx;
+} engine_batch;
+
+/* Runs B for the tool's ARGS (honouring dry_run): engine_batches, then
+ * engine_batch_result with DATA (stolen). New reference. */
+json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data);
 
 /* ---- times (when.c) --------------------------------------------------------- */
 

@@ -316,7 +316,9 @@ json_t *engine_batches(mcp_call *call, const char *method, const char *path, jso
   return out;
 }
 
-json_t *engine_batch_item(json_t *request, size_t request_no, const char *ok_word) {
+/* What became of the items of REQUEST (number REQUEST_NO from 1): a new {"status",
+ * "request", "error"?}; see engine_batch_result. */
+static json_t *batch_item(json_t *request, size_t request_no, const char *ok_word) {
   json_t *error = json_object_get(request, "error");
   const char *kind = json_string_value(json_object_get(error, "kind"));
   const char *status = ok_word;
@@ -356,13 +358,14 @@ static size_t batch_counts(json_t *results, const char *ok_word, json_t *counts,
   return (size_t)json_integer_value(json_object_get(counts, ok_word));
 }
 
-json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json_t *results,
-                            const char *ok_word) {
-  json_t *counts = json_object(), *summary = json_array();
-  if (!data || !counts || !summary) {
+json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, const char *ok_word,
+                            engine_item_fn decorate, void *ctx) {
+  json_t *counts = json_object(), *summary = json_array(), *results = json_array();
+  if (!data || !counts || !summary || !results) {
     json_decref(data);
     json_decref(counts);
     json_decref(summary);
+    json_decref(results);
     return mcp_tool_error("out of memory");
   }
   bool dry_run = false;
@@ -386,6 +389,16 @@ json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json
                json_object_get(err, "hint") ? " Hint: " : "",
                json_object_get(err, "hint") ? json_string_value(json_object_get(err, "hint")) : "");
     json_array_append_new(summary, s);
+    size_t k;
+    json_t *item;
+    json_array_foreach(json_object_get(rq, "items"), k, item) {
+      json_t *one = batch_item(rq, i + 1, ok_word);
+      if (json_is_object(item))
+        json_object_update(one, item);
+      if (decorate)
+        decorate(one, item, rq, ctx);
+      json_array_append_new(results, one);
+    }
   }
   char text[256];
   size_t ok = batch_counts(results, ok_word, counts, text, sizeof text);
@@ -403,12 +416,27 @@ json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, json
   if (dry_run)
     json_object_set_new(data, "dry_run", json_true());
   json_object_set_new(data, "requests", summary);
-  json_object_set(data, "results", results);
+  json_object_set_new(data, "results", results);
   json_object_set_new(data, "counts", counts);
   json_t *res = engine_result(call, data);
   if (!dry_run && ok == 0 && n > 0)
     json_object_set_new(res, "isError", json_true());
   return res;
+}
+
+json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data) {
+  json_t *requests = NULL, *res = NULL;
+  char *path = engine_path(b->path, args, NULL, 0);
+  if (path)
+    requests = engine_batches(call, b->method, path, b->query, b->body, b->key, b->items,
+                              b->per_request, engine_is_dry_run(args));
+  if (requests)
+    res = engine_batch_result(call, data, requests, b->ok_word, b->decorate, b->ctx);
+  else
+    json_decref(data);
+  json_decref(requests);
+  free(path);
+  return res ? res : mcp_tool_error("out of memory, or the webinar id is too long");
 }
 
 /* ---- the generic handler ----------------------------------------------------------- */

@@ -54,35 +54,23 @@ static json_t *panelists_wanted(json_t *args) {
   return out;
 }
 
+/* Marks the panelists whose name was derived: those after the GIVEN first ones. */
+static void derived_item(json_t *result, json_t *item, json_t *request, void *ctx) {
+  (void)item;
+  (void)request;
+  size_t *left_given = ctx;
+  if (*left_given > 0)
+    (*left_given)--;
+  else
+    json_object_set_new(result, "name_derived", json_true());
+}
+
 static json_t *panelists_add(mcp_call *call, json_t *args) {
-  json_t *wanted = panelists_wanted(args), *results = json_array(), *requests = NULL;
-  json_t *res = NULL;
+  json_t *wanted = panelists_wanted(args);
   size_t derived = json_array_size(json_object_get(args, "panelist_emails"));
   size_t given = json_array_size(json_object_get(args, "panelists"));
-  char *path = engine_path("/webinars/{webinar_id}/panelists", args, NULL, 0);
-  if (!path || !wanted || !results) {
-    res = mcp_tool_error("out of memory, or the webinar id is too long");
-    goto cleanup;
-  }
-  requests = engine_batches(call, "POST", path, NULL, NULL, "panelists", wanted,
-                            PANELISTS_PER_REQUEST, engine_is_dry_run(args));
-  if (!requests) {
-    res = mcp_tool_error("out of memory");
-    goto cleanup;
-  }
-  size_t r, i, k = 0;
-  json_t *rq, *item;
-  json_array_foreach(requests, r, rq) {
-    json_array_foreach(json_object_get(rq, "items"), i, item) {
-      json_t *one = engine_batch_item(rq, r + 1, "added");
-      json_object_update(one, item);
-      if (k++ >= given)
-        json_object_set_new(one, "name_derived", json_true());
-      json_array_append_new(results, one);
-    }
-  }
   json_t *data = json_pack("{s:O}", "webinar_id", json_object_get(args, "webinar_id"));
-  if (derived) {
+  if (data && derived) {
     char note[256];
     snprintf(note, sizeof note,
              "The names of %zu panelists were derived from their email addresses (name_derived): "
@@ -90,14 +78,21 @@ static json_t *panelists_add(mcp_call *call, json_t *args) {
              derived);
     json_object_set_new(data, "note", json_string(note));
   }
-  res = engine_batch_result(call, data, requests, results, "added");
-
-cleanup:
-  json_decref(requests);
-  json_decref(results);
+  engine_batch b = {.method = "POST",
+                    .path = "/webinars/{webinar_id}/panelists",
+                    .key = "panelists",
+                    .items = wanted,
+                    .per_request = PANELISTS_PER_REQUEST,
+                    .ok_word = "added",
+                    .decorate = derived_item,
+                    .ctx = &given};
+  json_t *res = NULL;
+  if (wanted)
+    res = engine_batch_run(call, args, &b, data);
+  else
+    json_decref(data);
   json_decref(wanted);
-  free(path);
-  return res;
+  return res ? res : mcp_tool_error("out of memory");
 }
 
 /* ---- update_panelist ------------------------------------------------------------------------- */

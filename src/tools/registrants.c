@@ -27,51 +27,39 @@ static json_t *batch_data(json_t *args) {
 
 /* ---- add_webinar_registrants_batch ------------------------------------------------------ */
 
-static json_t *registrants_add_batch(mcp_call *call, json_t *args) {
-  json_t *body = json_object(), *results = json_array(), *requests = NULL, *res = NULL;
-  char *path = engine_path("/webinars/{webinar_id}/batch_registrants", args, NULL, 0);
-  if (!path || !body || !results) {
-    res = mcp_tool_error("out of memory, or the webinar id is too long");
-    goto cleanup;
+/* Adds the registrant id and join URL from Zoom's reply, matched by email. */
+static void registered_item(json_t *result, json_t *item, json_t *request, void *ctx) {
+  (void)ctx;
+  json_t *reply = json_object_get(request, "reply");
+  json_t *got = by_email(json_object_get(reply, "registrants"),
+                         json_string_value(json_object_get(item, "email")));
+  if (got) {
+    json_object_set(result, "registrant_id", json_object_get(got, "registrant_id"));
+    json_object_set(result, "join_url", json_object_get(got, "join_url"));
+  } else if (reply) {
+    json_object_set_new(result, "status", json_string("not_listed"));
+    json_object_set_new(result, "error",
+                        json_string("Zoom accepted the request but did not list this email in "
+                                    "its reply: check with find_registrant_by_email."));
   }
-  json_t *approve = json_object_get(args, "auto_approve");
-  if (approve)
-    json_object_set(body, "auto_approve", approve);
-  requests = engine_batches(call, "POST", path, NULL, body, "registrants",
-                            json_object_get(args, "registrants"), REGISTRANTS_PER_REQUEST,
-                            engine_is_dry_run(args));
-  if (!requests) {
-    res = mcp_tool_error("out of memory");
-    goto cleanup;
-  }
-  size_t r, i;
-  json_t *rq, *item;
-  json_array_foreach(requests, r, rq) {
-    json_t *reply = json_object_get(rq, "reply");
-    json_array_foreach(json_object_get(rq, "items"), i, item) {
-      json_t *one = engine_batch_item(rq, r + 1, "registered");
-      const char *email = json_string_value(json_object_get(item, "email"));
-      json_object_set(one, "email", json_object_get(item, "email"));
-      json_t *got = by_email(json_object_get(reply, "registrants"), email);
-      if (got) {
-        json_object_set(one, "registrant_id", json_object_get(got, "registrant_id"));
-        json_object_set(one, "join_url", json_object_get(got, "join_url"));
-      } else if (reply) {
-        json_object_set_new(one, "status", json_string("not_listed"));
-        json_object_set_new(one, "error",
-                            json_string("Zoom accepted the request but did not list this email in "
-                                        "its reply: check with find_registrant_by_email."));
-      }
-      json_array_append_new(results, one);
-    }
-  }
-  res = engine_batch_result(call, batch_data(args), requests, results, "registered");
+}
 
-cleanup:
-  json_decref(requests);
-  json_decref(results);
+static json_t *registrants_add_batch(mcp_call *call, json_t *args) {
+  json_t *body = json_object();
+  json_t *approve = json_object_get(args, "auto_approve");
+  if (body && approve)
+    json_object_set(body, "auto_approve", approve);
+  engine_batch b = {.method = "POST",
+                    .path = "/webinars/{webinar_id}/batch_registrants",
+                    .body = body,
+                    .key = "registrants",
+                    .items = json_object_get(args, "registrants"),
+                    .per_request = REGISTRANTS_PER_REQUEST,
+                    .ok_word = "registered",
+                    .decorate = registered_item};
+  json_t *res =
+      body ? engine_batch_run(call, args, &b, batch_data(args)) : mcp_tool_error("out of memory");
   json_decref(body);
-  free(path);
   return res;
 }
 
@@ -79,57 +67,53 @@ cleanup:
 
 static json_t *registrants_update_status(mcp_call *call, json_t *args) {
   json_t *body = json_pack("{s:O}", "action", json_object_get(args, "action"));
-  json_t *query = json_object(), *results = json_array(), *requests = NULL, *res = NULL;
-  char *path = engine_path("/webinars/{webinar_id}/registrants/status", args, NULL, 0);
-  if (!path || !body || !query || !results) {
-    res = mcp_tool_error("out of memory, or the webinar id is too long");
-    goto cleanup;
-  }
+  json_t *query = json_object(), *res = NULL;
   json_t *occurrence = json_object_get(args, "occurrence_id");
-  if (occurrence)
+  if (query && occurrence)
     json_object_set(query, "occurrence_id", occurrence);
-  requests = engine_batches(call, "PUT", path, query, body, "registrants",
-                            json_object_get(args, "registrants"), REGISTRANTS_PER_REQUEST,
-                            engine_is_dry_run(args));
-  if (!requests) {
-    res = mcp_tool_error("out of memory");
-    goto cleanup;
-  }
-  size_t r, i;
-  json_t *rq, *item;
-  json_array_foreach(requests, r, rq) {
-    json_array_foreach(json_object_get(rq, "items"), i, item) {
-      json_t *one = engine_batch_item(rq, r + 1, "accepted");
-      json_object_update(one, item);
-      json_array_append_new(results, one);
-    }
-  }
   json_t *data = batch_data(args);
-  json_object_set(data, "action", json_object_get(args, "action"));
-  json_object_set_new(data, "note",
-                      json_string("Zoom does not say which registrants it changed: it skips ids "
-                                  "and emails it does not know and registrants already in the "
-                                  "requested state. Check with list_webinar_registrants."));
-  res = engine_batch_result(call, data, requests, results, "accepted");
-
-cleanup:
-  json_decref(requests);
-  json_decref(results);
+  if (data) {
+    json_object_set(data, "action", json_object_get(args, "action"));
+    json_object_set_new(data, "note",
+                        json_string("Zoom does not say which registrants it changed: it skips ids "
+                                    "and emails it does not know and registrants already in the "
+                                    "requested state. Check with list_webinar_registrants."));
+  }
+  engine_batch b = {.method = "PUT",
+                    .path = "/webinars/{webinar_id}/registrants/status",
+                    .query = query,
+                    .body = body,
+                    .key = "registrants",
+                    .items = json_object_get(args, "registrants"),
+                    .per_request = REGISTRANTS_PER_REQUEST,
+                    .ok_word = "accepted"};
+  if (body && query)
+    res = engine_batch_run(call, args, &b, data);
+  else
+    json_decref(data);
   json_decref(query);
   json_decref(body);
-  free(path);
-  return res;
+  return res ? res : mcp_tool_error("out of memory");
 }
 
 /* ---- delete_webinar_registrants ----------------------------------------------------------- */
 
+/* Names the registrant (ITEM, an id) and tells a 404 apart. */
+static void deleted_item(json_t *result, json_t *item, json_t *request, void *ctx) {
+  (void)ctx;
+  json_object_set(result, "registrant_id", item);
+  json_t *err = json_object_get(request, "error");
+  if (json_integer_value(json_object_get(err, "http_status")) == 404)
+    json_object_set_new(result, "status", json_string("not_found"));
+}
+
 static json_t *registrants_delete_many(mcp_call *call, json_t *args) {
   json_t *ids = json_object_get(args, "registrant_ids");
-  json_t *query = json_object(), *requests = json_array(), *results = json_array();
+  json_t *query = json_object(), *requests = json_array();
   json_t *one_args = json_pack("{s:O}", "webinar_id", json_object_get(args, "webinar_id"));
   json_t *res = NULL;
   bool dry_run = engine_is_dry_run(args);
-  if (!query || !requests || !results || !one_args) {
+  if (!query || !requests || !one_args) {
     res = mcp_tool_error("out of memory");
     goto cleanup;
   }
@@ -150,12 +134,6 @@ static json_t *registrants_delete_many(mcp_call *call, json_t *args) {
       res = mcp_tool_error("out of memory");
       goto cleanup;
     }
-    json_t *one = engine_batch_item(rq, i + 1, "deleted");
-    json_object_set(one, "registrant_id", id);
-    json_t *err = json_object_get(rq, "error");
-    if (json_integer_value(json_object_get(err, "http_status")) == 404)
-      json_object_set_new(one, "status", json_string("not_found"));
-    json_array_append_new(results, one);
     char msg[64];
     snprintf(msg, sizeof msg, "%zu of %zu registrants done", i + 1, n);
     if (!dry_run)
@@ -166,11 +144,10 @@ static json_t *registrants_delete_many(mcp_call *call, json_t *args) {
       data, "note",
       json_string("A registrant reported not_found may have been deleted already (perhaps by an "
                   "earlier attempt whose reply was lost) or the id may be wrong."));
-  res = engine_batch_result(call, data, requests, results, "deleted");
+  res = engine_batch_result(call, data, requests, "deleted", deleted_item, NULL);
 
 cleanup:
   json_decref(one_args);
-  json_decref(results);
   json_decref(requests);
   json_decref(query);
   return res;
