@@ -51,6 +51,31 @@ for (const era of ['legacy', 'modern']) {
       assert.equal(list.structuredContent.total_records, 47);
     });
 
+    it('add_panelists reports progress once per request when asked', { skip: era !== 'legacy' }, async () => {
+      // What the server sent, read off the transport: the SDK may dispatch the last
+      // notification after the result that follows it in the same read.
+      const wire = [];
+      const t = z.client.transport;
+      const orig = t.onmessage;
+      t.onmessage = (m, extra) => {
+        if (m.method === 'notifications/progress') wire.push(m.params);
+        orig(m, extra);
+      };
+      const emails = Array.from({ length: 31 }, (_, i) => `prog${i}@example.org`);
+      try {
+        const res = await z.client.callTool({ name: 'add_panelists', arguments: { webinar_id: hall, panelist_emails: emails } },
+          undefined, { onprogress: () => {} });
+        assert.equal(res.isError, undefined);
+      } finally {
+        t.onmessage = orig;
+      }
+      assert.deepEqual(wire.map((p) => [p.progress, p.total]), [[30, 31], [31, 31]]);
+      await call(z.client, 'remove_all_panelists', { webinar_id: hall });
+      await call(z.client, 'add_panelists', { webinar_id: hall, panelists: [
+        { name: 'Priya Shah', email: 'priya.shah@sandbox.example.com' },
+        { name: 'Jordan Lee', email: 'jordan.lee@partner.example.net' }] });
+    });
+
     it('add_panelists: a failed second request is reported per panelist', async () => {
       await simClear(z.sim);
       const panelists = Array.from({ length: 31 }, (_, i) => ({ name: `P ${i}`, email: `p${i}@example.org` }));
