@@ -134,6 +134,55 @@ json_t *engine_resource_contents(const char *uri, json_t *value);
  * answered 404, else MCP_INTERNAL_ERROR. Returns NULL. */
 json_t *engine_resource_fail(mcp_call *call, json_t *tool_error);
 
+/* Sends ITEMS (borrowed array) to Zoom in requests of at most PER_REQUEST items:
+ * each is METHOD PATH with QUERY (borrowed, may be NULL) and BODY (borrowed object,
+ * may be NULL) plus KEY set to the slice. A failed request does not stop the
+ * others; once the call is cancelled the rest are not sent. Progress is reported
+ * per request. A new array, one object per request: {"items": slice, then
+ * "reply": Zoom's reply | "error": zoom_error_to_json | "request": the dry-run
+ * description when DRY_RUN}. NULL when out of memory. */
+json_t *engine_batches(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body, const char *key, json_t *items, size_t per_request,
+                       bool dry_run);
+
+/* One request of a batch, as engine_batches makes them: a new {"items": ITEMS
+ * (stolen), "reply" | "error" | "request"}. BODY is borrowed and may be NULL.
+ * Nothing is sent when DRY_RUN or once the call is cancelled. NULL on OOM. */
+json_t *engine_batch_send(mcp_call *call, const char *method, const char *path, json_t *query,
+                          json_t *body, json_t *items, bool dry_run);
+
+/* Called for each item's result RESULT (borrowed, to add to) with the ITEM as sent and its
+ * REQUEST (both borrowed). */
+typedef void (*engine_item_fn)(json_t *result, json_t *item, json_t *request, void *ctx);
+
+/* The combined result of the REQUESTS (borrowed) of a batch: DATA (stolen object) gets
+ * "message", "requests" (one summary each, with its error or its dry-run description),
+ * "counts" per status, and "results", one per item: the item's members (when it is an
+ * object), "status", "request" (its number from 1) and "error" (Zoom's message), then what
+ * DECORATE (may be NULL) adds. Status is OK_WORD (accepted), "failed", "unknown" (the request
+ * may have reached Zoom without a reply), "not_sent" (cancelled first) or "dry_run".
+ * isError only when no item has OK_WORD (and it was no dry run). New reference. */
+json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, const char *ok_word,
+                            engine_item_fn decorate, void *ctx);
+
+/* A batch tool's work: ITEMS sent PER_REQUEST at a time as KEY of BODY to METHOD PATH. */
+typedef struct engine_batch {
+  const char *method;
+  const char *path; /* with {argument} slots, filled from the tool's arguments */
+  json_t *query;    /* borrowed, may be NULL */
+  json_t *body;     /* borrowed, may be NULL */
+  const char *key;
+  json_t *items; /* borrowed array */
+  size_t per_request;
+  const char *ok_word;
+  engine_item_fn decorate; /* may be NULL */
+  void *ctx;
+} engine_batch;
+
+/* Runs B for the tool's ARGS (honouring dry_run): engine_batches, then
+ * engine_batch_result with DATA (stolen). New reference. */
+json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data);
+
 /* ---- times (when.c) --------------------------------------------------------- */
 
 /* Normalises a start_time argument for Zoom: "…Z" or "…±hh:mm" becomes UTC with

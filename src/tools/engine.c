@@ -282,6 +282,190 @@ json_t *engine_resource_contents(const char *uri, json_t *value) {
   return item ? json_pack("[o]", item) : NULL;
 }
 
+/* ---- batches ----------------------------------------------------------------------- */
+
+json_t *engine_batch_send(mcp_call *call, const char *method, const char *path, json_t *query,
+                          json_t *body, json_t *items, bool dry_run) {
+  json_t *one = json_object();
+  if (!one || !items) {
+    json_decref(one);
+    json_decref(items);
+    return NULL;
+  }
+  json_object_set_new(one, "items", items);
+  zoom_error err = {0};
+  if (dry_run) {
+    json_object_set_new(one, "request", engine_dry_run(call, method, path, query, body));
+  } else if (mcp_call_cancelled(call)) {
+    zoom_error_set(&err, ZOOM_ERR_CANCELLED, "Not sent: the call was cancelled first.");
+    json_object_set_new(one, "error", zoom_error_to_json(&err));
+  } else {
+    zoom_cancel cancel = app_cancel_of(call);
+    json_t *reply = NULL;
+    if (zoom_request(app_of(call)->zoom, method, path, query, body, &cancel, &reply, &err) == 0)
+      json_object_set_new(one, "reply", reply);
+    else
+      json_object_set_new(one, "error", zoom_error_to_json(&err));
+  }
+  zoom_error_clear(&err);
+  return one;
+}
+
+json_t *engine_batches(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body, const char *key, json_t *items, size_t per_request,
+                       bool dry_run) {
+  size_t n = json_array_size(items);
+  json_t *out = json_array();
+  if (per_request == 0)
+    per_request = 1;
+  for (size_t at = 0; out && at < n; at += per_request) {
+    json_t *slice = json_array();
+    for (size_t i = at; slice && i < n && i < at + per_request; i++)
+      json_array_append(slice, json_array_get(items, i));
+    json_t *send = body ? json_copy(body) : json_object(), *one = NULL;
+    if (send && slice) {
+      json_object_set(send, key, slice);
+      one = engine_batch_send(call, method, path, query, send, slice, dry_run); /* steals slice */
+      slice = NULL;
+    }
+    json_decref(slice);
+    json_decref(send);
+    if (!one || json_array_append_new(out, one) != 0) {
+      json_decref(out);
+      return NULL;
+    }
+    char msg[96];
+    size_t done = at + json_array_size(json_object_get(one, "items"));
+    snprintf(msg, sizeof msg, "request %zu: %zu of %zu items sent", at / per_request + 1, done, n);
+    if (!dry_run)
+      mcp_call_progress(call, (double)done, (double)n, msg);
+  }
+  return out;
+}
+
+/* What became of the items of REQUEST (number REQUEST_NO from 1): a new {"status",
+ * "request", "error"?}; see engine_batch_result. */
+static json_t *batch_item(json_t *request, size_t request_no, const char *ok_word) {
+  json_t *error = json_object_get(request, "error");
+  const char *kind = json_string_value(json_object_get(error, "kind"));
+  const char *status = ok_word;
+  if (json_object_get(request, "request"))
+    status = "dry_run";
+  else if (error)
+    status = !kind                              ? "failed"
+             : !strcmp(kind, "outcome_unknown") ? "unknown"
+             : !strcmp(kind, "cancelled")       ? "not_sent"
+                                                : "failed";
+  json_t *item = json_pack("{s:s, s:I}", "status", status, "request", (json_int_t)request_no);
+  if (item && error)
+    json_object_set(item, "error", json_object_get(error, "message"));
+  return item;
+}
+
+/* "N ok_word, N failed, ..." of the RESULTS' statuses into BUF; returns how many
+ * items have OK_WORD. */
+static size_t batch_counts(json_t *results, const char *ok_word, json_t *counts, char *buf,
+                           size_t size) {
+  size_t i;
+  json_t *r;
+  json_array_foreach(results, i, r) {
+    const char *st = json_string_value(json_object_get(r, "status"));
+    if (st)
+      json_object_set_new(counts, st,
+                          json_integer(json_integer_value(json_object_get(counts, st)) + 1));
+  }
+  size_t n = 0;
+  const char *st;
+  json_t *c;
+  buf[0] = '\0';
+  json_object_foreach(counts, st, c) {
+    n += (size_t)snprintf(buf + n, n < size ? size - n : 0, "%s%" JSON_INTEGER_FORMAT " %s",
+                          n ? ", " : "", json_integer_value(c), st);
+  }
+  return (size_t)json_integer_value(json_object_get(counts, ok_word));
+}
+
+json_t *engine_batch_result(mcp_call *call, json_t *data, json_t *requests, const char *ok_word,
+                            engine_item_fn decorate, void *ctx) {
+  json_t *counts = json_object(), *summary = json_array(), *results = json_array();
+  if (!data || !counts || !summary || !results) {
+    json_decref(data);
+    json_decref(counts);
+    json_decref(summary);
+    json_decref(results);
+    return mcp_tool_error("out of memory");
+  }
+  bool dry_run = false;
+  size_t i;
+  json_t *rq;
+  char failed_text[600] = "";
+  json_array_foreach(requests, i, rq) {
+    json_t *s = json_pack("{s:I, s:I}", "request", (json_int_t)(i + 1), "items",
+                          (json_int_t)json_array_size(json_object_get(rq, "items")));
+    json_t *dr = json_object_get(rq, "request"), *err = json_object_get(rq, "error");
+    dry_run |= dr != NULL;
+    if (dr)
+      json_object_update(s, dr);
+    else if (err)
+      json_object_set(s, "error", err);
+    if (!dr)
+      json_object_set_new(s, "ok", json_boolean(!err));
+    if (err && !failed_text[0])
+      snprintf(failed_text, sizeof failed_text, " Request %zu failed: %s%s%s", i + 1,
+               json_string_value(json_object_get(err, "message")),
+               json_object_get(err, "hint") ? " Hint: " : "",
+               json_object_get(err, "hint") ? json_string_value(json_object_get(err, "hint")) : "");
+    json_array_append_new(summary, s);
+    size_t k;
+    json_t *item;
+    json_array_foreach(json_object_get(rq, "items"), k, item) {
+      json_t *one = batch_item(rq, i + 1, ok_word);
+      if (json_is_object(item))
+        json_object_update(one, item);
+      if (decorate)
+        decorate(one, item, rq, ctx);
+      json_array_append_new(results, one);
+    }
+  }
+  char text[256];
+  size_t ok = batch_counts(results, ok_word, counts, text, sizeof text);
+  size_t n = json_array_size(results);
+  char msg[1024];
+  if (dry_run)
+    snprintf(msg, sizeof msg,
+             "Dry run: %zu items would go in %zu requests; nothing was sent to Zoom. Call again "
+             "without dry_run to send them.",
+             n, json_array_size(requests));
+  else
+    snprintf(msg, sizeof msg, "%zu items in %zu requests: %s.%s", n, json_array_size(requests),
+             text, failed_text);
+  json_object_set_new(data, "message", json_string(msg));
+  if (dry_run)
+    json_object_set_new(data, "dry_run", json_true());
+  json_object_set_new(data, "requests", summary);
+  json_object_set_new(data, "results", results);
+  json_object_set_new(data, "counts", counts);
+  json_t *res = engine_result(call, data);
+  if (!dry_run && ok == 0 && n > 0)
+    json_object_set_new(res, "isError", json_true());
+  return res;
+}
+
+json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data) {
+  json_t *requests = NULL, *res = NULL;
+  char *path = engine_path(b->path, args, NULL, 0);
+  if (path)
+    requests = engine_batches(call, b->method, path, b->query, b->body, b->key, b->items,
+                              b->per_request, engine_is_dry_run(args));
+  if (requests)
+    res = engine_batch_result(call, data, requests, b->ok_word, b->decorate, b->ctx);
+  else
+    json_decref(data);
+  json_decref(requests);
+  free(path);
+  return res ? res : mcp_tool_error("out of memory, or the webinar id is too long");
+}
+
 /* ---- the generic handler ----------------------------------------------------------- */
 
 static bool name_listed(json_t *list, const char *name) {
