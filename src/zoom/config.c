@@ -1,9 +1,12 @@
 /* config.c - loading, validating and describing zoom_config (environment wins over .env). */
 #include "zoom/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -325,17 +328,58 @@ bool zoom_url_allowed(const char *url) {
   return url && url_check(url) == 0;
 }
 
-/* Checks URL: https://..., or http:// to 127.0.0.1, [::1] or localhost. Returns 0 or -1. */
+/* True when HOST, as libcurl's URL parser gave it (IPv4 forms such as 127.1 or 0x7f.1
+ * already normalised to dotted quads, IPv6 in brackets), names this machine: "localhost"
+ * exactly (no trailing dot, no subdomain), an address in 127.0.0.0/8, or [::1]. Other
+ * spellings (IPv4-mapped IPv6, zone ids) are not loopback here. */
+static bool host_is_loopback(const char *host) {
+  unsigned char addr[16];
+  if (strcasecmp(host, "localhost") == 0)
+    return true;
+  if (inet_pton(AF_INET, host, addr) == 1)
+    return addr[0] == 127;
+  size_t n = strlen(host);
+  char inner[64];
+  if (n < 3 || n - 2 >= sizeof inner || host[0] != '[' || host[n - 1] != ']')
+    return false;
+  memcpy(inner, host + 1, n - 2);
+  inner[n - 2] = '\0';
+  return inet_pton(AF_INET6, inner, addr) == 1 &&
+         IN6_IS_ADDR_LOOPBACK((const struct in6_addr *)(const void *)addr);
+}
+
+/* True when libcurl finds PART in U (an empty user name counts as present). */
+static bool url_has(CURLU *u, CURLUPart part) {
+  char *value = NULL;
+  CURLUcode rc = curl_url_get(u, part, &value, 0);
+  curl_free(value);
+  return rc == CURLUE_OK;
+}
+
+/* Judges URL by what libcurl's URL parser finds in it, never by its text: the scheme must
+ * be https, or http with a loopback host; no user name or password (curl would send them,
+ * or mistake them for the host), no query, fragment or zone id. Returns 0 or -1. */
 static int url_check(const char *url) {
-  if (strncasecmp(url, "https://", 8) == 0)
-    return url[8] ? 0 : -1;
-  static const char *const loopback[] = {"http://127.0.0.1", "http://localhost", "http://[::1]"};
-  for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
-    size_t n = strlen(loopback[i]);
-    if (strncasecmp(url, loopback[i], n) == 0 && (url[n] == ':' || url[n] == '/' || !url[n]))
-      return 0;
-  }
-  return -1;
+  int result = -1;
+  char *scheme = NULL, *host = NULL;
+  CURLU *u = NULL;
+  if (strlen(url) > 2048 || !(u = curl_url()))
+    goto cleanup;
+  if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host[0])
+    goto cleanup;
+  if (url_has(u, CURLUPART_USER) || url_has(u, CURLUPART_PASSWORD) ||
+      url_has(u, CURLUPART_OPTIONS) || url_has(u, CURLUPART_QUERY) ||
+      url_has(u, CURLUPART_FRAGMENT) || url_has(u, CURLUPART_ZONEID))
+    goto cleanup;
+  if (strcmp(scheme, "https") == 0 || (strcmp(scheme, "http") == 0 && host_is_loopback(host)))
+    result = 0;
+cleanup:
+  curl_free(scheme);
+  curl_free(host);
+  curl_url_cleanup(u);
+  return result;
 }
 
 /* Appends TEXT to the problem list in BUF. */
@@ -370,10 +414,12 @@ int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
   }
   if (cfg->api_base_url && url_check(cfg->api_base_url) != 0)
     problem_add(problems, sizeof problems,
-                "ZOOM_API_BASE_URL must be https:// (http:// only to a loopback host)");
+                "ZOOM_API_BASE_URL must be https:// (http:// only to a loopback host), "
+                "without user name, password, query or fragment");
   if (!cfg->token_url || url_check(cfg->token_url) != 0)
     problem_add(problems, sizeof problems,
-                "ZOOM_OAUTH_TOKEN_URL must be https:// (http:// only to a loopback host)");
+                "ZOOM_OAUTH_TOKEN_URL must be https:// (http:// only to a loopback host), "
+                "without user name, password, query or fragment");
   log_level level;
   if (cfg->log_level && log_level_parse(cfg->log_level, &level) != 0)
     problem_add(problems, sizeof problems,

@@ -127,7 +127,10 @@ void zoom_secret_free(char *s);
 
 /* ---- config.c -------------------------------------------------------------- */
 
-/* True when URL is https://..., or http:// to a loopback host (127.0.0.1, localhost, [::1]). */
+/* True when libcurl's URL parser finds in URL the scheme https, or http with a loopback
+ * host (localhost, 127.0.0.0/8, [::1]), and no user name, password, query, fragment or
+ * zone id. The one check for ZOOM_OAUTH_TOKEN_URL, ZOOM_API_BASE_URL, the token reply's
+ * api_url and the api_base read back from the token cache. */
 bool zoom_url_allowed(const char *url);
 
 #endif

@@ -155,6 +155,75 @@ static void validation_names_what_is_missing(void **state) {
   zoom_config_free(NULL);
 }
 
+/* URLs are judged by what libcurl's parser finds in them, not by their text. */
+static void urls_are_judged_by_the_parsed_host(void **state) {
+  (void)state;
+  static const char *const allowed[] = {
+      "https://zoom.us/oauth/token",
+      "https://api-us.zoom.us",
+      "http://127.0.0.1:8080/v2",
+      "http://localhost/v2",
+      "http://LOCALHOST:80/v2",
+      "http://[::1]:18082/oauth/token",
+      "http://127.1/v2",      /* libcurl reads 127.0.0.1 */
+      "http://0x7f.1/v2",     /* the same */
+      "http://2130706433/v2", /* the same, in decimal */
+      "http://127.255.0.9:1/",
+  };
+  static const char *const refused[] = {
+      "http://localhost:x@192.0.2.2:18082/oauth/token", /* the host is 192.0.2.2 */
+      "http://127.0.0.1:x@192.0.2.2/",
+      "http://127.0.0.1%2f@192.0.2.2/",
+      "http://127.0.0.1\\@192.0.2.2/",
+      "http://192.0.2.2#@127.0.0.1/",
+      "https://user:pw@zoom.us/oauth/token", /* credentials in a URL, even over TLS */
+      "https://@zoom.us/oauth/token",
+      "http://@127.0.0.1/",
+      "http://api.zoom.us/v2",
+      "http://localhost./v2",
+      "http://localhost.example.com/v2",
+      "http://127.0.0.1.nip.io/v2",
+      "http://[::ffff:127.0.0.1]/v2",
+      "http://[::1%25lo]/v2",
+      "http://128.0.0.1/",
+      "https://zoom.us/oauth/token?x=1",
+      "https://zoom.us/v2#frag",
+      "ftp://127.0.0.1/",
+      "127.0.0.1/v2",
+      "https://",
+      "",
+      "http://127.0.0.1 /v2",
+  };
+  for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+    if (!zoom_url_allowed(allowed[i]))
+      fail_msg("refused %s", allowed[i]);
+  }
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    if (zoom_url_allowed(refused[i]))
+      fail_msg("allowed %s", refused[i]);
+  }
+  assert_false(zoom_url_allowed(NULL));
+  /* The same judgement in the configuration, for both URLs. */
+  zoom_config *cfg = zoom_config_new();
+  zoom_error err = {0};
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_ACCOUNT_ID", "a1", &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_CLIENT_ID", "c1", &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_CLIENT_SECRET", "s1", &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_OAUTH_TOKEN_URL",
+                                   "http://localhost:x@192.0.2.2:18082/oauth/token", &err),
+                   0);
+  assert_int_equal(zoom_config_validate(cfg, &err), -1);
+  assert_non_null(strstr(err.message, "ZOOM_OAUTH_TOKEN_URL must be https://"));
+  assert_null(strstr(err.message, "ZOOM_API_BASE_URL"));
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_OAUTH_TOKEN_URL", NULL, &err), 0);
+  assert_int_equal(
+      zoom_config_set(cfg, "ZOOM_API_BASE_URL", "http://127.0.0.1:1@192.0.2.2/v2", &err), 0);
+  assert_int_equal(zoom_config_validate(cfg, &err), -1);
+  assert_non_null(strstr(err.message, "ZOOM_API_BASE_URL must be https://"));
+  assert_null(strstr(err.message, "ZOOM_OAUTH_TOKEN_URL"));
+  zoom_config_free(cfg);
+}
+
 static void cache_path_defaults(void **state) {
   (void)state;
   zoom_config *cfg = zoom_config_new();
@@ -292,6 +361,7 @@ int main(void) {
       cmocka_unit_test_setup(env_file_is_read_and_environment_wins, clean_env),
       cmocka_unit_test_setup(dot_env_in_the_current_directory, clean_env),
       cmocka_unit_test_setup(validation_names_what_is_missing, clean_env),
+      cmocka_unit_test_setup(urls_are_judged_by_the_parsed_host, clean_env),
       cmocka_unit_test_setup(cache_path_defaults, clean_env),
       cmocka_unit_test(url_and_uuid_encoding),
       cmocka_unit_test(scopes_for_operations),
