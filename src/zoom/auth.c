@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -19,21 +20,35 @@
 #define CACHE_FORMAT "zoom-webinar-mcp token cache"
 #define CACHE_MAX (64 * 1024)
 #define TOKEN_MAX 4096
+#define REJECTED_MAX 16 /* refused tokens remembered (a ring) */
+#define FETCH_WAIT_SLICE_MS                                                                        \
+  50 /* how often a thread waiting for another's fetch polls its cancel                            \
+      */
 
 struct zoom_auth {
   zoom_http *http;
   zoom_http_policy pol;
   char *account_id, *client_id, *client_secret, *token_url, *cache_path, *ca_bundle, *timezone;
+  char token_path[128]; /* the token URL's path, to name the token request in errors */
   long renew_before_s;
-  pthread_mutex_t state_lock; /* the fields below */
-  pthread_mutex_t fetch_lock; /* one token request at a time in this process */
+  pthread_mutex_t state_lock; /* the fields below; never held across I/O */
+  pthread_cond_t fetch_done;  /* signalled when fetching turns false (CLOCK_MONOTONIC) */
+  bool fetching;              /* a thread of this process is reading the cache or asking Zoom */
   char *token;                /* secret; NULL when none */
   long long expires_at;
   char scopes[2048];
   char api_base[256];
   bool from_cache;
-  uint64_t rejected; /* FNV-1a of the last token Zoom refused, 0 none */
+  uint64_t rejected[REJECTED_MAX]; /* FNV-1a of tokens Zoom refused; 0 is an empty slot */
+  size_t rejected_next;            /* the slot the next refusal overwrites */
 };
+
+/* What copying a token out gave. */
+typedef enum {
+  TAKE_OK = 0,
+  TAKE_NONE, /* no token that may be handed out: none, refused, or inside the renewal margin */
+  TAKE_NOMEM
+} take_result;
 
 /* A token read from the cache file or the token reply. */
 typedef struct token_record {
@@ -71,15 +86,34 @@ static bool token_text_ok(const char *s) {
   return n > 0 && n <= TOKEN_MAX;
 }
 
-/* API base from a token reply's api_url ("https://api-us.zoom.us" -> ".../v2"). */
-static void api_base_from(const char *api_url, char *out, size_t size) {
+/* API base from a token reply's api_url ("https://api-us.zoom.us" -> ".../v2"): only a URL
+ * zoom_url_allowed accepts, and plain http only when the token URL is plain http itself
+ * (a token fetched over TLS is never sent in clear text). "" when there is none. */
+static void api_base_from(const zoom_auth *a, const char *api_url, char *out, size_t size) {
   out[0] = '\0';
   if (!api_url || !zoom_url_allowed(api_url) || strlen(api_url) > 200)
     return;
+  if (strncasecmp(api_url, "https:", 6) != 0 && strncasecmp(a->token_url, "https:", 6) == 0) {
+    log_warn("zoom", "the token reply names a plain-http API URL; using the default instead");
+    return;
+  }
   size_t n = strlen(api_url);
   while (n > 0 && api_url[n - 1] == '/')
     n--;
   snprintf(out, size, "%.*s/v2", (int)n, api_url);
+}
+
+/* Writes the path of URL (as libcurl parses it) into OUT; "/oauth/token" when it has none. */
+static void url_path_of(const char *url, char *out, size_t size) {
+  char *path = NULL;
+  CURLU *u = curl_url();
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && strlen(path) > 1)
+    snprintf(out, size, "%s", path);
+  else
+    snprintf(out, size, "/oauth/token");
+  curl_free(path);
+  curl_url_cleanup(u);
 }
 
 static char *dup_or_null(const char *s, bool *failed) {
@@ -98,7 +132,11 @@ zoom_auth *zoom_auth_new(const zoom_config *cfg, zoom_http *http, zoom_error *er
     return NULL;
   }
   pthread_mutex_init(&a->state_lock, NULL);
-  pthread_mutex_init(&a->fetch_lock, NULL);
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&a->fetch_done, &attr);
+  pthread_condattr_destroy(&attr);
   bool failed = false;
   a->http = http;
   a->account_id = dup_or_null(cfg->account_id, &failed);
@@ -108,6 +146,8 @@ zoom_auth *zoom_auth_new(const zoom_config *cfg, zoom_http *http, zoom_error *er
   a->ca_bundle = dup_or_null(cfg->ca_bundle, &failed);
   a->timezone = dup_or_null(cfg->timezone, &failed);
   a->cache_path = zoom_config_cache_path(cfg);
+  if (a->token_url)
+    url_path_of(a->token_url, a->token_path, sizeof a->token_path);
   a->renew_before_s = cfg->token_renew_before_s;
   a->pol = (zoom_http_policy){
       cfg->connect_timeout_ms, cfg->request_timeout_ms, cfg->max_retries, cfg->retry_base_ms,
@@ -138,7 +178,7 @@ void zoom_auth_free(zoom_auth *a) {
   free(a->ca_bundle);
   free(a->timezone);
   pthread_mutex_destroy(&a->state_lock);
-  pthread_mutex_destroy(&a->fetch_lock);
+  pthread_cond_destroy(&a->fetch_done);
   explicit_bzero(a, sizeof *a);
   free(a);
 }
@@ -148,16 +188,55 @@ static bool still_good(const zoom_auth *a, long long expires_at) {
   return (long long)time(NULL) + a->renew_before_s < expires_at;
 }
 
+/* True when Zoom refused TOKEN (one of the last REJECTED_MAX refusals). Call with
+ * state_lock held. */
+static bool rejected_has(const zoom_auth *a, const char *token) {
+  uint64_t h = token_hash(token);
+  for (size_t i = 0; i < REJECTED_MAX; i++)
+    if (a->rejected[i] == h)
+      return true;
+  return false;
+}
+
+/* Forgets a refusal of TOKEN (Zoom has just issued it). Call with state_lock held. */
+static void rejected_forget(zoom_auth *a, const char *token) {
+  uint64_t h = token_hash(token);
+  for (size_t i = 0; i < REJECTED_MAX; i++)
+    if (a->rejected[i] == h)
+      a->rejected[i] = 0;
+}
+
 /* ---- the cache file ---- */
 
-/* Reads the cache file into R. Returns 0 when it holds a token for this account, client
- * and token URL; -1 when missing, unreadable, corrupted or foreign (said at debug level). */
+/* Reads at most MAX bytes of FD into BUF (retrying EINTR and short reads). Returns the
+ * count, or -1. */
+static ssize_t read_upto(int fd, char *buf, size_t max) {
+  size_t got = 0;
+  while (got < max) {
+    ssize_t n = read(fd, buf + got, max - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    if (n == 0)
+      break;
+    got += (size_t)n;
+  }
+  return (ssize_t)got;
+}
+
+/* Reads the cache file into R, with no lock held (it is file I/O). Returns 0 when it holds a
+ * token for this account, client and token URL; -1 when missing, unreadable, corrupted or
+ * foreign (said at debug level). Only a regular file owned by this user and private to it
+ * (mode 0600 or stricter) is read: the open follows no symbolic link and does not block, so
+ * a FIFO, a device or a directory at the path is refused at once, not waited on. */
 static int cache_read(zoom_auth *a, token_record *r) {
   int result = -1;
   char *buf = NULL;
   json_t *doc = NULL;
+  ssize_t n = 0;
   memset(r, 0, sizeof *r);
-  int fd = open(a->cache_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = open(a->cache_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     if (errno != ENOENT)
       log_debug("zoom", "token cache %s unreadable (%s); ignoring it", a->cache_path,
@@ -167,19 +246,23 @@ static int cache_read(zoom_auth *a, token_record *r) {
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
       (st.st_mode & 077) != 0 || st.st_size > CACHE_MAX) {
-    log_debug("zoom", "token cache %s is not a private file of this user; ignoring it",
+    log_debug("zoom", "token cache %s is not a private regular file of this user; ignoring it",
               a->cache_path);
     goto cleanup;
   }
-  buf = malloc((size_t)st.st_size + 1);
-  if (!buf)
+  if (!(buf = malloc(CACHE_MAX + 1))) {
+    log_debug("zoom", "no memory to read the token cache %s", a->cache_path);
     goto cleanup;
-  ssize_t n = read(fd, buf, (size_t)st.st_size);
-  if (n < 0)
+  }
+  /* The size may have changed since fstat: read up to the cap, and one byte more. */
+  n = read_upto(fd, buf, CACHE_MAX + 1);
+  if (n < 0 || n > CACHE_MAX) {
+    log_debug("zoom", "token cache %s unreadable or over %d bytes; ignoring it", a->cache_path,
+              CACHE_MAX);
     goto cleanup;
+  }
   json_error_t jerr;
   doc = json_loadb(buf, (size_t)n, 0, &jerr);
-  explicit_bzero(buf, (size_t)st.st_size);
   const char *why = NULL;
   const char *token = json_string_value(json_object_get(doc, "access_token"));
   json_t *exp = json_object_get(doc, "expires_at");
@@ -187,6 +270,7 @@ static int cache_read(zoom_auth *a, token_record *r) {
   const char *acct = json_string_value(json_object_get(doc, "account_id"));
   const char *cid = json_string_value(json_object_get(doc, "client_id"));
   const char *turl = json_string_value(json_object_get(doc, "token_url"));
+  const char *api_base = json_string_value(json_object_get(doc, "api_base"));
   if (!doc)
     why = "not valid JSON";
   else if (!fmt || strcmp(fmt, CACHE_FORMAT) != 0 ||
@@ -197,18 +281,23 @@ static int cache_read(zoom_auth *a, token_record *r) {
     why = "for another account, app or token URL";
   else if (!token || !token_text_ok(token) || !json_is_integer(exp))
     why = "missing or malformed token fields";
+  else if (api_base && api_base[0] &&
+           (strlen(api_base) >= sizeof r->api_base || !zoom_url_allowed(api_base) ||
+            (strncasecmp(api_base, "https:", 6) != 0 && strncasecmp(turl, "https:", 6) == 0)))
+    why = "its api_base is not an allowed URL";
   if (why) {
     log_debug("zoom", "token cache %s ignored and to be replaced: %s", a->cache_path, why);
     goto cleanup;
   }
-  if (!(r->token = strdup(token)))
+  if (!(r->token = strdup(token))) {
+    log_debug("zoom", "no memory to copy the token from the cache %s", a->cache_path);
     goto cleanup;
+  }
   r->expires_at = (long long)json_integer_value(exp);
   r->obtained_at = (long long)json_integer_value(json_object_get(doc, "obtained_at"));
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
-  snprintf(r->api_base, sizeof r->api_base, "%s",
-           json_string_value(json_object_get(doc, "api_base")) ?: "");
+  snprintf(r->api_base, sizeof r->api_base, "%s", api_base ? api_base : "");
   result = 0;
 cleanup:
   if (doc) {
@@ -218,7 +307,10 @@ cleanup:
       explicit_bzero((char *)json_string_value(t), json_string_length(t));
     json_decref(doc);
   }
-  free(buf);
+  if (buf) {
+    explicit_bzero(buf, n > 0 ? (size_t)n : 0);
+    free(buf);
+  }
   close(fd);
   return result;
 }
@@ -298,9 +390,16 @@ static int cache_lock(zoom_auth *a, const zoom_cancel *cancel) {
   if (cache_dir_make(a->cache_path) != 0)
     return -1;
   snprintf(path, sizeof path, "%s.lock", a->cache_path);
-  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  /* Like the cache itself: no link followed, no blocking open, a regular file only. */
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0600);
   if (fd < 0)
     return -1;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid()) {
+    log_debug("zoom", "the token cache lock %s is not a regular file of this user", path);
+    close(fd);
+    return -1;
+  }
   long budget_ms =
       (a->pol.connect_timeout_ms + a->pol.request_timeout_ms) * (a->pol.max_retries + 1) + 5000;
   for (long waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 20) {
@@ -358,8 +457,6 @@ static void token_refused(zoom_error *err, long status, json_t *body) {
   if (!reason)
     reason = json_string_value(json_object_get(body, "message"));
   err->http_status = status;
-  snprintf(err->method, sizeof err->method, "POST");
-  snprintf(err->path, sizeof err->path, "oauth/token");
   if (code && strcmp(code, "invalid_client") == 0) {
     zoom_error_set(err, ZOOM_ERR_AUTH, "Zoom rejected the credentials (invalid_client): %.200s",
                    reason ? reason : "client id or secret is wrong");
@@ -433,15 +530,20 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
   r->expires_at = (long long)time(NULL) + (long long)json_integer_value(expires_in);
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
-  api_base_from(json_string_value(json_object_get(doc, "api_url")), r->api_base,
+  api_base_from(a, json_string_value(json_object_get(doc, "api_url")), r->api_base,
                 sizeof r->api_base);
   log_debug("zoom", "got an access token valid for %lld s",
             (long long)json_integer_value(expires_in));
   result = 0;
   goto cleanup;
 oom:
-  zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+  zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory while building the token request");
 cleanup:
+  /* A failure names the token request, never the API call that needed the token. */
+  if (result != 0 && err && err->kind != ZOOM_ERR_CANCELLED) {
+    snprintf(err->method, sizeof err->method, "POST");
+    snprintf(err->path, sizeof err->path, "%s", a->token_path);
+  }
   if (doc) {
     json_t *t = json_object_get(doc, "access_token");
     if (json_is_string(t))
@@ -470,24 +572,68 @@ static void adopt(zoom_auth *a, token_record *r, bool from_cache) {
   a->from_cache = from_cache;
 }
 
-/* Copies the current token out when it is usable: outside the renewal margin, or, when
- * FRESH (just issued by Zoom, so the best there is), merely unexpired. Call with state_lock
- * held. */
-static int current_copy(zoom_auth *a, bool fresh, char **out, char *api_base, size_t size) {
-  if (!a->token || token_hash(a->token) == a->rejected)
-    return -1;
+/* Copies the current token out when it is usable: not refused, and outside the renewal
+ * margin or, when FRESH (just issued by Zoom, so the best there is), merely unexpired. Call
+ * with state_lock held. */
+static take_result current_copy(zoom_auth *a, bool fresh, char **out, char *api_base, size_t size) {
+  if (!a->token || rejected_has(a, a->token))
+    return TAKE_NONE;
   if (fresh ? (long long)time(NULL) >= a->expires_at : !still_good(a, a->expires_at))
-    return -1;
+    return TAKE_NONE;
   if (!(*out = strdup(a->token)))
-    return -1;
+    return TAKE_NOMEM;
   if (api_base)
     snprintf(api_base, size, "%s", a->api_base);
-  return 0;
+  return TAKE_OK;
 }
 
-/* True when a cached record may be used instead of asking Zoom. */
-static bool record_usable(zoom_auth *a, const token_record *r) {
-  return r->token && still_good(a, r->expires_at) && token_hash(r->token) != a->rejected;
+/* Adopts the record R read from the cache file when it may be handed out (outside the
+ * renewal margin, not refused) and copies it out; leaves memory alone otherwise. Call with
+ * state_lock held. */
+static take_result cache_take(zoom_auth *a, token_record *r, char **out, char *api_base,
+                              size_t size) {
+  if (!r->token || !still_good(a, r->expires_at) || rejected_has(a, r->token))
+    return TAKE_NONE;
+  adopt(a, r, true);
+  return current_copy(a, false, out, api_base, size);
+}
+
+/* Waits until no other thread of this process is fetching a token, then marks this one as
+ * the fetcher. The wait polls CANCEL every FETCH_WAIT_SLICE_MS (never with the lock held).
+ * Returns 0, or -1 when CANCEL fired while waiting. */
+static int fetch_begin(zoom_auth *a, const zoom_cancel *cancel) {
+  int result = 0;
+  pthread_mutex_lock(&a->state_lock);
+  while (a->fetching) {
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += FETCH_WAIT_SLICE_MS * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+      until.tv_sec++;
+      until.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&a->fetch_done, &a->state_lock, &until);
+    if (!a->fetching || !cancel || !cancel->cancelled)
+      continue;
+    pthread_mutex_unlock(&a->state_lock);
+    bool stop = cancel->cancelled(cancel->ctx);
+    pthread_mutex_lock(&a->state_lock);
+    if (stop) {
+      result = -1;
+      goto cleanup;
+    }
+  }
+  a->fetching = true;
+cleanup:
+  pthread_mutex_unlock(&a->state_lock);
+  return result;
+}
+
+static void fetch_end(zoom_auth *a) {
+  pthread_mutex_lock(&a->state_lock);
+  a->fetching = false;
+  pthread_cond_broadcast(&a->fetch_done);
+  pthread_mutex_unlock(&a->state_lock);
 }
 
 int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **out_token,
@@ -495,65 +641,82 @@ int zoom_auth_token(zoom_auth *a, const zoom_cancel *cancel, bool force, char **
   int result = -1;
   token_record r = {0};
   long long started = (long long)time(NULL);
+  int lock_fd = -1;
+  bool fetcher = false;
+  take_result took = TAKE_NONE;
   *out_token = NULL;
-  pthread_mutex_lock(&a->state_lock);
-  int rc = force ? -1 : current_copy(a, false, out_token, out_api_base, size);
-  pthread_mutex_unlock(&a->state_lock);
-  if (rc == 0)
-    return 0;
-
-  pthread_mutex_lock(&a->fetch_lock);
-  /* Another thread may have fetched one while we waited. */
-  pthread_mutex_lock(&a->state_lock);
-  rc = force ? -1 : current_copy(a, false, out_token, out_api_base, size);
-  pthread_mutex_unlock(&a->state_lock);
-  if (rc == 0) {
-    result = 0;
+  if (!force) {
+    pthread_mutex_lock(&a->state_lock);
+    took = current_copy(a, false, out_token, out_api_base, size);
+    pthread_mutex_unlock(&a->state_lock);
+    if (took != TAKE_NONE)
+      goto done;
+  }
+  if (fetch_begin(a, cancel) != 0) {
+    zoom_error_set(err, ZOOM_ERR_CANCELLED,
+                   "cancelled while waiting for another call's token request");
     goto cleanup;
   }
-  if (!force && cache_read(a, &r) == 0 && record_usable(a, &r))
-    goto use_cache;
-  record_clear(&r);
-  int lock_fd = cache_lock(a, cancel);
+  fetcher = true;
+  if (!force) {
+    /* Another thread may have fetched one while we waited, or the file may hold one. */
+    pthread_mutex_lock(&a->state_lock);
+    took = current_copy(a, false, out_token, out_api_base, size);
+    pthread_mutex_unlock(&a->state_lock);
+    if (took != TAKE_NONE)
+      goto done;
+    if (cache_read(a, &r) == 0) {
+      pthread_mutex_lock(&a->state_lock);
+      took = cache_take(a, &r, out_token, out_api_base, size);
+      pthread_mutex_unlock(&a->state_lock);
+      if (took != TAKE_NONE)
+        goto from_cache;
+    }
+    record_clear(&r);
+  }
+  lock_fd = cache_lock(a, cancel);
   if (lock_fd == -2) {
-    zoom_error_set(err, ZOOM_ERR_CANCELLED, "cancelled while waiting for the token");
+    zoom_error_set(err, ZOOM_ERR_CANCELLED,
+                   "cancelled while waiting for another process's token request");
     goto cleanup;
   }
   if (lock_fd < 0)
     log_debug("zoom", "no lock file next to %s; requesting a token without it", a->cache_path);
   /* Another process may have written a fresh one while we waited for the lock. A forced
    * refresh takes it only when it was issued after this call began. */
-  if (cache_read(a, &r) == 0 && record_usable(a, &r) && (!force || r.obtained_at > started)) {
-    cache_unlock(lock_fd);
-    goto use_cache;
+  if (cache_read(a, &r) == 0 && (!force || r.obtained_at > started)) {
+    pthread_mutex_lock(&a->state_lock);
+    took = cache_take(a, &r, out_token, out_api_base, size);
+    pthread_mutex_unlock(&a->state_lock);
+    if (took != TAKE_NONE)
+      goto from_cache;
   }
   record_clear(&r);
-  if (token_request(a, cancel, &r, err) != 0) {
-    cache_unlock(lock_fd);
+  if (token_request(a, cancel, &r, err) != 0)
     goto cleanup;
-  }
   cache_write(a, &r);
-  cache_unlock(lock_fd);
   pthread_mutex_lock(&a->state_lock);
+  rejected_forget(a, r.token);
   adopt(a, &r, false);
-  a->rejected = 0;
-  rc = current_copy(a, true, out_token, out_api_base, size);
+  took = current_copy(a, true, out_token, out_api_base, size);
   pthread_mutex_unlock(&a->state_lock);
-  if (rc != 0) {
+  if (took == TAKE_NONE) {
     zoom_error_set(err, ZOOM_ERR_AUTH, "Zoom's new token has already expired");
     goto cleanup;
   }
-  result = 0;
-  goto cleanup;
-use_cache:
+  goto done;
+from_cache:
   log_debug("zoom", "using the access token from the cache %s", a->cache_path);
-  pthread_mutex_lock(&a->state_lock);
-  adopt(a, &r, true);
-  rc = current_copy(a, false, out_token, out_api_base, size);
-  pthread_mutex_unlock(&a->state_lock);
-  result = rc == 0 ? 0 : zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+done:
+  if (took == TAKE_NOMEM) {
+    zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory while copying the access token");
+    goto cleanup;
+  }
+  result = 0;
 cleanup:
-  pthread_mutex_unlock(&a->fetch_lock);
+  cache_unlock(lock_fd);
+  if (fetcher)
+    fetch_end(a);
   record_clear(&r);
   return result;
 }
@@ -563,7 +726,10 @@ void zoom_auth_reject(zoom_auth *a, const char *token) {
     return;
   uint64_t h = token_hash(token);
   pthread_mutex_lock(&a->state_lock);
-  a->rejected = h;
+  if (!rejected_has(a, token)) {
+    a->rejected[a->rejected_next] = h;
+    a->rejected_next = (a->rejected_next + 1) % REJECTED_MAX;
+  }
   if (a->token && token_hash(a->token) == h) {
     zoom_secret_free(a->token);
     a->token = NULL;
@@ -576,11 +742,19 @@ void zoom_auth_status(zoom_auth *a, zoom_token_status *out) {
   memset(out, 0, sizeof *out);
   token_record r = {0};
   pthread_mutex_lock(&a->state_lock);
-  if (!a->token && cache_read(a, &r) == 0 && token_hash(r.token) != a->rejected)
-    adopt(a, &r, true);
+  bool known = a->token != NULL;
+  pthread_mutex_unlock(&a->state_lock);
+  /* The file is read with no lock held: a slow or hostile file delays this call only. */
+  if (!known && cache_read(a, &r) == 0) {
+    pthread_mutex_lock(&a->state_lock);
+    if (!a->token && !rejected_has(a, r.token))
+      adopt(a, &r, true);
+    pthread_mutex_unlock(&a->state_lock);
+  }
   record_clear(&r);
   snprintf(out->cache_path, sizeof out->cache_path, "%s", a->cache_path);
   snprintf(out->timezone, sizeof out->timezone, "%s", a->timezone ? a->timezone : "UTC");
+  pthread_mutex_lock(&a->state_lock);
   if (!a->token) {
     snprintf(out->state, sizeof out->state, "missing");
     pthread_mutex_unlock(&a->state_lock);

@@ -321,7 +321,16 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
   json_t *body = json_loadb(rep->body, rep->len, 0, &jerr);
   zoom_error_from_reply(err, method, path, rep->status, body);
   json_decref(body);
-  if (rep->status == 429)
+  if (rep->status == 404 && rep->after_lost_reply && strcmp(method, "DELETE") == 0) {
+    /* The first attempt went out and its reply was lost; the repeat finds nothing. */
+    char zoom_said[sizeof err->message];
+    snprintf(zoom_said, sizeof zoom_said, "%s", err->message);
+    zoom_error_set(err, ZOOM_ERR_HTTP,
+                   "It is gone: the first DELETE reached Zoom but its reply was lost, and the "
+                   "repeat was answered \"%.300s\". The first attempt probably removed it.",
+                   zoom_said);
+    zoom_error_hint(err, "Nothing to repeat. To be sure, get or list it: it should be absent.");
+  } else if (rep->status == 429)
     rate_limited(err, rep, cfg);
   else if (rep->status >= 500 && !safe_to_repeat)
     zoom_error_hint(err,
@@ -340,7 +349,7 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
   zoom_http_reply rep = {0};
   char api_base[256];
   *out = NULL;
-  bool safe = false, known = false;
+  bool safe = false, known = false, token_failed = false;
   for (size_t i = 0; method && i < sizeof methods / sizeof methods[0]; i++)
     if (strcmp(method, methods[i].name) == 0)
       known = true, safe = methods[i].safe_to_repeat;
@@ -348,6 +357,7 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
     return zoom_error_set(err, ZOOM_ERR_INVALID, "bad request: method %s, path %s",
                           known ? method : "(unknown)", path_ok(path) ? path : "(malformed)");
   __atomic_add_fetch(&c->requests, 1, __ATOMIC_RELAXED);
+  err->method[0] = err->path[0] = '\0'; /* set below, or by a failed token request */
   g = generation_acquire(c);
   if (body && !(body_text = json_dumps(body, JSON_COMPACT | JSON_ENCODE_ANY))) {
     zoom_error_set(err, ZOOM_ERR_INVALID, "the request body cannot be encoded as JSON");
@@ -365,8 +375,10 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
     zoom_secret_free(token);
     zoom_secret_free(auth_line);
     token = auth_line = NULL;
-    if (zoom_auth_token(g->auth, cancel, false, &token, api_base, sizeof api_base, err) != 0)
+    if (zoom_auth_token(g->auth, cancel, false, &token, api_base, sizeof api_base, err) != 0) {
+      token_failed = true;
       goto cleanup;
+    }
     const char *base = g->cfg->api_base_url ? g->cfg->api_base_url
                        : api_base[0]        ? api_base
                                             : ZOOM_DEFAULT_API_BASE_URL;
@@ -391,8 +403,12 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
     memcpy(auth_line + sizeof bearer - 1, token, token_len + 1);
     const char *headers[] = {auth_line, "Accept: application/json",
                              body_text ? "Content-Type: application/json" : NULL, NULL};
+    /* A fresh connection for a POST, which must never be sent twice, and for a DELETE, so
+     * that a reply lost on a kept connection reaches the retry loop (libcurl would otherwise
+     * re-send it unseen, and a 404 from the repeat could not be explained). */
+    bool fresh = !safe || strcmp(method, "DELETE") == 0;
     zoom_http_request req = {
-        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel, !safe};
+        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel, fresh};
     zoom_http_reply_clear(&rep);
     if (zoom_http_send(c->http, &g->pol, &req, safe, &rep, err) != 0)
       goto cleanup;
@@ -419,7 +435,13 @@ cleanup:
   if (result != 0 && err && err->kind != ZOOM_ERR_INVALID)
     log_debug("zoom", "%s %s failed: %s: %s", method, path, zoom_error_kind_name(err->kind),
               err->message);
-  if (err && result != 0) {
+  if (err && result != 0 && token_failed && err->method[0]) {
+    /* The token request failed: the error names it (its method, path and HTTP status), and
+     * says the API call was never sent. */
+    size_t used = strlen(err->message);
+    snprintf(err->message + used, sizeof err->message - used, " (so %s %.200s was not sent)",
+             method, path);
+  } else if (err && result != 0) {
     snprintf(err->method, sizeof err->method, "%s", method);
     snprintf(err->path, sizeof err->path, "%s", path);
   }

@@ -453,8 +453,10 @@ static void transport_error(zoom_error *err, const zoom_http_request *req,
 
 int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
                    bool safe_to_repeat, zoom_http_reply *rep, zoom_error *err) {
+  bool lost = false;
   for (long attempt = 1;; attempt++) {
     int rc = zoom_http_perform(h, pol, req, rep);
+    rep->after_lost_reply = lost;
     bool retry = false;
     long wait_ms = 0;
     if (rc == 0) {
@@ -481,6 +483,7 @@ int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_re
         transport_error(err, req, rep, safe_to_repeat, pol->max_response_bytes);
         return -1;
       }
+      lost = lost || rep->sent != ZOOM_SENT_NO;
       wait_ms = backoff_ms(pol, attempt);
       log_debug("zoom", "%s transport failure (%s), retry %ld of %ld in %ld ms", req->method,
                 curl_easy_strerror(rep->code), attempt, pol->max_retries, wait_ms);

@@ -49,7 +49,8 @@ typedef struct zoom_http_reply {
   size_t len;
   zoom_sent sent;
   bool too_large;
-  long connects; /* connections this transfer opened */
+  long connects;         /* connections this transfer opened */
+  bool after_lost_reply; /* zoom_http_send: an earlier attempt went out and got no reply */
   char retry_after[80];
   char rate_category[32];
   char rate_type[32];

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "../support/zoomtest.h"
 #include "base/log.h"
 #include "zoom/client.h"
+#include "zoom/internal.h"
 
 extern char **environ;
 
@@ -335,6 +337,205 @@ static void status_missing_then_valid_in_timezone(void **state) {
   zoom_client_free(c);
 }
 
+/* ---- what sits at the cache path: URLs inside it, files that are not regular files ---- */
+
+/* A well-formed cache for the fixture's account holding TOKEN, with API_BASE. */
+static void write_cache(fixture *f, const char *token, const char *api_base, mode_t mode) {
+  char text[1024];
+  snprintf(text, sizeof text,
+           "{\"format\":\"zoom-webinar-mcp token cache\",\"version\":1,\"account_id\":"
+           "\"acct-1\",\"client_id\":\"client-1\",\"token_url\":\"%s\",\"access_token\":"
+           "\"%s\",\"expires_at\":%lld,\"scope\":\"user:read:admin\",\"api_base\":\"%s\"}",
+           f->cfg->token_url, token, (long long)time(NULL) + 3000, api_base);
+  write_file(f->cache, text, mode);
+}
+
+static void api_urls_from_the_reply_and_the_cache_are_checked(void **state) {
+  fixture *f = *state;
+  assert_int_equal(zoom_config_set(f->cfg, "ZOOM_API_BASE_URL", NULL, &f->err), 0);
+  /* The token reply names a host behind a user name: not used, the default stands. */
+  fakezoom_set_api_url(f->fz, "http://localhost:x@192.0.2.2:18082");
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_token_status st;
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.api_base, "https://api.zoom.us/v2");
+  zoom_client_free(c);
+  char *text = zoomtest_slurp(f->cache);
+  assert_null(strstr(text, "192.0.2.2"));
+  free(text);
+  /* A cache file whose api_base was edited to such a URL is not trusted at all. */
+  write_cache(f, "planted-token", "http://127.0.0.1:1@192.0.2.2:18082/v2", 0600);
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "missing");
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_false(st.from_cache);
+  assert_string_equal(st.api_base, "https://api.zoom.us/v2");
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  /* The same file with a loopback api_base is used (the check is not a blanket refusal). */
+  char base[128];
+  snprintf(base, sizeof base, "%s/v2", fakezoom_url(f->fz));
+  write_cache(f, "planted-token", base, 0600);
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_true(st.from_cache);
+  assert_string_equal(st.api_base, base);
+  zoom_client_free(c);
+}
+
+typedef struct status_call {
+  zoom_client *client;
+  zoom_token_status st;
+  pthread_mutex_t lock;
+  pthread_cond_t done_cv;
+  bool done;
+} status_call;
+
+static void *status_run(void *arg) {
+  status_call *s = arg;
+  zoom_client_token_status(s->client, &s->st);
+  pthread_mutex_lock(&s->lock);
+  s->done = true;
+  pthread_cond_signal(&s->done_cv);
+  pthread_mutex_unlock(&s->lock);
+  return NULL;
+}
+
+static void fifo_at_the_cache_path_blocks_nothing(void **state) {
+  fixture *f = *state;
+  write_file(f->cache, "x", 0600); /* makes the directories */
+  assert_int_equal(unlink(f->cache), 0);
+  assert_int_equal(mkfifo(f->cache, 0600), 0);
+  zoom_client *c = NULL;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  /* get_token_status in a thread, awaited with a generous bound (no writer ever comes). */
+  status_call s = {.client = c};
+  pthread_mutex_init(&s.lock, NULL);
+  pthread_cond_init(&s.done_cv, NULL);
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, status_run, &s), 0);
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 10;
+  pthread_mutex_lock(&s.lock);
+  while (!s.done && pthread_cond_timedwait(&s.done_cv, &s.lock, &until) == 0) {
+  }
+  bool done = s.done;
+  pthread_mutex_unlock(&s.lock);
+  if (!done) {
+    /* Release the blocked reader (a writer appears, then leaves) before failing. */
+    int w = open(f->cache, O_WRONLY | O_NONBLOCK);
+    if (w >= 0)
+      close(w);
+  }
+  pthread_join(th, NULL);
+  pthread_cond_destroy(&s.done_cv);
+  pthread_mutex_destroy(&s.lock);
+  assert_true(done);
+  assert_string_equal(s.st.state, "missing");
+  /* A token is still had, and the FIFO is replaced by a private regular file. */
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_free(c);
+  struct stat st;
+  assert_int_equal(lstat(f->cache, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+}
+
+static void cache_that_is_not_a_private_regular_file_is_not_used(void **state) {
+  fixture *f = *state;
+  char target[200];
+  snprintf(target, sizeof target, "%s/elsewhere.json", f->dir);
+  zoom_client *c = NULL;
+  zoom_token_status st;
+  /* A symbolic link to a good cache file; a cache owned by another user; one readable by the
+   * group: none is read (each is replaced by a private file at the next write). */
+  for (int kind = 0; kind < 3; kind++) {
+    write_cache(f, "planted-token", "", 0600);
+    if (kind == 0) {
+      assert_int_equal(rename(f->cache, target), 0);
+      assert_int_equal(symlink(target, f->cache), 0);
+    } else if (kind == 1) {
+      assert_int_equal(chown(f->cache, 65534, 65534), 0); /* nobody */
+    } else {
+      assert_int_equal(chmod(f->cache, 0640), 0);
+    }
+    assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+    zoom_client_token_status(c, &st);
+    assert_string_equal(st.state, "missing");
+    assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+    zoom_client_token_status(c, &st);
+    assert_false(st.from_cache);
+    zoom_client_free(c);
+    assert_int_equal(fakezoom_token_requests(f->fz), kind + 1);
+    struct stat ls;
+    assert_int_equal(lstat(f->cache, &ls), 0);
+    assert_true(S_ISREG(ls.st_mode));
+    assert_int_equal(ls.st_uid, geteuid());
+    assert_int_equal(ls.st_mode & 0777, 0600);
+  }
+  /* The link's target was left alone. */
+  char *text = zoomtest_slurp(target);
+  assert_non_null(strstr(text, "planted-token"));
+  free(text);
+  /* A directory at the cache path, and a FIFO at the lock path: a token all the same. */
+  assert_int_equal(unlink(f->cache), 0);
+  assert_int_equal(mkdir(f->cache, 0700), 0);
+  char lock[200];
+  snprintf(lock, sizeof lock, "%s.lock", f->cache);
+  unlink(lock);
+  assert_int_equal(mkfifo(lock, 0600), 0);
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "missing");
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_string_equal(st.state, "valid");
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 4);
+  assert_int_equal(rmdir(f->cache), 0);
+}
+
+/* ---- refused tokens ---- */
+
+static void every_refused_token_stays_refused(void **state) {
+  fixture *f = *state;
+  zoom_http *http = zoom_http_new();
+  assert_non_null(http);
+  zoom_auth *a = zoom_auth_new(f->cfg, http, &f->err);
+  assert_non_null(a);
+  char *first = NULL, *second = NULL, *third = NULL;
+  assert_int_equal(zoom_auth_token(a, NULL, false, &first, NULL, 0, &f->err), 0);
+  assert_int_equal(zoom_auth_token(a, NULL, true, &second, NULL, 0, &f->err), 0);
+  assert_string_not_equal(first, second);
+  /* The cache file holds the second token. Zoom refuses it, then (a late answer to an older
+   * call) the first: neither may be handed out again, from memory or from the file. */
+  zoom_auth_reject(a, second);
+  zoom_auth_reject(a, first);
+  assert_int_equal(zoom_auth_token(a, NULL, false, &third, NULL, 0, &f->err), 0);
+  assert_string_not_equal(third, second);
+  assert_string_not_equal(third, first);
+  assert_int_equal(fakezoom_token_requests(f->fz), 3);
+  /* Status reads no refused token back from the file either. */
+  zoom_auth_reject(a, third);
+  char *in_file = zoomtest_slurp(f->cache);
+  assert_non_null(strstr(in_file, third));
+  free(in_file);
+  zoom_token_status st;
+  zoom_auth_status(a, &st);
+  assert_string_equal(st.state, "missing");
+  zoom_secret_free(first);
+  zoom_secret_free(second);
+  zoom_secret_free(third);
+  zoom_auth_free(a);
+  zoom_http_free(http);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(cache_is_private_atomic_and_secret_free, setup, teardown),
@@ -347,6 +548,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(expired_cache_shows_expired_then_is_renewed, setup, teardown),
       cmocka_unit_test_setup_teardown(unwritable_cache_still_gives_a_token, setup, teardown),
       cmocka_unit_test_setup_teardown(status_missing_then_valid_in_timezone, setup, teardown),
+      cmocka_unit_test_setup_teardown(api_urls_from_the_reply_and_the_cache_are_checked, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(fifo_at_the_cache_path_blocks_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(cache_that_is_not_a_private_regular_file_is_not_used, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(every_refused_token_stays_refused, setup, teardown),
   };
   log_set_level(LOG_ERROR);
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,6 +128,85 @@ static void threads_share_one_token(void **state) {
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 80);
   /* Kept connections are shared, not re-opened: at most one per thread (80 without). */
   assert_true(fakezoom_connections(f->fz) <= 8);
+}
+
+/* Rounds of calls: in each, every worker waits until the main thread has revoked the
+ * tokens, then makes five calls at the same time as the others. */
+typedef struct revoke_rounds {
+  pthread_mutex_t lock;
+  pthread_cond_t cv;
+  int arrived; /* workers waiting for the current round */
+  int round;   /* rounds opened so far */
+} revoke_rounds;
+
+typedef struct rejecting_worker {
+  fixture *f;
+  revoke_rounds *rounds;
+  int ok, refused, other;
+} rejecting_worker;
+
+enum { REVOKE_WORKERS = 4, REVOKE_ROUNDS = 5 };
+
+static void *rejecting_worker_run(void *arg) {
+  rejecting_worker *w = arg;
+  for (int r = 1; r <= REVOKE_ROUNDS; r++) {
+    pthread_mutex_lock(&w->rounds->lock);
+    w->rounds->arrived++;
+    pthread_cond_broadcast(&w->rounds->cv);
+    while (w->rounds->round < r)
+      pthread_cond_wait(&w->rounds->cv, &w->rounds->lock);
+    pthread_mutex_unlock(&w->rounds->lock);
+    for (int i = 0; i < 5; i++) {
+      json_t *out = NULL;
+      zoom_error err = {0};
+      if (zoom_request(w->f->client, "GET", "/users/me", NULL, NULL, NULL, &out, &err) == 0)
+        w->ok++;
+      else if (err.kind == ZOOM_ERR_HTTP && err.zoom_code == 124)
+        w->refused++; /* its new token was revoked too before it was used */
+      else
+        w->other++;
+      json_decref(out);
+      zoom_error_clear(&err);
+    }
+  }
+  return NULL;
+}
+
+/* Threads fetch, use and reject tokens while Zoom revokes them (a TSan target too): every
+ * call succeeds or reports Zoom's refusal, never anything else. */
+static void tokens_revoked_under_concurrent_calls(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  revoke_rounds rounds = {.arrived = 0};
+  pthread_mutex_init(&rounds.lock, NULL);
+  pthread_cond_init(&rounds.cv, NULL);
+  pthread_t t[REVOKE_WORKERS];
+  rejecting_worker w[REVOKE_WORKERS];
+  for (int i = 0; i < REVOKE_WORKERS; i++) {
+    w[i] = (rejecting_worker){.f = f, .rounds = &rounds};
+    assert_int_equal(pthread_create(&t[i], NULL, rejecting_worker_run, &w[i]), 0);
+  }
+  for (int r = 1; r <= REVOKE_ROUNDS; r++) {
+    pthread_mutex_lock(&rounds.lock);
+    while (rounds.arrived < r * REVOKE_WORKERS)
+      pthread_cond_wait(&rounds.cv, &rounds.lock);
+    fakezoom_revoke_tokens(f->fz);
+    rounds.round = r;
+    pthread_cond_broadcast(&rounds.cv);
+    pthread_mutex_unlock(&rounds.lock);
+  }
+  int ok = 0, other = 0;
+  for (int i = 0; i < REVOKE_WORKERS; i++) {
+    pthread_join(t[i], NULL);
+    ok += w[i].ok;
+    other += w[i].other;
+  }
+  pthread_cond_destroy(&rounds.cv);
+  pthread_mutex_destroy(&rounds.lock);
+  assert_int_equal(other, 0);
+  assert_true(ok > 0);
+  /* Every round after the first began with refused tokens, so each asked for a new one. */
+  assert_true(fakezoom_token_requests(f->fz) >= REVOKE_ROUNDS);
 }
 
 static void refresh_after_code_124(void **state) {
@@ -655,6 +735,123 @@ static void rejected_credentials_are_clear(void **state) {
   assert_int_equal(fakezoom_token_requests(f->fz), 1);
 }
 
+static void failed_token_request_names_the_token_request(void **state) {
+  fixture *f = *state;
+  /* A token URL that answers 401 (code 124, as any API path does without a token). */
+  char url[160];
+  snprintf(url, sizeof url, "%s/not-a-token-url", fakezoom_url(f->fz));
+  client_remake(f, "ZOOM_OAUTH_TOKEN_URL", url);
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_AUTH);
+  /* The status is the token endpoint's, and the error says so: not "GET /users/me: 401". */
+  assert_int_equal(f->err.http_status, 401);
+  assert_string_equal(f->err.method, "POST");
+  assert_string_equal(f->err.path, "/not-a-token-url");
+  assert_non_null(strstr(f->err.message, "token request failed with HTTP 401"));
+  assert_non_null(strstr(f->err.message, "GET /users/me was not sent"));
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 0);
+  /* Rejected credentials: the same naming. */
+  client_remake(f, "ZOOM_OAUTH_TOKEN_URL", NULL);
+  snprintf(url, sizeof url, "%s/oauth/token", fakezoom_url(f->fz));
+  client_remake(f, "ZOOM_OAUTH_TOKEN_URL", url);
+  client_remake(f, "ZOOM_CLIENT_SECRET", "wrong-secret-value");
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.http_status, 400);
+  assert_string_equal(f->err.method, "POST");
+  assert_string_equal(f->err.path, "/oauth/token");
+  /* A transport failure of the token request is named the same way. */
+  client_remake(f, "ZOOM_MAX_RETRIES", "0");
+  client_remake(f, "ZOOM_OAUTH_TOKEN_URL", "http://127.0.0.1:1/oauth/token");
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_TRANSPORT);
+  assert_string_equal(f->err.method, "POST");
+  assert_string_equal(f->err.path, "/oauth/token");
+  assert_null(out);
+}
+
+static void delete_repeated_after_a_lost_reply_says_it_is_gone(void **state) {
+  fixture *f = *state;
+  static const fakezoom_reply gone = {
+      404, NULL, "{\"code\":3001,\"message\":\"Webinar does not exist: 9.\"}", 0, 0};
+  /* The first DELETE reaches Zoom, whose reply is lost; the repeat finds nothing. */
+  fakezoom_script(f->fz, "DELETE", "/v2/webinars/9", 1, (fakezoom_reply){.action = FAKEZOOM_DROP});
+  fakezoom_script(f->fz, "DELETE", "/v2/webinars/9", 0, gone);
+  assert_int_equal(zoom_client_ensure_token(f->client, NULL, &f->err), 0);
+  json_t *out = NULL;
+  assert_int_equal(
+      zoom_request(f->client, "DELETE", "/webinars/9", NULL, NULL, NULL, &out, &f->err), -1);
+  assert_int_equal(fakezoom_count(f->fz, "DELETE", "/v2/webinars/9"), 2);
+  assert_int_equal(f->err.http_status, 404);
+  assert_int_equal(f->err.zoom_code, 3001);
+  assert_non_null(strstr(f->err.message, "It is gone"));
+  assert_non_null(strstr(f->err.message, "first attempt probably removed it"));
+  assert_non_null(strstr(f->err.message, "Webinar does not exist"));
+  assert_non_null(strstr(f->err.hint, "Nothing to repeat"));
+  /* A DELETE whose first answer is 404 is simply not found. */
+  zoom_error_clear(&f->err);
+  fakezoom_script(f->fz, "DELETE", "/v2/webinars/10", 0, gone);
+  assert_int_equal(
+      zoom_request(f->client, "DELETE", "/webinars/10", NULL, NULL, NULL, &out, &f->err), -1);
+  assert_int_equal(f->err.http_status, 404);
+  assert_null(strstr(f->err.message, "It is gone"));
+  assert_non_null(strstr(f->err.hint, "list_webinars"));
+}
+
+/* ---- cancelling a call that waits for another call's token request ---- */
+
+typedef struct fetcher {
+  zoom_client *client;
+  int rc;
+  zoom_error err;
+  atomic_bool stop; /* cancels the fetcher itself */
+  atomic_bool done;
+} fetcher;
+
+static bool fetcher_cancelled(void *ctx) {
+  return atomic_load(&((fetcher *)ctx)->stop);
+}
+
+static void *fetcher_run(void *arg) {
+  fetcher *t = arg;
+  zoom_cancel cancel = {fetcher_cancelled, t};
+  t->rc = zoom_client_ensure_token(t->client, &cancel, &t->err);
+  atomic_store(&t->done, true);
+  return NULL;
+}
+
+static void call_waiting_for_another_token_request_can_be_cancelled(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  /* The token reply takes 10 s; a second call queues behind that request. */
+  fakezoom_set_token_delay(f->fz, 10000);
+  fetcher t = {.client = f->client};
+  pthread_t th;
+  assert_int_equal(pthread_create(&th, NULL, fetcher_run, &t), 0);
+  /* Wait (bounded) until the token request is at the fake. */
+  for (int i = 0; i < 1000 && fakezoom_token_requests(f->fz) == 0; i++)
+    usleep(10 * 1000);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  int polls = 0;
+  zoom_cancel cancel = {cancel_after_polls, &polls};
+  json_t *out = NULL;
+  int rc = zoom_request(f->client, "GET", "/users/me", NULL, NULL, &cancel, &out, &f->err);
+  bool other_done = atomic_load(&t.done);
+  atomic_store(&t.stop, true);
+  pthread_join(th, NULL);
+  /* Cancelled while the other call's request was still running, not served after it. */
+  assert_int_equal(rc, -1);
+  assert_false(other_done);
+  assert_int_equal(f->err.kind, ZOOM_ERR_CANCELLED);
+  assert_string_equal(f->err.method, "GET");
+  assert_string_equal(f->err.path, "/users/me");
+  assert_true(polls > 3);
+  assert_int_equal(t.rc, -1);
+  assert_int_equal(t.err.kind, ZOOM_ERR_CANCELLED);
+  zoom_error_clear(&t.err);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 0);
+}
+
 static void api_base_comes_from_token_reply(void **state) {
   fixture *f = *state;
   client_remake(f, "ZOOM_API_BASE_URL", NULL);
@@ -793,6 +990,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(one_token_for_many_calls_on_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(threads_share_one_token, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_after_code_124, setup, teardown),
+      cmocka_unit_test_setup_teardown(tokens_revoked_under_concurrent_calls, setup, teardown),
       cmocka_unit_test_setup_teardown(persistent_124_is_reported_not_looped, setup, teardown),
       cmocka_unit_test_setup_teardown(rate_limit_429_waits_retry_after, setup, teardown),
       cmocka_unit_test_setup_teardown(rate_limit_wait_longer_than_max_is_not_waited, setup,
@@ -817,6 +1015,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(pagination_by_page_number, setup, teardown),
       cmocka_unit_test_setup_teardown(cancellation_aborts_the_transfer, setup, teardown),
       cmocka_unit_test_setup_teardown(rejected_credentials_are_clear, setup, teardown),
+      cmocka_unit_test_setup_teardown(failed_token_request_names_the_token_request, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(delete_repeated_after_a_lost_reply_says_it_is_gone, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(call_waiting_for_another_token_request_can_be_cancelled,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(api_base_comes_from_token_reply, setup, teardown),
       cmocka_unit_test_setup_teardown(base_url_with_trailing_slash, setup, teardown),
       cmocka_unit_test_setup_teardown(reconfigure_switches_account, setup, teardown),
