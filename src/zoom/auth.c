@@ -20,10 +20,10 @@
 #define CACHE_FORMAT "zoom-webinar-mcp token cache"
 #define CACHE_MAX (64 * 1024)
 #define TOKEN_MAX 4096
-#define REJECTED_MAX 16 /* refused tokens remembered (a ring) */
-#define FETCH_WAIT_SLICE_MS                                                                        \
-  50 /* how often a thread waiting for another's fetch polls its cancel                            \
-      */
+/* Refused tokens remembered (a ring). */
+#define REJECTED_MAX 16
+/* How often a thread waiting for another thread's token request polls its cancellation. */
+#define FETCH_WAIT_SLICE_MS 50
 
 struct zoom_auth {
   zoom_http *http;
