@@ -455,12 +455,15 @@ static void cache_that_is_not_a_private_regular_file_is_not_used(void **state) {
   zoom_token_status st;
   /* A symbolic link to a good cache file; a cache owned by another user; one readable by the
    * group: none is read (each is replaced by a private file at the next write). */
+  int requests = 0;
   for (int kind = 0; kind < 3; kind++) {
     write_cache(f, "planted-token", "", 0600);
     if (kind == 0) {
       assert_int_equal(rename(f->cache, target), 0);
       assert_int_equal(symlink(target, f->cache), 0);
     } else if (kind == 1) {
+      if (geteuid() != 0) /* only root can give a file away */
+        continue;
       assert_int_equal(chown(f->cache, 65534, 65534), 0); /* nobody */
     } else {
       assert_int_equal(chmod(f->cache, 0640), 0);
@@ -472,7 +475,7 @@ static void cache_that_is_not_a_private_regular_file_is_not_used(void **state) {
     zoom_client_token_status(c, &st);
     assert_false(st.from_cache);
     zoom_client_free(c);
-    assert_int_equal(fakezoom_token_requests(f->fz), kind + 1);
+    assert_int_equal(fakezoom_token_requests(f->fz), ++requests);
     struct stat ls;
     assert_int_equal(lstat(f->cache, &ls), 0);
     assert_true(S_ISREG(ls.st_mode));
@@ -497,7 +500,7 @@ static void cache_that_is_not_a_private_regular_file_is_not_used(void **state) {
   zoom_client_token_status(c, &st);
   assert_string_equal(st.state, "valid");
   zoom_client_free(c);
-  assert_int_equal(fakezoom_token_requests(f->fz), 4);
+  assert_int_equal(fakezoom_token_requests(f->fz), requests + 1);
   assert_int_equal(rmdir(f->cache), 0);
 }
 
