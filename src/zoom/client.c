@@ -326,7 +326,7 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
     char zoom_said[sizeof err->message];
     snprintf(zoom_said, sizeof zoom_said, "%s", err->message);
     zoom_error_set(err, ZOOM_ERR_HTTP,
-                   "It is gone: the first DELETE reached Zoom but its reply was lost, and the "
+                   "It is gone: the first DELETE was sent but its reply was lost, and the "
                    "repeat was answered \"%.300s\". The first attempt probably removed it.",
                    zoom_said);
     zoom_error_hint(err, "Nothing to repeat. To be sure, get or list it: it should be absent.");
