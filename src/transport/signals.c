@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 static pthread_mutex_t signals_mu = PTHREAD_MUTEX_INITIALIZER;
-static int signals_users;                     /* under signals_mu */
-static int signals_pipe[2] = {-1, -1};        /* under signals_mu */
-static atomic_int signals_read_end = -1;      /* what transport_signals_fd returns */
-static atomic_int signals_write_end = -1;     /* what the handler writes to */
-static atomic_bool signals_seen;              /* set by the handler */
+static int signals_users;                            /* under signals_mu */
+static int signals_pipe[2] = {-1, -1};               /* under signals_mu */
+static atomic_int signals_read_end = -1;             /* what transport_signals_fd returns */
+static atomic_int signals_write_end = -1;            /* what the handler writes to */
+static atomic_bool signals_seen;                     /* set by the handler */
 static struct sigaction old_term, old_int, old_pipe; /* under signals_mu */
 
 static void signals_on_signal(int sig) {
