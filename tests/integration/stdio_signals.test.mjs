@@ -37,27 +37,59 @@ function exitWithin(child, ms) {
   });
 }
 
-it('SIGTERM after 100,000 pipelined calls whose replies are never read: prompt exit 0', async () => {
+// Spawns the fixture server with nobody reading its stdout.
+function spawnUnread() {
   const proc = spawn(FIXTURE, [], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
+  const out = { stderr: '' };
   proc.stderr.setEncoding('utf8');
   proc.stderr.on('data', (chunk) => {
-    if (stderr.length < 1 << 20) stderr += chunk;
+    if (out.stderr.length < 1 << 20) out.stderr += chunk;
   });
   proc.stdin.on('error', () => {});
-  // stdout gets no listener: nobody reads the replies
+  return { proc, out };
+}
+
+const initLine = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+const callLine = (id, name) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+
+it('SIGTERM after 100,000 pipelined calls whose replies are never read: prompt exit 0', async () => {
+  const { proc, out } = spawnUnread();
   try {
-    const lines = [
-      JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
-    ];
-    for (let i = 1; i <= 100000; i++)
-      lines.push(JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'test_simple_text', arguments: {} } }));
-    // The write completes once the server has taken nearly all of it.
+    const lines = [initLine];
+    for (let i = 1; i <= 100000; i++) lines.push(callLine(i, 'test_simple_text'));
+    // The replies (12 MB) stay below the high-water mark: the server takes
+    // all of its input, and the write completes once it has.
     await new Promise((resolve) => proc.stdin.write(lines.join('\n') + '\n', resolve));
     proc.kill('SIGTERM');
     const status = await exitWithin(proc, PROMPT_MS);
-    assert.notEqual(status, null, `still running ${PROMPT_MS} ms after SIGTERM; stderr ${stderr.slice(-2000)}`);
-    assert.equal(status.code, 0, `exit ${JSON.stringify(status)}; stderr ${stderr.slice(-2000)}`);
+    assert.notEqual(status, null, `still running ${PROMPT_MS} ms after SIGTERM; stderr ${out.stderr.slice(-2000)}`);
+    assert.equal(status.code, 0, `exit ${JSON.stringify(status)}; stderr ${out.stderr.slice(-2000)}`);
+  } finally {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+  }
+});
+
+it('SIGTERM while replies past the high-water mark wait for room: prompt exit 0', async () => {
+  const { proc, out } = spawnUnread();
+  try {
+    // 100,000 replies of about 600 bytes: far past the 16 MiB the server
+    // queues, so its workers and then its reader wait for room, and it stops
+    // taking input. Chunks go in until one is not taken within a second
+    // (that is the state to test) or all are in; SIGTERM ends it either way.
+    proc.stdin.write(initLine + '\n');
+    for (let first = 1; first <= 100000; first += 5000) {
+      const chunk = [];
+      for (let i = first; i < first + 5000; i++) chunk.push(callLine(i, 'test_multiple_content_types'));
+      const taken = await Promise.race([
+        new Promise((resolve) => proc.stdin.write(chunk.join('\n') + '\n', () => resolve(true))),
+        new Promise((resolve) => setTimeout(() => resolve(false), 1000).unref()),
+      ]);
+      if (!taken) break;
+    }
+    proc.kill('SIGTERM');
+    const status = await exitWithin(proc, PROMPT_MS);
+    assert.notEqual(status, null, `still running ${PROMPT_MS} ms after SIGTERM; stderr ${out.stderr.slice(-2000)}`);
+    assert.equal(status.code, 0, `exit ${JSON.stringify(status)}; stderr ${out.stderr.slice(-2000)}`);
   } finally {
     if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
   }
