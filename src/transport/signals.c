@@ -17,13 +17,11 @@ static int signals_users;                            /* under signals_mu */
 static int signals_pipe[2] = {-1, -1};               /* under signals_mu */
 static atomic_int signals_read_end = -1;             /* what transport_signals_fd returns */
 static atomic_int signals_write_end = -1;            /* what the handler writes to */
-static atomic_bool signals_seen;                     /* set by the handler */
 static struct sigaction old_term, old_int, old_pipe; /* under signals_mu */
 
 static void signals_on_signal(int sig) {
   (void)sig;
   int saved = errno;
-  atomic_store(&signals_seen, true);
   int fd = atomic_load(&signals_write_end);
   if (fd >= 0 && write(fd, "s", 1) < 0) {
     /* the pipe is full: it is readable already */
@@ -43,7 +41,6 @@ int transport_signals_acquire(void) {
     rc = -1;
     goto done;
   }
-  atomic_store(&signals_seen, false);
   atomic_store(&signals_write_end, signals_pipe[1]);
   atomic_store(&signals_read_end, signals_pipe[0]);
   struct sigaction sa = {.sa_handler = signals_on_signal};
@@ -77,8 +74,4 @@ void transport_signals_release(void) {
 
 int transport_signals_fd(void) {
   return atomic_load(&signals_read_end);
-}
-
-bool transport_signals_caught(void) {
-  return atomic_load(&signals_seen);
 }

@@ -3,8 +3,6 @@
 #ifndef TRANSPORT_SIGNALS_H
 #define TRANSPORT_SIGNALS_H
 
-#include <stdbool.h>
-
 /* Installs handlers for SIGTERM and SIGINT that make transport_signals_fd()
  * readable, and ignores SIGPIPE (a peer that went away shows as EPIPE).
  * Nests: the first call installs, the matching last transport_signals_release
@@ -20,8 +18,5 @@ void transport_signals_release(void);
  * stays readable, and every thread that polls it sees the signal, whenever
  * it looks (a blocked writer, a reader, a thread waiting out a grace period). */
 int transport_signals_fd(void);
-
-/* True once SIGTERM or SIGINT arrived since the handlers were installed. */
-bool transport_signals_caught(void);
 
 #endif
