@@ -90,6 +90,8 @@ struct mcp_call {
   int err_code;    /* 0 = no error recorded */
   char *err_msg;
   json_t *err_data;
+  char *ask_failure;       /* why an ask failed (client error, bad answer, no answer), or NULL:
+                              a handler that then returns NULL answers with it */
   json_t *input_requests;  /* modern: questions recorded by mcp_call_ask */
   json_t *input_responses; /* modern: borrowed from params */
   struct mcp_call *next_inflight;
@@ -102,8 +104,9 @@ struct mcp_call {
 /* A server->client request waiting for its answer (legacy era). */
 typedef struct pending_ask {
   json_int_t id;
-  json_t *result; /* new reference once answered */
-  json_t *error;  /* new reference once answered with an error */
+  json_t *result;        /* new reference once answered */
+  json_t *error;         /* new reference once answered with an error */
+  const char *malformed; /* static: what was wrong with a malformed answer, or NULL */
   bool done;
   struct pending_ask *next;
 } pending_ask;

@@ -117,63 +117,80 @@ size_t jsonrpc_id_key(const json_t *id, char *out, size_t outlen) {
   return n < 0 ? 0 : (size_t)n;
 }
 
+/* Classifies a message with no method and a result or an error: the
+ * client's answer to a server->client request, right or malformed. */
+static jrpc_kind classify_response(json_t *msg, json_t **id, const char **why) {
+  json_t *version = json_object_get(msg, "jsonrpc");
+  json_t *result = json_object_get(msg, "result");
+  json_t *error = json_object_get(msg, "error");
+  if (!*id) {
+    *why = "a response needs an id";
+    return JRPC_BAD_RESPONSE;
+  }
+  /* null is allowed on an error response: the peer could not read the id */
+  if (!jsonrpc_id_valid(*id) && !(json_is_null(*id) && error && !result)) {
+    *why = "id must be a string or an integer";
+    *id = NULL;
+    return JRPC_BAD_RESPONSE;
+  }
+  if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0) {
+    *why = "jsonrpc must be \"2.0\"";
+    return JRPC_BAD_RESPONSE;
+  }
+  if (result && error) {
+    *why = "a response carries result or error, not both";
+    return JRPC_BAD_RESPONSE;
+  }
+  if (error && (!json_is_object(error) || !json_is_integer(json_object_get(error, "code")))) {
+    *why = "error must be an object with an integer code";
+    return JRPC_BAD_RESPONSE;
+  }
+  return JRPC_RESPONSE;
+}
+
 jrpc_kind jsonrpc_classify(json_t *msg, json_t **id, const char **why) {
   *id = json_object_get(msg, "id");
   json_t *version = json_object_get(msg, "jsonrpc");
   json_t *method = json_object_get(msg, "method");
+  if (!method && (json_object_get(msg, "result") || json_object_get(msg, "error")))
+    return classify_response(msg, id, why);
   bool has_id = *id != NULL;
   if (has_id && !jsonrpc_id_valid(*id)) {
-    bool null_ok = json_is_null(*id) && !method && json_object_get(msg, "error");
     *why = json_is_null(*id)   ? "id must not be null"
            : json_is_real(*id) ? "id must be a string or an integer, not a fraction"
                                : "id must be a string or an integer";
-    if (!null_ok) {
-      *id = json_null();
-      return JRPC_INVALID;
-    }
-  }
-  if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0) {
-    *why = "jsonrpc must be \"2.0\"";
-    if (!has_id)
-      *id = json_null();
+    *id = json_null();
     return JRPC_INVALID;
   }
-  if (method) {
-    if (!json_is_string(method)) {
-      *why = "method must be a string";
-      if (!has_id)
-        *id = json_null();
-      return JRPC_INVALID;
-    }
-    json_t *params = json_object_get(msg, "params");
-    if (params && !json_is_object(params) && !json_is_array(params)) {
-      *why = "params must be an object";
-      if (!has_id)
-        *id = json_null();
-      return JRPC_INVALID;
-    }
-    if (json_object_get(msg, "result") || json_object_get(msg, "error")) {
-      *why = "a request cannot carry result or error";
-      if (!has_id)
-        *id = json_null();
-      return JRPC_INVALID;
-    }
-    return has_id ? JRPC_REQUEST : JRPC_NOTIFICATION;
-  }
-  json_t *result = json_object_get(msg, "result");
-  json_t *error = json_object_get(msg, "error");
-  if ((result != NULL) != (error != NULL) && has_id) {
-    if (error && (!json_is_object(error) || !json_is_integer(json_object_get(error, "code")))) {
-      *why = "error must be an object with an integer code";
-      return JRPC_INVALID;
-    }
-    return JRPC_RESPONSE;
-  }
-  *why = has_id ? "a message needs a method, or exactly one of result and error"
-                : "a message needs a method (or an id with result or error)";
   if (!has_id)
     *id = json_null();
-  return JRPC_INVALID;
+  if (!json_is_string(version) || strcmp(json_string_value(version), "2.0") != 0) {
+    *why = "jsonrpc must be \"2.0\"";
+    return JRPC_INVALID;
+  }
+  if (!method) {
+    *why = has_id ? "a message needs a method, or exactly one of result and error"
+                  : "a message needs a method (or an id with result or error)";
+    return JRPC_INVALID;
+  }
+  if (!json_is_string(method)) {
+    *why = "method must be a string";
+    return JRPC_INVALID;
+  }
+  json_t *params = json_object_get(msg, "params");
+  if (params && !json_is_object(params) && !json_is_array(params)) {
+    *why = "params must be an object";
+    return JRPC_INVALID;
+  }
+  if (json_object_get(msg, "result") || json_object_get(msg, "error")) {
+    *why = "a request cannot carry result or error";
+    return JRPC_INVALID;
+  }
+  if (!has_id) {
+    *id = NULL;
+    return JRPC_NOTIFICATION;
+  }
+  return JRPC_REQUEST;
 }
 
 json_t *jsonrpc_string(const char *text) {

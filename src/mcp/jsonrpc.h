@@ -13,6 +13,7 @@ typedef enum {
   JRPC_REQUEST,      /* method + id */
   JRPC_NOTIFICATION, /* method, no id */
   JRPC_RESPONSE,     /* result or error + id: an answer to a server->client request */
+  JRPC_BAD_RESPONSE, /* no method, a result or an error, but malformed: never answered */
   JRPC_INVALID       /* not a valid JSON-RPC 2.0 message */
 } jrpc_kind;
 
@@ -29,8 +30,11 @@ json_t *jsonrpc_parse(const char *buf, size_t len, size_t max_depth, int *code, 
 
 /* Classifies MSG (an object). On JRPC_INVALID, *WHY says what is wrong (a
  * static string) and *ID is the id to answer with (borrowed; json null when
- * the id itself is unusable). On success *ID is the message id (borrowed) or
- * NULL for a notification. */
+ * the id itself is unusable). On JRPC_BAD_RESPONSE, *WHY says what is wrong
+ * and *ID is the message id (borrowed), or NULL when it has no usable one: a
+ * response is never answered, whatever is wrong with it. On success *ID is
+ * the message id (borrowed; json null for an error response the peer could
+ * not give an id) or NULL for a notification. */
 jrpc_kind jsonrpc_classify(json_t *msg, json_t **id, const char **why);
 
 /* True when ID is a valid JSON-RPC id for MCP: a string or an integer. */

@@ -245,8 +245,13 @@ void mcp_call_log(mcp_call *call, mcp_log_level level, const char *logger, json_
  * the client's answer from inputResponses[KEY] when the client sent one;
  * otherwise records inputRequests[KEY] and returns NULL, and the handler must
  * return NULL so the core answers with resultType "input_required".
- * Returns a new reference to the client's result, or NULL (also on error,
- * cancellation or timeout, after which mcp_call_fail has been set). */
+ * Returns a new reference to the client's result (an object), or NULL. When
+ * the ask itself failed (the client answered with an error or with something
+ * malformed, did not answer within 60 s, or its input ended) and the handler
+ * returns NULL, a tool call answers with a tool error (isError) saying so and
+ * any other method with -32603: never with the client's own error code. A
+ * handler may return a result of its own instead. A missing capability or a
+ * cancelled call is a protocol error as with mcp_call_fail. */
 json_t *mcp_call_ask(mcp_call *call, const char *key, const char *method, json_t *params);
 
 /* Records a JSON-RPC error for this call and returns NULL, so a handler can

@@ -226,6 +226,8 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
   } else {
     call->tool = tool->def;
     result = tool->def->fn(call, args);
+    if (!result && call->ask_failure && !call->err_code) /* the failed ask, in the tool's terms */
+      result = mcp_tool_error("%s", call->ask_failure);
     if (tool->output && result && !json_is_true(json_object_get(result, "isError")))
       check_structured(name, tool->output, result);
   }

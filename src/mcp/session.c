@@ -278,6 +278,7 @@ static void call_free(mcp_call *call) {
   json_decref(call->msg);
   json_decref(call->err_data);
   json_decref(call->input_requests);
+  free(call->ask_failure);
   free(call->err_msg);
   free(call);
 }
@@ -305,6 +306,8 @@ static json_t *call_reply(mcp_call *call, json_t *result) {
     call->err_data = NULL;
     return jsonrpc_error(call->id, code, call->err_msg ? call->err_msg : "error", data);
   }
+  if (!result && call->ask_failure) /* tools/call made it a tool error already */
+    return jsonrpc_error(call->id, MCP_INTERNAL_ERROR, call->ask_failure, NULL);
   if (!result && call->era == MCP_ERA_MODERN && call->input_requests) {
     result = json_object();
     json_object_set_new(result, "resultType", json_string("input_required"));
@@ -658,9 +661,13 @@ static void handle_notification(mcp_session *s, json_t *msg) {
   }
 }
 
-static void handle_response(mcp_session *s, json_t *msg, json_t *id) {
+/* Takes the client's answer to a server->client request. MALFORMED (static)
+ * says what is wrong with it, or is NULL for a well-formed answer. Never
+ * answered: a reply would land in the id space of the client's own requests. */
+static void handle_response(mcp_session *s, json_t *msg, json_t *id, const char *malformed) {
   if (!json_is_integer(id)) {
-    log_debug("mcp", "response with an id this server never used: ignored");
+    log_debug("mcp", "%s response with an id this server never used: ignored",
+              malformed ? "malformed" : "a");
     return;
   }
   json_int_t n = json_integer_value(id);
@@ -669,14 +676,20 @@ static void handle_response(mcp_session *s, json_t *msg, json_t *id) {
   while (p && p->id != n)
     p = p->next;
   if (p && !p->done) {
-    p->result = json_incref(json_object_get(msg, "result"));
-    p->error = json_incref(json_object_get(msg, "error"));
+    if (malformed) {
+      p->malformed = malformed;
+    } else {
+      p->result = json_incref(json_object_get(msg, "result"));
+      p->error = json_incref(json_object_get(msg, "error"));
+    }
     p->done = true;
     pthread_cond_broadcast(&s->cv);
   }
   pthread_mutex_unlock(&s->mu);
   if (!p)
     log_debug("mcp", "response to unknown request %" JSON_INTEGER_FORMAT " ignored", n);
+  else if (malformed)
+    log_warn("mcp", "malformed answer to request %" JSON_INTEGER_FORMAT ": %s", n, malformed);
 }
 
 /* Handles one message object (stolen). Exactly one session_emit follows for
@@ -699,7 +712,11 @@ static void handle_one(mcp_session *s, json_t *msg, void *tag, batch *b) {
     session_emit(s, b, tag, NULL);
     break;
   case JRPC_RESPONSE:
-    handle_response(s, msg, id);
+    handle_response(s, msg, id, NULL);
+    session_emit(s, b, tag, NULL);
+    break;
+  case JRPC_BAD_RESPONSE:
+    handle_response(s, msg, id, why);
     session_emit(s, b, tag, NULL);
     break;
   case JRPC_INVALID:
@@ -919,6 +936,22 @@ static json_t *ask_modern(mcp_call *call, const char *key, const char *method, j
   return NULL;
 }
 
+/* Records why an ask failed and returns NULL. A tool whose handler then
+ * returns NULL answers with this text as a tool error; other methods answer
+ * -32603 with it. The client's own error code never becomes the code of the
+ * reply: the client's requests and the server's asks are separate. */
+static json_t *ask_fail(mcp_call *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static json_t *ask_fail(mcp_call *call, const char *fmt, ...) {
+  char text[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof text, fmt, ap);
+  va_end(ap);
+  free(call->ask_failure);
+  call->ask_failure = strdup(text);
+  return NULL;
+}
+
 static void send_cancel_for_ask(mcp_call *call, json_int_t ask_id, const char *reason) {
   json_t *params = json_pack("{s:I,s:s}", "requestId", ask_id, "reason", reason);
   session_send(call->s, jsonrpc_notification("notifications/cancelled", params), call->tag);
@@ -949,8 +982,7 @@ json_t *mcp_call_ask(mcp_call *call, const char *key, const char *method, json_t
     pthread_mutex_unlock(&s->mu);
     free(p);
     json_decref(params);
-    return call_fail_data(call, MCP_INTERNAL_ERROR, NULL,
-                          "Internal error: the client can no longer answer");
+    return ask_fail(call, "The client can no longer answer %s: its input has ended", method);
   }
   p->id = ++s->next_ask_id;
   p->next = s->asks;
@@ -979,18 +1011,24 @@ json_t *mcp_call_ask(mcp_call *call, const char *key, const char *method, json_t
 
   json_int_t ask_id = p->id;
   json_t *result = p->result, *error = p->error;
+  const char *malformed = p->malformed;
   bool done = p->done;
   free(p);
-  if (done && result && json_is_object(result)) {
+  if (done && !malformed && json_is_object(result)) {
     json_decref(error);
     return result;
   }
+  if (done && !malformed && result)
+    malformed = "result must be an object";
   json_decref(result);
+  if (done && malformed) {
+    json_decref(error);
+    return ask_fail(call, "The client's answer to %s was malformed (%s)", method, malformed);
+  }
   if (done) {
-    json_t *code = json_object_get(error, "code");
     const char *msg = json_string_value(json_object_get(error, "message"));
-    call_fail_data(call, json_is_integer(code) ? (int)json_integer_value(code) : MCP_INTERNAL_ERROR,
-                   NULL, "The client refused %s: %s", method, msg ? msg : "no message");
+    ask_fail(call, "The client refused %s: %.300s (client error code %" JSON_INTEGER_FORMAT ")",
+             method, msg ? msg : "no message", json_integer_value(json_object_get(error, "code")));
     json_decref(error);
     return NULL;
   }
@@ -1000,10 +1038,8 @@ json_t *mcp_call_ask(mcp_call *call, const char *key, const char *method, json_t
   }
   if (timed_out) {
     send_cancel_for_ask(call, ask_id, "timed out");
-    return call_fail_data(call, MCP_INTERNAL_ERROR, NULL,
-                          "Internal error: the client did not answer %s within %d s", method,
-                          MCP_ASK_TIMEOUT_MS / 1000);
+    return ask_fail(call, "The client did not answer %s within %d s", method,
+                    MCP_ASK_TIMEOUT_MS / 1000);
   }
-  return call_fail_data(call, MCP_INTERNAL_ERROR, NULL,
-                        "Internal error: the session closed before the client answered %s", method);
+  return ask_fail(call, "The session closed before the client answered %s", method);
 }

@@ -1,19 +1,20 @@
 /* stdio.c - the stdio transport: a reader that frames lines from stdin and a
- * writer thread that coalesces replies onto stdout. */
+ * writer thread that coalesces replies onto stdout, neither of which ever
+ * blocks without an escape (SIGTERM/SIGINT, the stop pipe). */
 #include "transport/stdio.h"
 
 #include "base/log.h"
+#include "transport/signals.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -24,8 +25,13 @@
 #define OUT_COALESCE (64u * 1024)          /* replies held back while more are coming */
 #define OUT_GRACE_NS (500 * 1000l)         /* the longest a held-back reply waits */
 
-/* How the output can be written without blocking. */
-typedef enum { OUT_FILE, OUT_PIPE, OUT_SOCKET } out_kind;
+/* How the output is written without blocking. */
+typedef enum {
+  OUT_NONBLOCK, /* a description with O_NONBLOCK (ours, or inherited): EAGAIN = full */
+  OUT_SOCKET,   /* sendmsg with MSG_DONTWAIT */
+  OUT_PIPE_BUF, /* a blocking pipe we could not reopen: PIPE_BUF at a time after POLLOUT */
+  OUT_FILE      /* a regular file (or anything else): plain writes */
+} out_kind;
 
 /* The reply queue. Whoever holds `busy` owns the output fd and the spare
  * buffer. A sender that finds the output idle writes its reply itself (no
@@ -39,11 +45,17 @@ typedef enum { OUT_FILE, OUT_PIPE, OUT_SOCKET } out_kind;
  * OUT_COALESCE bytes) so that many leave in one write: fewer system calls,
  * and far fewer wake-ups of the client. The writer thread flushes anything
  * held back longer than OUT_GRACE_NS, so a slow call never delays the
- * replies that came before it. */
+ * replies that came before it.
+ *
+ * Nothing here blocks without an escape: writes never block (see out_kind),
+ * the writer waits for room in poll together with the signal pipe and the
+ * stop pipe, and senders waiting for room are woken when output stops. Once
+ * it stops (a signal, or a client that read nothing for the stall limit
+ * after end of input), the output is dropped. */
 typedef struct out_queue {
   pthread_mutex_t mu;
   pthread_cond_t wake; /* output is waiting and nobody writes it, or done */
-  pthread_cond_t room; /* the queue was taken */
+  pthread_cond_t room; /* the queue was taken, or the output stopped */
   char *buf;
   size_t len, cap;
   char *spare;
@@ -53,65 +65,163 @@ typedef struct out_queue {
   mcp_session *session;
   atomic_bool reader_burst;
   bool done;
-  bool broken; /* stdout is gone: drop output */
-  int fd;
+  bool broken;          /* stdout is gone or the output stopped: drop output */
+  atomic_bool stop;     /* stop writing at once (a signal, a stall) */
+  atomic_long stall_ms; /* after end of input: drop output the client leaves unread this
+                           long; -1 = wait without limit */
+  int fd;               /* where replies go (ours when reopened) */
+  bool own_fd;          /* fd was opened here */
   out_kind kind;
-  size_t pipe_size;
+  int sig_fd; /* the signal latch, or -1 */
+  int ctl[2]; /* the stop pipe: a byte wakes the writer out of poll */
 } out_queue;
 
-static int sig_pipe[2] = {-1, -1};
-
-static void on_signal(int sig) {
-  int saved = errno;
-  char c = (char)sig;
-  if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
-    /* nothing to do: the pipe is full, so a wake-up is already pending */
-  }
-  errno = saved;
-}
-
-static void out_init_kind(out_queue *q) {
+/* Chooses how to write OUT_FD without ever blocking. A pipe or terminal is
+ * reopened through /proc with O_NONBLOCK: a description of our own, so the
+ * flag does not leak to the processes sharing stdout. */
+static void out_open(out_queue *q, int out_fd) {
   struct stat st;
+  q->fd = out_fd;
   q->kind = OUT_FILE;
-  if (fstat(q->fd, &st) != 0)
+  if (fstat(out_fd, &st) != 0)
     return;
+  int flags = fcntl(out_fd, F_GETFL);
   if (S_ISSOCK(st.st_mode)) {
     q->kind = OUT_SOCKET;
-  } else if (S_ISFIFO(st.st_mode)) {
-    int size = fcntl(q->fd, F_GETPIPE_SZ);
-    if (size > 0) {
-      q->kind = OUT_PIPE;
-      q->pipe_size = (size_t)size;
+  } else if (flags >= 0 && (flags & O_NONBLOCK)) {
+    q->kind = OUT_NONBLOCK;
+  } else if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", out_fd);
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    struct stat again;
+    if (fd >= 0 && fstat(fd, &again) == 0 && again.st_dev == st.st_dev &&
+        again.st_ino == st.st_ino) {
+      q->fd = fd;
+      q->own_fd = true;
+      q->kind = OUT_NONBLOCK;
+    } else {
+      if (fd >= 0)
+        close(fd);
+      q->kind = S_ISFIFO(st.st_mode) ? OUT_PIPE_BUF : OUT_FILE;
     }
   }
 }
 
-/* Writes IOV without blocking as far as can be told. Returns the bytes
- * written (0 when it would block), or -1 when the output is gone. */
+/* Writes what it can of IOV without blocking. Returns the bytes written (0
+ * when the output is full), or -1 when the output is gone (errno says why). */
 static ssize_t out_try_write(out_queue *q, struct iovec *iov, int n) {
-  size_t total = 0;
-  for (int i = 0; i < n; i++)
-    total += iov[i].iov_len;
   ssize_t w;
   if (q->kind == OUT_SOCKET) {
     struct msghdr mh = {.msg_iov = iov, .msg_iovlen = (size_t)n};
     do
       w = sendmsg(q->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
     while (w < 0 && errno == EINTR);
-    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+  } else if (q->kind == OUT_PIPE_BUF) {
+    /* POLLOUT on a pipe means a free page: PIPE_BUF bytes always fit */
+    struct pollfd p = {.fd = q->fd, .events = POLLOUT};
+    if (poll(&p, 1, 0) <= 0)
       return 0;
-    return w;
+    struct iovec part[2];
+    size_t room = PIPE_BUF;
+    int k = 0;
+    for (int i = 0; i < n && room > 0; i++) {
+      size_t take = iov[i].iov_len < room ? iov[i].iov_len : room;
+      part[k].iov_base = iov[i].iov_base;
+      part[k++].iov_len = take;
+      room -= take;
+      if (k == 2)
+        break;
+    }
+    do
+      w = writev(q->fd, part, k);
+    while (w < 0 && errno == EINTR);
+  } else {
+    do
+      w = writev(q->fd, iov, n);
+    while (w < 0 && errno == EINTR);
   }
-  if (q->kind == OUT_PIPE) {
-    int unread = 0;
-    /* leave slack: the pipe fills by pages, not bytes */
-    if (ioctl(q->fd, FIONREAD, &unread) != 0 || (size_t)unread + total + 8192 > q->pipe_size)
-      return 0;
-  }
-  do
-    w = writev(q->fd, iov, n);
-  while (w < 0 && errno == EINTR);
+  if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    return 0;
   return w;
+}
+
+/* Waits until the output takes bytes again. Returns true, or false when
+ * waiting must end: a signal arrived, the output was stopped, or (after end
+ * of input) the client read nothing for stall_ms. Called without mu. */
+static bool out_wait_writable(out_queue *q) {
+  for (;;) {
+    if (atomic_load(&q->stop))
+      return false;
+    long stall = atomic_load(&q->stall_ms);
+    struct pollfd fds[3] = {{.fd = q->fd, .events = POLLOUT},
+                            {.fd = q->ctl[0], .events = POLLIN},
+                            {.fd = q->sig_fd, .events = POLLIN}};
+    int r = poll(fds, 3, stall < 0 ? -1 : stall > INT_MAX ? INT_MAX : (int)stall);
+    if (r < 0 && errno != EINTR) {
+      log_error("stdio", "poll: %s", strerror(errno));
+      return false;
+    }
+    if (r == 0) {
+      log_warn("stdio", "the client read no output for %ld ms after end of input: dropping it",
+               stall);
+      return false;
+    }
+    if (r < 0)
+      continue;
+    if (fds[2].revents)
+      return false; /* SIGTERM/SIGINT: unsent output is dropped */
+    if (fds[1].revents) {
+      char drain[64];
+      while (read(q->ctl[0], drain, sizeof drain) > 0) {
+      }
+      continue; /* stop or stall_ms changed: look again */
+    }
+    if (fds[0].revents)
+      return true; /* room, or an error the next write reports */
+  }
+}
+
+/* Writes all of BUF, waiting for room as long as the output is wanted.
+ * Returns 0; -1 when the output is gone (errno says why); 1 when waiting
+ * had to end (a signal, a stop, a stall). Called without mu. */
+static int out_write_all(out_queue *q, const char *buf, size_t len) {
+  while (len > 0) {
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+    ssize_t w = out_try_write(q, &iov, 1);
+    if (w < 0)
+      return -1;
+    buf += w;
+    len -= (size_t)w;
+    if (w == 0 && !out_wait_writable(q))
+      return 1;
+  }
+  return 0;
+}
+
+/* Stops the output at once: what is not written yet is dropped, and every
+ * thread waiting on it (senders waiting for room, the writer in poll) goes
+ * on. Safe to call more than once. */
+static void out_stop(out_queue *q) {
+  pthread_mutex_lock(&q->mu);
+  atomic_store(&q->stop, true);
+  q->broken = true;
+  q->len = 0;
+  pthread_cond_broadcast(&q->room);
+  pthread_cond_signal(&q->wake);
+  pthread_mutex_unlock(&q->mu);
+  if (write(q->ctl[1], "x", 1) < 0) {
+    /* full: the writer has a wake-up pending already */
+  }
+}
+
+/* Input ended: from now on, output the client leaves unread for STALL_MS
+ * (negative: no limit) is dropped. */
+static void out_input_closed(out_queue *q, long stall_ms) {
+  atomic_store(&q->stall_ms, stall_ms < 0 ? -1 : stall_ms);
+  if (write(q->ctl[1], "x", 1) < 0) {
+    /* full: the writer has a wake-up pending already */
+  }
 }
 
 /* Grows the queue to hold N more bytes. Called with mu held. */
@@ -132,11 +242,19 @@ static int out_reserve(out_queue *q, size_t n) {
 /* Puts back the unwritten tail of the owner's data, ahead of what others
  * queued meanwhile. Called with mu held. */
 static void out_unshift(out_queue *q, const char *data, size_t n) {
-  if (n == 0 || out_reserve(q, n) != 0)
+  if (n == 0 || q->broken || out_reserve(q, n) != 0)
     return;
   memmove(q->buf + n, q->buf, q->len);
   memcpy(q->buf, data, n);
   q->len += n;
+}
+
+/* Marks the output gone after a failed write (ERRNO). Called with mu held. */
+static void out_mark_gone(out_queue *q, int err) {
+  if (!q->broken)
+    log_warn("stdio", "stdout closed (%s): dropping further output", strerror(err));
+  q->broken = true;
+  q->len = 0;
 }
 
 /* The owner (busy) writes what is queued, without blocking, a few rounds at
@@ -152,9 +270,10 @@ static void out_flush_owned(out_queue *q) {
     pthread_mutex_unlock(&q->mu);
     struct iovec iov = {.iov_base = out, .iov_len = len};
     ssize_t w = out_try_write(q, &iov, 1);
+    int err = errno;
     pthread_mutex_lock(&q->mu);
     if (w < 0)
-      q->broken = true;
+      out_mark_gone(q, err);
     else if ((size_t)w < len)
       out_unshift(q, out + w, len - (size_t)w);
     q->spare = out;
@@ -221,10 +340,10 @@ static void stdio_send(void *ctx, void *tag, const char *msg, size_t len) {
     struct iovec iov[2] = {{.iov_base = (void *)msg, .iov_len = len},
                            {.iov_base = "\n", .iov_len = 1}};
     ssize_t w = out_try_write(q, iov, 2);
+    int err = errno;
     pthread_mutex_lock(&q->mu);
     if (w < 0) {
-      q->broken = true;
-      log_warn("stdio", "stdout closed (%s): dropping further output", strerror(errno));
+      out_mark_gone(q, err);
     } else if ((size_t)w < len + 1) {
       size_t done = (size_t)w;
       if (done < len)
@@ -248,33 +367,19 @@ static void stdio_send(void *ctx, void *tag, const char *msg, size_t len) {
   pthread_mutex_unlock(&q->mu);
 }
 
-/* Writes all of BUF, blocking; returns 0, or -1 when the output is gone. */
-static int write_all(int fd, const char *buf, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, buf, len);
-    if (n < 0) {
-      if (errno == EINTR)
-        continue;
-      return -1;
-    }
-    buf += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* The writer thread: writes, blocking, whatever the senders could not. */
+/* The writer thread: writes whatever the senders could not, waiting for room
+ * in poll (with the signal and stop pipes), never in write. */
 static void *writer_main(void *arg) {
   out_queue *q = arg;
   pthread_mutex_lock(&q->mu);
   for (;;) {
-    while (q->busy || (q->len == 0 && !q->done)) {
+    while (!atomic_load(&q->stop) && (q->busy || (q->len == 0 && !q->done))) {
       q->writer_waiting = true;
       pthread_cond_wait(&q->wake, &q->mu);
       q->writer_waiting = false;
     }
-    if (q->len == 0)
-      break; /* done and flushed */
+    if (atomic_load(&q->stop) || q->len == 0)
+      break; /* stopped, or done and flushed */
     if (!q->done && q->len < OUT_COALESCE) {
       /* held-back replies: give the senders a moment to flush them */
       struct timespec ts;
@@ -297,20 +402,25 @@ static void *writer_main(void *arg) {
     pthread_cond_broadcast(&q->room);
     bool broken = q->broken;
     pthread_mutex_unlock(&q->mu);
-    if (!broken && write_all(q->fd, out, len) != 0) {
-      log_warn("stdio", "stdout closed (%s): dropping further output", strerror(errno));
-      broken = true;
-    }
+    int rc = broken ? 1 : out_write_all(q, out, len);
+    int err = errno;
     pthread_mutex_lock(&q->mu);
     q->spare = out;
     q->spare_cap = cap;
-    if (broken) {
+    if (rc < 0)
+      out_mark_gone(q, err);
+    if (rc != 0) { /* gone, stopped or stalled: nothing more is written */
+      atomic_store(&q->stop, true);
       q->broken = true;
       q->len = 0;
     }
     q->busy = false;
     pthread_cond_broadcast(&q->room);
   }
+  /* whatever happens next, nobody waits for room any more */
+  q->broken = true;
+  q->len = 0;
+  pthread_cond_broadcast(&q->room);
   pthread_mutex_unlock(&q->mu);
   return NULL;
 }
@@ -334,9 +444,16 @@ static void reject_oversized(mcp_session *s, size_t max_frame) {
   mcp_session_reject(s, MCP_INVALID_REQUEST, msg, NULL);
 }
 
-/* Reads frames until end of input, a signal, or a read error. Returns 1 after
- * a signal, 0 at end of input, -1 on error. */
-static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, bool signals) {
+/* True when the signal latch SIG_FD (-1: none) is set. */
+static bool signal_arrived(int sig_fd) {
+  struct pollfd p = {.fd = sig_fd, .events = POLLIN};
+  return sig_fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+/* Reads frames until end of input, a signal (SIG_FD readable; -1: none), or
+ * a read error. Returns 1 after a signal (also one that came with end of
+ * input), 0 at end of input, -1 on error. */
+static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, int sig_fd) {
   size_t limit = max_frame + 2; /* the frame, a CR, and one byte to see it is too long */
   size_t cap = READ_CHUNK < limit ? READ_CHUNK : limit;
   char *buf = malloc(cap);
@@ -346,8 +463,8 @@ static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, boo
   bool skipping = false;
   int result = 0;
   for (;;) {
-    struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = sig_pipe[0], .events = POLLIN}};
-    int r = poll(fds, signals ? 2 : 1, -1);
+    struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = sig_fd, .events = POLLIN}};
+    int r = poll(fds, 2, -1);
     if (r < 0) {
       if (errno == EINTR)
         continue;
@@ -355,7 +472,7 @@ static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, boo
       result = -1;
       break;
     }
-    if (signals && fds[1].revents) {
+    if (fds[1].revents) {
       result = 1;
       break;
     }
@@ -377,8 +494,11 @@ static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, boo
       result = -1;
       break;
     }
-    if (n == 0)
+    if (n == 0) {
+      if (signal_arrived(sig_fd))
+        result = 1; /* a SIGTERM with end of input is a SIGTERM */
       break;
+    }
     len += (size_t)n;
     size_t start = 0;
     char *nl;
@@ -413,10 +533,71 @@ static int read_loop(mcp_session *s, out_queue *q, int fd, size_t max_frame, boo
       len = scanned = 0;
     }
   }
-  if (result == 0 && !skipping && len > 0 && len <= max_frame + 1)
-    stdio_frame(s, buf, len); /* a last line with no newline */
+  if (result == 0 && !skipping && len > 0) { /* a last line with no newline */
+    if (len - (buf[len - 1] == '\r') > max_frame)
+      reject_oversized(s, max_frame);
+    else
+      stdio_frame(s, buf, len);
+  }
   free(buf);
   return result;
+}
+
+/* A thread that waits out the end-of-input grace, so that the caller can
+ * watch for a signal meanwhile. */
+typedef struct drainer {
+  mcp_session *s;
+  long grace_ms;
+  bool finished; /* every request finished within the grace */
+  int done[2];   /* a byte once the drain returned */
+} drainer;
+
+static void *drainer_main(void *arg) {
+  drainer *d = arg;
+  d->finished = mcp_session_drain_for(d->s, d->grace_ms);
+  if (write(d->done[1], "x", 1) < 0) {
+    /* cannot happen on an empty pipe; the join below does not depend on it */
+  }
+  return NULL;
+}
+
+/* At end of input: lets the requests in flight run for GRACE_MS (see
+ * mcp_session_drain_for) while watching the signal latch; SIGTERM or SIGINT
+ * cancels them at once and stops the output. Returns 0 when every request
+ * finished within the grace, 1 when some were cancelled at its end, 2 when
+ * a signal cut it short. */
+static int stdio_drain(mcp_session *s, out_queue *q, long grace_ms) {
+  if (q->sig_fd < 0 || grace_ms == 0)
+    return mcp_session_drain_for(s, grace_ms) ? 0 : 1;
+  drainer d = {.s = s, .grace_ms = grace_ms, .done = {-1, -1}};
+  pthread_t thread;
+  if (pipe2(d.done, O_CLOEXEC) != 0) {
+    log_warn("stdio", "pipe: %s: the end-of-input grace cannot watch for signals", strerror(errno));
+    return mcp_session_drain_for(s, grace_ms) ? 0 : 1;
+  }
+  int rc;
+  if (pthread_create(&thread, NULL, drainer_main, &d) != 0) {
+    log_warn("stdio", "no thread: the end-of-input grace cannot watch for signals");
+    rc = mcp_session_drain_for(s, grace_ms) ? 0 : 1;
+    goto cleanup;
+  }
+  struct pollfd fds[2] = {{.fd = d.done[0], .events = POLLIN}, {.fd = q->sig_fd, .events = POLLIN}};
+  int r;
+  do
+    r = poll(fds, 2, -1);
+  while (r < 0 && errno == EINTR);
+  bool signalled = r > 0 && fds[1].revents && !fds[0].revents;
+  if (signalled) {
+    log_info("stdio", "terminated by a signal after end of input: cancelling requests in flight");
+    out_stop(q);
+    mcp_session_drain(s, true);
+  }
+  pthread_join(thread, NULL);
+  rc = signalled ? 2 : d.finished ? 0 : 1;
+cleanup:
+  close(d.done[0]);
+  close(d.done[1]);
+  return rc;
 }
 
 int stdio_serve(mcp_server *srv, const stdio_options *opt) {
@@ -425,9 +606,23 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
     opt = &defaults;
   int in_fd = opt->in_fd;
   size_t max_frame = opt->max_frame ? opt->max_frame : STDIO_DEFAULT_MAX_FRAME;
+  long grace = opt->eof_grace_ms ? opt->eof_grace_ms : STDIO_DEFAULT_EOF_GRACE_MS;
   bool signals = !opt->keep_signals;
-  out_queue q = {.fd = opt->out_fd ? opt->out_fd : STDOUT_FILENO};
-  out_init_kind(&q);
+  out_queue q = {.sig_fd = -1, .ctl = {-1, -1}};
+  atomic_store(&q.stall_ms, -1);
+  if (pipe2(q.ctl, O_CLOEXEC | O_NONBLOCK) != 0) {
+    log_error("stdio", "pipe: %s", strerror(errno));
+    return -1;
+  }
+  if (signals) {
+    if (transport_signals_acquire() != 0) {
+      close(q.ctl[0]);
+      close(q.ctl[1]);
+      return -1;
+    }
+    q.sig_fd = transport_signals_fd();
+  }
+  out_open(&q, opt->out_fd ? opt->out_fd : STDOUT_FILENO);
   pthread_mutexattr_t mattr;
   pthread_mutexattr_init(&mattr);
   pthread_mutexattr_settype(&mattr, PTHREAD_MUTEX_ADAPTIVE_NP);
@@ -439,21 +634,6 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
   pthread_cond_init(&q.wake, &cattr);
   pthread_condattr_destroy(&cattr);
   pthread_cond_init(&q.room, NULL);
-
-  struct sigaction old_term, old_int, old_pipe;
-  if (signals) {
-    if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-      log_error("stdio", "pipe: %s", strerror(errno));
-      return -1;
-    }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGINT, &sa, &old_int);
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old_pipe);
-  }
 
   int result = -1;
   pthread_t writer;
@@ -474,14 +654,18 @@ int stdio_serve(mcp_server *srv, const stdio_options *opt) {
   }
   log_debug("stdio", "serving MCP on stdio (frames up to %zu bytes)", max_frame);
   q.session = s;
-  int how = read_loop(s, &q, in_fd, max_frame, signals);
-  if (how == 1)
+  int how = read_loop(s, &q, in_fd, max_frame, q.sig_fd);
+  if (how == 1) {
     log_info("stdio", "terminated by a signal: cancelling requests in flight");
-  else if (how == 0)
-    log_debug("stdio", "end of input: finishing requests in flight");
-  long grace = opt->eof_grace_ms ? opt->eof_grace_ms : STDIO_DEFAULT_EOF_GRACE_MS;
-  if (!mcp_session_drain_for(s, how != 0 ? 0 : grace))
-    log_warn("stdio", "requests still running %ld ms after end of input were cancelled", grace);
+    out_stop(&q);
+    mcp_session_drain_for(s, 0);
+  } else {
+    if (how == 0)
+      log_debug("stdio", "end of input: finishing requests in flight");
+    out_input_closed(&q, grace);
+    if (stdio_drain(s, &q, how == 0 ? grace : 0) == 1 && how == 0)
+      log_warn("stdio", "requests still running %ld ms after end of input were cancelled", grace);
+  }
   result = how < 0 ? -1 : 0;
 cleanup:
   pthread_mutex_lock(&q.mu);
@@ -493,20 +677,18 @@ cleanup:
     q.done = true;
     pthread_cond_signal(&q.wake);
     pthread_mutex_unlock(&q.mu);
-    pthread_join(writer, NULL);
+    pthread_join(writer, NULL); /* flushes; a signal or a stall cuts it short */
   }
   free(q.buf);
   free(q.spare);
   pthread_mutex_destroy(&q.mu);
   pthread_cond_destroy(&q.wake);
   pthread_cond_destroy(&q.room);
-  if (signals) {
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGPIPE, &old_pipe, NULL);
-    close(sig_pipe[0]);
-    close(sig_pipe[1]);
-    sig_pipe[0] = sig_pipe[1] = -1;
-  }
+  if (q.own_fd)
+    close(q.fd);
+  close(q.ctl[0]);
+  close(q.ctl[1]);
+  if (signals)
+    transport_signals_release();
   return result;
 }

@@ -25,16 +25,26 @@ typedef struct stdio_options {
  * Reading runs on the calling thread; replies are written by a writer thread,
  * so a slow reader of stdout never blocks parsing, and many replies ready at
  * once leave in one write. Empty lines are skipped and a trailing CR is
- * dropped. A line longer than max_frame is answered with a -32600 error
- * (id null) and skipped without being held in memory. On end of input the
- * requests in flight are finished (those still running after eof_grace_ms
- * are cancelled); on SIGTERM or SIGINT they are cancelled at once. Either
- * way every reply is flushed before returning.
+ * dropped. A line longer than max_frame (with or without its newline) is
+ * answered with a -32600 error (id null) and skipped without being held in
+ * memory.
  *
- * Unless keep_signals is set, installs handlers for SIGTERM and SIGINT (they
- * end the loop) and ignores SIGPIPE (a closed stdout shows as EPIPE). OPT may
- * be NULL for the defaults. Returns 0 after a clean end, -1 when the session
- * could not start or reading failed (logged). */
+ * Output never blocks without an escape: a pipe or terminal on stdout is
+ * written through a non-blocking description of its own, a full stdout
+ * (EAGAIN, also with O_NONBLOCK inherited from the parent) is waited for in
+ * poll, and a client that stops reading only holds up the replies.
+ *
+ * On end of input the requests in flight are finished (those still running
+ * after eof_grace_ms are cancelled) and their replies flushed; output the
+ * client leaves unread for eof_grace_ms after end of input is dropped. On
+ * SIGTERM or SIGINT, at any time (while reading, during that grace, while
+ * stdout is full; also when it comes with end of input), the requests in
+ * flight are cancelled at once and unsent output is dropped.
+ *
+ * Unless keep_signals is set, installs handlers for SIGTERM and SIGINT (see
+ * transport/signals.h) and ignores SIGPIPE (a closed stdout shows as EPIPE).
+ * OPT may be NULL for the defaults. Returns 0 after a clean end, -1 when the
+ * session could not start or reading failed (logged). */
 int stdio_serve(mcp_server *srv, const stdio_options *opt);
 
 #endif

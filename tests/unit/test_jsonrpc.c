@@ -142,8 +142,21 @@ static void classify_messages(void **state) {
   m = json_loads("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":{}}", 0, NULL);
   assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_RESPONSE);
   json_decref(m);
+  /* malformed responses are still responses: never answered */
   m = json_loads("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{},\"error\":{\"code\":1}}", 0, NULL);
-  assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_INVALID);
+  assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_BAD_RESPONSE);
+  assert_int_equal(json_integer_value(id), 1);
+  json_decref(m);
+  m = json_loads("{\"id\":1,\"error\":\"nope\"}", 0, NULL);
+  assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_BAD_RESPONSE);
+  assert_int_equal(json_integer_value(id), 1);
+  json_decref(m);
+  m = json_loads("{\"jsonrpc\":\"2.0\",\"id\":[1],\"result\":{}}", 0, NULL);
+  assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_BAD_RESPONSE);
+  assert_null(id);
+  json_decref(m);
+  m = json_loads("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700}}", 0, NULL);
+  assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_RESPONSE);
   json_decref(m);
   m = json_loads("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"x\"}", 0, NULL);
   assert_int_equal(jsonrpc_classify(m, &id, &why), JRPC_INVALID);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,6 +462,99 @@ static void legacy_ask_round_trip(void **state) {
   json_decref(r);
 }
 
+/* Calls tool "ask" as request ID (legacy session with sampling) and returns
+ * the id of the sampling request it sends; waits on messages, not on time. */
+static json_int_t start_ask(mcptest *t, json_int_t id) {
+  size_t from = mcptest_count(t);
+  mcptest_feedf(t, "{s:s,s:I,s:s,s:{s:s}}", "jsonrpc", "2.0", "id", id, "method", "tools/call",
+                "params", "name", "ask");
+  for (;;) {
+    size_t seen = mcptest_count(t);
+    for (size_t i = from; i < seen; i++) {
+      json_t *m = mcptest_msg(t, i);
+      const char *method = json_string_value(json_object_get(m, "method"));
+      if (method && strcmp(method, "sampling/createMessage") == 0) {
+        json_int_t qid = json_integer_value(json_object_get(m, "id"));
+        json_decref(m);
+        return qid;
+      }
+      json_decref(m);
+    }
+    from = seen;
+    assert_true(mcptest_wait_count(t, seen + 1) > seen); /* 10 s at most */
+  }
+}
+
+/* True when a message without a method (a reply) carries ID: the server
+ * answered something that used the id of its own request to the client. */
+static bool replied_with_id(mcptest *t, json_int_t id) {
+  bool found = false;
+  for (size_t i = 0, n = mcptest_count(t); i < n && !found; i++) {
+    json_t *m = mcptest_msg(t, i);
+    json_t *mid = json_object_get(m, "id");
+    found = !json_object_get(m, "method") && json_is_integer(mid) && json_integer_value(mid) == id;
+    json_decref(m);
+  }
+  return found;
+}
+
+/* A malformed answer to an ask is never answered (its id is the server's, not
+ * a request of the client) and fails the ask at once, as a tool error. */
+static void legacy_malformed_answer_fails_the_ask(void **state) {
+  mcptest *t = *state;
+  json_t *init = mcptest_initialize(t, "2025-11-25", json_pack("{s:{}}", "sampling"));
+  json_decref(init);
+  static const char *const answers[] = {
+      "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":\"nope\"}",
+      "{\"id\":%lld,\"error\":\"nope\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":{\"message\":\"no code\"}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"result\":{},\"error\":{\"code\":1}}",
+      "{\"jsonrpc\":\"1.0\",\"id\":%lld,\"result\":{}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"result\":\"not an object\"}",
+  };
+  for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+    json_int_t call_id = 200 + (json_int_t)i;
+    json_int_t qid = start_ask(t, call_id);
+    char frame[256];
+    snprintf(frame, sizeof frame, answers[i], (long long)qid);
+    mcptest_feed(t, frame);
+    json_t *r = mcptest_reply(t, call_id); /* without the fix: only after 60 s */
+    assert_non_null(r);
+    assert_int_equal(mcptest_error_code(r), 0);
+    assert_true(json_is_true(json_object_get(result_of(r), "isError")));
+    assert_non_null(strstr(first_text(r), "malformed"));
+    assert_non_null(strstr(first_text(r), "sampling/createMessage"));
+    json_decref(r);
+    assert_false(replied_with_id(t, qid));
+  }
+}
+
+/* A client's error answer to an ask is the tool's error, whatever its code:
+ * never the code of the client's own tools/call. */
+static void legacy_client_error_is_a_tool_error(void **state) {
+  mcptest *t = *state;
+  json_t *init = mcptest_initialize(t, "2025-11-25", json_pack("{s:{}}", "sampling"));
+  json_decref(init);
+  static const char *const codes[] = {"-32700", "0", "4294967296", "-1"};
+  for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+    json_int_t call_id = 300 + (json_int_t)i;
+    json_int_t qid = start_ask(t, call_id);
+    char frame[256];
+    snprintf(frame, sizeof frame,
+             "{\"jsonrpc\":\"2.0\",\"id\":%lld,\"error\":{\"code\":%s,"
+             "\"message\":\"no thanks\"}}",
+             (long long)qid, codes[i]);
+    mcptest_feed(t, frame);
+    json_t *r = mcptest_reply(t, call_id);
+    assert_non_null(r);
+    assert_int_equal(mcptest_error_code(r), 0);
+    assert_true(json_is_true(json_object_get(result_of(r), "isError")));
+    assert_non_null(strstr(first_text(r), "refused sampling/createMessage: no thanks"));
+    json_decref(r);
+    assert_false(replied_with_id(t, qid));
+  }
+}
+
 static void legacy_ask_needs_the_capability(void **state) {
   mcptest *t = *state;
   json_t *init = mcptest_initialize(t, "2025-11-25", NULL);
@@ -489,6 +583,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(templates_match_level_1, setup, teardown),
       cmocka_unit_test_setup_teardown(legacy_ask_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(legacy_ask_needs_the_capability, setup, teardown),
+      cmocka_unit_test_setup_teardown(legacy_malformed_answer_fails_the_ask, setup, teardown),
+      cmocka_unit_test_setup_teardown(legacy_client_error_is_a_tool_error, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,15 +1,20 @@
 /* test_stdio.c - the stdio transport over real pipes: framing (CRLF, empty
  * lines, a last line without newline), the frame cap (an oversized line is
- * refused and skipped), replies under a pipelined load, and a clean end on
- * end of input with every reply flushed. */
+ * refused and skipped, with or without its newline), replies under a
+ * pipelined load, a clean end on end of input with every reply flushed, and
+ * bad input from the operating system: SIGTERM while stdout is unread or
+ * during the end-of-input grace, O_NONBLOCK on an inherited stdout, a client
+ * that never reads its replies. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,8 +44,38 @@ static json_t *tool_hang(mcp_call *call, json_t *args) {
   return mcp_tool_text("stopped");
 }
 
+/* Replies with a text of "bytes" bytes: output faster than a pipe takes it. */
+static json_t *tool_big(mcp_call *call, json_t *args) {
+  (void)call;
+  size_t n = (size_t)json_integer_value(json_object_get(args, "bytes"));
+  char *text = malloc(n + 1);
+  if (!text)
+    return NULL;
+  memset(text, 'x', n);
+  text[n] = '\0';
+  json_t *result = mcp_tool_text("%s", text);
+  free(text);
+  return result;
+}
+
+static int eof_seen[2] = {-1, -1}; /* a byte once ask_then_hang saw the input end */
+
+/* Asks the client, which never answers: the ask fails when the transport
+ * drains at end of input, which tells the test the grace has begun. Then it
+ * runs until cancelled. */
+static json_t *tool_ask_then_hang(mcp_call *call, json_t *args) {
+  json_t *answer = mcp_call_ask(call, "q", "sampling/createMessage",
+                                json_pack("{s:[],s:i}", "messages", "maxTokens", 1));
+  json_decref(answer);
+  if (write(eof_seen[1], "e", 1) != 1)
+    return NULL;
+  return tool_hang(call, args);
+}
+
 static const mcp_tool tools[] = {{.name = "echo", .fn = tool_echo},
-                                 {.name = "hang", .fn = tool_hang}};
+                                 {.name = "hang", .fn = tool_hang},
+                                 {.name = "big", .fn = tool_big},
+                                 {.name = "ask_then_hang", .fn = tool_ask_then_hang}};
 
 typedef struct served {
   mcp_server *srv;
@@ -51,31 +86,58 @@ typedef struct served {
   int rc;
   char *buf; /* what we have read so far */
   size_t len, cap;
+  int returned[2]; /* a byte once stdio_serve returned */
+  bool joined;
 } served;
 
 static void *serve_main(void *arg) {
   served *sv = arg;
   sv->rc = stdio_serve(sv->srv, &sv->opt);
   close(sv->opt.out_fd);
+  if (write(sv->returned[1], "r", 1) != 1)
+    abort();
   return NULL;
 }
 
-static void start(served *sv, size_t max_frame, long eof_grace_ms) {
+/* Serves on fresh pipes. SIGNALS: stdio_serve handles SIGTERM itself (the
+ * tests then send it to this process); NONBLOCK_OUT: the server's stdout
+ * has O_NONBLOCK, as when inherited from a parent that set it. */
+static void start_ex(served *sv, size_t max_frame, long eof_grace_ms, bool signals,
+                     bool nonblock_out) {
   memset(sv, 0, sizeof *sv);
   mcp_server_config cfg = {.name = "unit", .version = "1"};
   sv->srv = mcp_server_new(&cfg);
-  assert_int_equal(mcp_server_add_tools(sv->srv, tools, 2), 0);
+  assert_int_equal(mcp_server_add_tools(sv->srv, tools, sizeof tools / sizeof tools[0]), 0);
   int in[2], out[2];
   assert_int_equal(pipe(in), 0);
   assert_int_equal(pipe(out), 0);
+  assert_int_equal(pipe(sv->returned), 0);
+  if (nonblock_out)
+    assert_int_equal(fcntl(out[1], F_SETFL, fcntl(out[1], F_GETFL) | O_NONBLOCK), 0);
   sv->opt = (stdio_options){.in_fd = in[0],
                             .out_fd = out[1],
                             .max_frame = max_frame,
-                            .keep_signals = true,
+                            .keep_signals = !signals,
                             .eof_grace_ms = eof_grace_ms};
   sv->to_server = in[1];
   sv->from_server = out[0];
   assert_int_equal(pthread_create(&sv->thread, NULL, serve_main, sv), 0);
+}
+
+static void start(served *sv, size_t max_frame, long eof_grace_ms) {
+  start_ex(sv, max_frame, eof_grace_ms, false, false);
+}
+
+/* Waits for stdio_serve to return: true when it did within MS. A guard
+ * against a hang (the bugs it catches never return), generous for valgrind
+ * on a loaded machine. */
+static bool returns_within(served *sv, int ms) {
+  struct pollfd p = {.fd = sv->returned[0], .events = POLLIN};
+  if (poll(&p, 1, ms) != 1)
+    return false;
+  pthread_join(sv->thread, NULL);
+  sv->joined = true;
+  return true;
 }
 
 static void put(served *sv, const char *text) {
@@ -130,12 +192,15 @@ static json_t *line(served *sv, size_t i) {
 static int finish(served *sv) {
   close(sv->to_server);
   pthread_join(sv->thread, NULL);
+  sv->joined = true;
   return sv->rc;
 }
 
 static void cleanup(served *sv) {
   close(sv->from_server);
   close(sv->opt.in_fd);
+  close(sv->returned[0]);
+  close(sv->returned[1]);
   mcp_server_free(sv->srv);
   free(sv->buf);
 }
@@ -256,12 +321,187 @@ static void end_of_input_cancels_after_the_grace(void **state) {
   cleanup(&sv);
 }
 
+/* Sends N calls of "big" (BYTES each) after the initialize reply was read. */
+static void put_big_calls(served *sv, int n, int bytes) {
+  for (int i = 1; i <= n; i++) {
+    char req[192];
+    snprintf(req, sizeof req,
+             "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+             "{\"name\":\"big\",\"arguments\":{\"bytes\":%d}}}\n",
+             i, bytes);
+    put(sv, req);
+  }
+}
+
+/* Waits until the server has written something we did not read (a guard of
+ * 30 s against a hang: valgrind on a loaded machine is slow). */
+static void wait_for_output(served *sv) {
+  struct pollfd p = {.fd = sv->from_server, .events = POLLIN};
+  assert_int_equal(poll(&p, 1, 30000), 1);
+}
+
+/* 4 MiB of replies nobody reads: the writer is stuck on a full pipe.
+ * SIGTERM still ends serving. (Senders waiting for room past the 16 MiB
+ * high-water mark: stdio_signals.test.mjs, too slow under valgrind.) */
+static void sigterm_with_stdout_unread(void **state) {
+  (void)state;
+  served sv;
+  start_ex(&sv, 0, 0, true, false);
+  put(&sv, INIT);
+  assert_int_equal(read_lines(&sv, 1), 1); /* the handlers are installed */
+  put_big_calls(&sv, 4, 1 << 20);
+  wait_for_output(&sv);
+  assert_int_equal(kill(getpid(), SIGTERM), 0);
+  assert_true(returns_within(&sv, 30000)); /* before the fix: never */
+  assert_int_equal(sv.rc, 0);
+  close(sv.to_server);
+  cleanup(&sv);
+}
+
+static const char INIT_SAMPLING[] =
+    "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{"
+    "\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"sampling\":{}},"
+    "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n";
+
+/* stdin closed with a call in flight, then SIGTERM: the call is cancelled at
+ * once, not after the (60 s) grace. */
+static void sigterm_during_the_eof_grace(void **state) {
+  (void)state;
+  served sv;
+  start_ex(&sv, 0, 60000, true, false);
+  atomic_store(&hang_cancelled, 0);
+  assert_int_equal(pipe(eof_seen), 0);
+  put(&sv, INIT_SAMPLING);
+  put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+           "\"ask_then_hang\"}}\n");
+  assert_int_equal(read_lines(&sv, 2), 2); /* initialize, and the tool's question */
+  close(sv.to_server);                     /* end of input: the grace begins */
+  struct pollfd p = {.fd = eof_seen[0], .events = POLLIN};
+  assert_int_equal(poll(&p, 1, 10000), 1); /* the server is in its grace now */
+  assert_int_equal(kill(getpid(), SIGTERM), 0);
+  assert_true(returns_within(&sv, 30000)); /* before the fix: after the 60 s grace */
+  assert_int_equal(sv.rc, 0);
+  assert_int_equal(atomic_load(&hang_cancelled), 1);
+  close(eof_seen[0]);
+  close(eof_seen[1]);
+  cleanup(&sv);
+}
+
+enum { NONBLOCK_CALLS = 5000 };
+
+/* Sends NONBLOCK_CALLS echo calls, then ends the input. */
+static void *put_echo_calls(void *arg) {
+  served *sv = arg;
+  for (int i = 1; i <= NONBLOCK_CALLS; i++) {
+    char req[160];
+    snprintf(req, sizeof req,
+             "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":"
+             "{\"name\":\"echo\",\"arguments\":{\"text\":\"reply %d\"}}}\n",
+             i, i);
+    put(sv, req);
+  }
+  close(sv->to_server);
+  return NULL;
+}
+
+/* O_NONBLOCK inherited on stdout: a full pipe is EAGAIN, which means "wait",
+ * not "stdout closed". Every reply arrives. */
+static void nonblocking_stdout_loses_no_reply(void **state) {
+  (void)state;
+  served sv;
+  start_ex(&sv, 0, 0, false, true);
+  put(&sv, INIT);
+  pthread_t writer;
+  assert_int_equal(pthread_create(&writer, NULL, put_echo_calls, &sv), 0);
+  pthread_join(writer, NULL); /* the server took every request while nobody read */
+  assert_int_equal(read_lines(&sv, NONBLOCK_CALLS + 1),
+                   NONBLOCK_CALLS + 1); /* before the fix: a few hundred */
+  assert_true(returns_within(&sv, 30000));
+  assert_int_equal(sv.rc, 0);
+  cleanup(&sv);
+}
+
+/* Writes a ping of exactly LEN bytes (id ID), then TAIL. */
+static void put_ping_of(served *sv, int id, size_t len, const char *tail) {
+  char frame[256];
+  int base =
+      snprintf(frame, sizeof frame,
+               "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\",\"params\":{\"p\":\"\"}}", id);
+  assert_true(base > 0 && (size_t)base <= len && len < sizeof frame - 8);
+  size_t pad = len - (size_t)base;
+  snprintf(frame, sizeof frame,
+           "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"ping\",\"params\":{\"p\":\"%.*s\"}}%s", id,
+           (int)pad,
+           "......................................................................................."
+           "......................................................................................."
+           "..................",
+           tail);
+  assert_int_equal(strlen(frame), len + strlen(tail));
+  put(sv, frame);
+}
+
+static int error_code_of_line(served *sv, size_t i) {
+  json_t *r = line(sv, i);
+  int code = (int)json_integer_value(json_object_get(json_object_get(r, "error"), "code"));
+  json_decref(r);
+  return code;
+}
+
+/* A last line without newline obeys the same cap as any other line. */
+static void last_line_at_the_frame_cap(void **state) {
+  (void)state;
+  enum { CAP = 100 };
+  served sv;
+  start(&sv, CAP, 0);
+  put(&sv, INIT);
+  put_ping_of(&sv, 1, CAP, "\n");     /* at the cap: served */
+  put_ping_of(&sv, 2, CAP + 1, "\n"); /* one over: refused */
+  put_ping_of(&sv, 3, CAP + 1, "");   /* one over, then EOF: refused too */
+  assert_int_equal(finish(&sv), 0);
+  assert_int_equal(read_lines(&sv, 4), 4);
+  assert_int_equal(error_code_of_line(&sv, 1), 0);
+  assert_int_equal(error_code_of_line(&sv, 2), MCP_INVALID_REQUEST);
+  assert_int_equal(error_code_of_line(&sv, 3), MCP_INVALID_REQUEST); /* before the fix: served */
+  cleanup(&sv);
+
+  start(&sv, CAP, 0);
+  put(&sv, INIT);
+  put_ping_of(&sv, 4, CAP, "\r"); /* at the cap with a CR, then EOF: served */
+  assert_int_equal(finish(&sv), 0);
+  assert_int_equal(read_lines(&sv, 2), 2);
+  json_t *r = line(&sv, 1);
+  assert_int_equal(json_integer_value(json_object_get(r, "id")), 4);
+  assert_non_null(json_object_get(r, "result"));
+  json_decref(r);
+  cleanup(&sv);
+}
+
+/* End of input, and a client that never reads its replies: the output it
+ * leaves unread for the grace is dropped, and serving ends. */
+static void eof_with_stdout_never_read(void **state) {
+  (void)state;
+  served sv;
+  start(&sv, 0, 200);
+  put(&sv, INIT);
+  assert_int_equal(read_lines(&sv, 1), 1);
+  put_big_calls(&sv, 4, 1 << 20);
+  close(sv.to_server);
+  assert_true(returns_within(&sv, 30000)); /* before the fix: never */
+  assert_int_equal(sv.rc, 0);
+  cleanup(&sv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(framing),
       cmocka_unit_test(oversized_frame_is_refused_and_skipped),
       cmocka_unit_test(pipelined_calls_all_answered_before_exit),
       cmocka_unit_test(end_of_input_cancels_after_the_grace),
+      cmocka_unit_test(sigterm_with_stdout_unread),
+      cmocka_unit_test(sigterm_during_the_eof_grace),
+      cmocka_unit_test(nonblocking_stdout_loses_no_reply),
+      cmocka_unit_test(last_line_at_the_frame_cap),
+      cmocka_unit_test(eof_with_stdout_never_read),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
