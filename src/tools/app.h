@@ -183,6 +183,9 @@ typedef struct engine_batch {
  * engine_batch_result with DATA (stolen). New reference. */
 json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data);
 
+/* True when the array LIST holds the string NAME. */
+bool engine_name_listed(json_t *list, const char *name);
+
 /* ---- times (when.c) --------------------------------------------------------- */
 
 /* Normalises a start_time argument for Zoom: "…Z" or "…±hh:mm" becomes UTC with

@@ -468,7 +468,7 @@ json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, js
 
 /* ---- the generic handler ----------------------------------------------------------- */
 
-static bool name_listed(json_t *list, const char *name) {
+bool engine_name_listed(json_t *list, const char *name) {
   size_t i;
   json_t *v;
   json_array_foreach(list, i, v) {
@@ -522,7 +522,7 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
   const char *key;
   json_t *v;
   json_object_foreach(args, key, v) {
-    if (name_listed(qnames, key))
+    if (engine_name_listed(qnames, key))
       json_object_set(query, key, v);
   }
   if (json_is_string(bspec) || json_is_array(bspec)) {
@@ -532,9 +532,9 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
       char slot[80];
       snprintf(slot, sizeof slot, "{%s}", key);
       if (!strcmp(key, "dry_run") || !strcmp(key, "all_pages") || strstr(tmpl, slot) ||
-          name_listed(qnames, key))
+          engine_name_listed(qnames, key))
         continue;
-      if (rest || name_listed(bspec, key))
+      if (rest || engine_name_listed(bspec, key))
         json_object_set(body, key, v);
     }
     char why[512];

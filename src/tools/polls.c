@@ -12,17 +12,6 @@ static bool quiz_graded(const char *type) {
          !strcmp(type, "fill_in_the_blank");
 }
 
-/* True when the string S is one of the strings of ARR. */
-static bool listed(json_t *arr, const char *s) {
-  size_t i;
-  json_t *v;
-  json_array_foreach(arr, i, v) {
-    if (json_is_string(v) && !strcmp(json_string_value(v), s))
-      return true;
-  }
-  return false;
-}
-
 /* Checks what Zoom needs of a quiz (poll_type 3): right_answers on every graded
  * question, and for single and multiple choice only answers on offer. Returns
  * 0, or -1 with the reason for the model in WHY. */
@@ -49,7 +38,7 @@ static int poll_check_quiz(json_t *args, char *why, size_t size) {
     size_t k;
     json_t *r;
     json_array_foreach(right, k, r) {
-      if (!listed(json_object_get(q, "answers"), json_string_value(r))) {
+      if (!engine_name_listed(json_object_get(q, "answers"), json_string_value(r))) {
         snprintf(why, size,
                  "questions[%zu].right_answers[%zu]: \"%.80s\" is not one of the question's "
                  "answers; a right answer must be spelled exactly as one of answers.",
