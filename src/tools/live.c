@@ -58,10 +58,11 @@ static const char *invite_url_of(json_t *reply, size_t k, json_t *attendee, bool
   return NULL;
 }
 
-/* Sends ATTENDEES[at .. at+count) in one request and records the outcome of
- * each name in ITEMS and of the request in REQUESTS (or its description in
- * DRY when dry_run). Counts into *CREATED and *FAILED. *FIRST_ERROR (new
- * reference) keeps the first failed request's tool result. */
+/* Sends ATTENDEES[at .. at+count) in one request. OUT (borrowed) gathers the
+ * outcome: one item per name in OUT.attendees, one entry per request in
+ * OUT.requests (on a dry run: the request's description instead), and the
+ * counts OUT.created and OUT.failed. The first failed request's tool result
+ * is kept in *FIRST_ERROR (a new reference) when it is still NULL. */
 static void invite_send(mcp_call *call, const char *path, json_t *args, json_t *attendees,
                         size_t at, size_t count, json_t *out, json_t **first_error) {
   json_t *items = json_object_get(out, "attendees");
