@@ -1,33 +1,20 @@
 /* live.c - live stream, invite links and tracking sources (catalog/live.json):
- * create_webinar_invite_links sends its names in requests of at most 500 and
- * gives each name its link or the reason it has none; the live-stream and
- * tracking-source tools are single declared Zoom calls. */
+ * create_webinar_invite_links sends its names in requests of at most 500
+ * (engine_batch_run) and gives each name its link or the reason it has none;
+ * the live-stream and tracking-source tools are single declared Zoom calls. */
 #include "tools/app.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define INVITE_BATCH 500 /* Zoom's cap on attendees per request */
+#define INVITE_LINKS_PER_REQUEST 500 /* Zoom's cap on attendees per request */
 
-/* The text of the tool result RES (borrowed string of RES), or FALLBACK. */
-static const char *result_text(json_t *res, const char *fallback) {
-  const char *t = json_string_value(
-      json_object_get(json_array_get(json_object_get(res, "content"), 0), "text"));
-  return t ? t : fallback;
-}
-
-/* Adds an item {name, status, join_url | error} to ITEMS. */
-static void invite_item_add(json_t *items, json_t *attendee, const char *status, const char *url,
-                            const char *error) {
-  json_t *item =
-      json_pack("{s:O, s:s}", "name", json_object_get(attendee, "name"), "status", status);
-  if (item && url)
-    json_object_set_new(item, "join_url", json_string(url));
-  if (item && error)
-    json_object_set_new(item, "error", json_string(error));
-  json_array_append_new(items, item);
-}
+/* Which links of a request's reply the names seen so far took. */
+typedef struct invite_match {
+  json_t *request; /* borrowed: the request whose items are being decorated */
+  size_t next;     /* the position of the next item in that request */
+  bool *taken;     /* one flag per reply attendee */
+} invite_match;
 
 /* The join URL of the reply item GOT when it is for NAME, else NULL. */
 static const char *invite_url_for(json_t *got, const char *name) {
@@ -36,135 +23,75 @@ static const char *invite_url_for(json_t *got, const char *name) {
   return url && got_name && name && !strcmp(got_name, name) ? url : NULL;
 }
 
-/* The join URL Zoom's REPLY gives ATTENDEE, the K-th of its request: the K-th
- * reply item when it carries the same name, else the first unused one that
- * does (USED marks the reply items taken). NULL when there is none. */
-static const char *invite_url_of(json_t *reply, size_t k, json_t *attendee, bool *used) {
-  json_t *list = json_object_get(reply, "attendees");
-  const char *name = json_string_value(json_object_get(attendee, "name"));
-  const char *url =
-      k < json_array_size(list) && !used[k] ? invite_url_for(json_array_get(list, k), name) : NULL;
-  if (url) {
-    used[k] = true;
-    return url;
-  }
-  for (size_t i = 0; i < json_array_size(list); i++) {
-    url = used[i] ? NULL : invite_url_for(json_array_get(list, i), name);
-    if (url) {
-      used[i] = true;
-      return url;
-    }
-  }
-  return NULL;
+/* The reply attendee for the K-th name of a request: the K-th when it carries
+ * that name (Zoom answers in order), else the first one not taken that does.
+ * -1 when there is none. */
+static long invite_pick(json_t *list, size_t k, const char *name, const bool *taken) {
+  size_t n = json_array_size(list);
+  if (k < n && !taken[k] && invite_url_for(json_array_get(list, k), name))
+    return (long)k;
+  for (size_t i = 0; i < n; i++)
+    if (!taken[i] && invite_url_for(json_array_get(list, i), name))
+      return (long)i;
+  return -1;
 }
 
-/* Sends ATTENDEES[at .. at+count) in one request. OUT (borrowed) gathers the
- * outcome: one item per name in OUT.attendees, one entry per request in
- * OUT.requests (on a dry run: the request's description instead), and the
- * counts OUT.created and OUT.failed. The first failed request's tool result
- * is kept in *FIRST_ERROR (a new reference) when it is still NULL. */
-static void invite_send(mcp_call *call, const char *path, json_t *args, json_t *attendees,
-                        size_t at, size_t count, json_t *out, json_t **first_error) {
-  json_t *items = json_object_get(out, "attendees");
-  json_t *chunk = json_array(), *reply = NULL;
-  for (size_t i = 0; i < count; i++)
-    json_array_append(chunk, json_array_get(attendees, at + i));
-  json_t *body = json_pack("{s:o}", "attendees", chunk);
-  json_t *ttl = json_object_get(args, "ttl");
-  if (body && ttl)
-    json_object_set(body, "ttl", ttl);
-  bool dry = engine_is_dry_run(args);
-  int rc = body ? engine_request(call, "POST", path, NULL, body, dry, &reply) : -1;
-  json_decref(body);
-  if (dry) {
-    json_array_append(json_object_get(out, "requests"), reply);
-    json_decref(reply);
+/* engine_item_fn: adds the name's join URL from its request's reply. */
+static void invite_item(json_t *result, json_t *item, json_t *request, void *ctx) {
+  invite_match *m = ctx;
+  json_t *list = json_object_get(json_object_get(request, "reply"), "attendees");
+  if (!json_object_get(request, "reply"))
+    return; /* failed, not sent or a dry run: engine_batch_result said so */
+  if (m->request != request) {
+    free(m->taken);
+    m->taken = calloc(json_array_size(list) + 1, sizeof *m->taken);
+    m->request = request;
+    m->next = 0;
+  }
+  const char *name = json_string_value(json_object_get(item, "name"));
+  long at = m->taken ? invite_pick(list, m->next++, name, m->taken) : -1;
+  if (at < 0) {
+    json_object_set_new(result, "status", json_string("failed"));
+    json_object_set_new(result, "error",
+                        json_string("Zoom accepted the request but its reply held no link for "
+                                    "this name: ask again for this name alone."));
     return;
   }
-  const char *error = rc == 0 ? NULL : result_text(reply, "out of memory");
-  bool *used = calloc(count + json_array_size(json_object_get(reply, "attendees")) + 1, 1);
-  size_t made = 0;
-  for (size_t i = 0; i < count; i++) {
-    json_t *a = json_array_get(attendees, at + i);
-    const char *url = rc == 0 && used ? invite_url_of(reply, i, a, used) : NULL;
-    if (url)
-      made++;
-    invite_item_add(items, a, url ? "created" : "failed", url,
-                    url     ? NULL
-                    : error ? error
-                            : "Zoom's reply held no link for this name.");
-  }
-  free(used);
-  json_object_set_new(
-      out, "created",
-      json_integer(json_integer_value(json_object_get(out, "created")) + (json_int_t)made));
-  json_object_set_new(out, "failed",
-                      json_integer(json_integer_value(json_object_get(out, "failed")) +
-                                   (json_int_t)(count - made)));
-  json_t *req = json_pack("{s:I, s:I, s:s}", "first", (json_int_t)at + 1, "last",
-                          (json_int_t)(at + count), "status", rc == 0 ? "ok" : "failed");
-  if (req && error)
-    json_object_set_new(req, "error", json_string(error));
-  json_array_append_new(json_object_get(out, "requests"), req);
-  if (rc != 0 && !*first_error)
-    *first_error = json_incref(reply);
-  json_decref(reply);
+  m->taken[at] = true;
+  json_object_set(result, "join_url",
+                  json_object_get(json_array_get(list, (size_t)at), "join_url"));
 }
 
 static json_t *tool_create_webinar_invite_links(mcp_call *call, json_t *args) {
-  json_t *guest = NULL, *out = NULL, *first_error = NULL, *res = NULL;
+  json_t *guest = NULL, *res = NULL;
   json_t *attendees = json_object_get(args, "attendees");
-  if (!attendees)
+  if (!attendees) /* Zoom wants at least one name */
     attendees = guest = json_pack("[{s:s}]", "name", "Guest");
-  char missing[64] = "";
-  char *path = engine_path("/webinars/{webinar_id}/invite_links", args, missing, sizeof missing);
-  if (!path || !attendees) {
-    res = mcp_tool_error("%s", missing[0] ? "webinar_id is required" : "out of memory");
-    goto cleanup;
-  }
-  bool dry = engine_is_dry_run(args);
-  out = json_pack("{s:I, s:I, s:[], s:[]}", "created", (json_int_t)0, "failed", (json_int_t)0,
-                  "attendees", "requests");
-  if (!out) {
-    res = mcp_tool_error("out of memory");
-    goto cleanup;
-  }
-  size_t n = json_array_size(attendees), at;
-  for (at = 0; at < n && !mcp_call_cancelled(call); at += INVITE_BATCH)
-    invite_send(call, path, args, attendees, at, n - at < INVITE_BATCH ? n - at : INVITE_BATCH, out,
-                &first_error);
-  if (dry) {
-    json_t *reqs = json_object_get(out, "requests");
-    res = mcp_tool_structured(json_array_size(reqs) == 1
-                                  ? json_incref(json_array_get(reqs, 0))
-                                  : json_pack("{s:b, s:O, s:s}", "dry_run", 1, "requests", reqs,
-                                              "note", "Nothing was sent to Zoom."));
-    goto cleanup;
-  }
-  for (; at < n; at++) /* after a cancellation */
-    invite_item_add(json_object_get(out, "attendees"), json_array_get(attendees, at), "not_sent",
-                    NULL, "The call was cancelled before this name was sent.");
-  json_int_t created = json_integer_value(json_object_get(out, "created"));
-  if (created == 0 && first_error) {
-    res = json_array_size(json_object_get(out, "requests")) == 1
-              ? json_incref(first_error)
-              : mcp_tool_error("None of the %zu invite links was created. %s", n,
-                               result_text(first_error, ""));
-    goto cleanup;
-  }
-  json_object_set_new(out, "message",
-                      json_sprintf("%lld of %zu invite links created%s", (long long)created, n,
-                                   (size_t)created < n
-                                       ? "; each name without a link says why. Call again with "
-                                         "only those names to retry them."
-                                       : "."));
-  res = mcp_tool_structured(json_incref(out));
-cleanup:
-  json_decref(first_error);
-  json_decref(out);
+  json_t *body = json_object();
+  json_t *data = json_pack("{s:O, s:s}", "webinar_id", json_object_get(args, "webinar_id"), "note",
+                           "Zoom cannot list invite links afterwards: keep these links. Each is "
+                           "valid for ttl seconds from now (Zoom's default 7200).");
+  json_t *ttl = json_object_get(args, "ttl");
+  if (body && ttl)
+    json_object_set(body, "ttl", ttl);
+  invite_match match = {0};
+  engine_batch b = {.method = "POST",
+                    .path = "/webinars/{webinar_id}/invite_links",
+                    .body = body,
+                    .key = "attendees",
+                    .items = attendees,
+                    .per_request = INVITE_LINKS_PER_REQUEST,
+                    .ok_word = "created",
+                    .decorate = invite_item,
+                    .ctx = &match};
+  if (attendees && body && data)
+    res = engine_batch_run(call, args, &b, data); /* steals data */
+  else
+    json_decref(data);
+  free(match.taken);
+  json_decref(body);
   json_decref(guest);
-  free(path);
-  return res;
+  return res ? res : mcp_tool_error("out of memory");
 }
 
 const app_handler live_handlers[] = {

@@ -11,11 +11,10 @@ const app_handler past_handlers[] = {
     {NULL, NULL},
 };
 
-/* GETs TMPL (a path with a {webinar_uuid} slot) for ARGS, every page of
- * ITEMS when ITEMS is not NULL. On success *OUT holds Zoom's reply (new
- * reference) and 0 is returned; else -1 and *OUT holds {error: ...}. */
-static int report_get(mcp_call *call, const char *tmpl, json_t *args, const char *items,
-                      json_t *query, json_t **out) {
+/* GETs TMPL (a path with a {webinar_uuid} slot) for ARGS. On success *OUT
+ * holds Zoom's reply (new reference) and 0 is returned; else -1 and *OUT
+ * holds {error: Zoom's error as JSON}. */
+static int report_get(mcp_call *call, const char *tmpl, json_t *args, json_t *query, json_t **out) {
   app *a = app_of(call);
   zoom_error err = {0};
   zoom_cancel cancel = app_cancel_of(call);
@@ -26,12 +25,7 @@ static int report_get(mcp_call *call, const char *tmpl, json_t *args, const char
     *out = json_pack("{s:{s:s}}", "error", "message", "the webinar UUID is too long");
     return -1;
   }
-  if (items) {
-    zoom_page_opts opts = {.items_key = items, .page_size = 300};
-    rc = zoom_paginate(a->zoom, path, query, &opts, &cancel, out, &err);
-  } else {
-    rc = zoom_request(a->zoom, "GET", path, query, NULL, &cancel, out, &err);
-  }
+  rc = zoom_request(a->zoom, "GET", path, query, NULL, &cancel, out, &err);
   if (rc != 0)
     *out = json_pack("{s:o}", "error", zoom_error_to_json(&err));
   zoom_error_clear(&err);
@@ -40,14 +34,19 @@ static int report_get(mcp_call *call, const char *tmpl, json_t *args, const char
 }
 
 /* The participants part: join records and distinct people (by e-mail, else
- * by name) of every page. */
-static json_t *report_participants(mcp_call *call, json_t *args, long *status) {
+ * by name) of every page. NULL after failing the read of URI when Zoom
+ * refused (404: not found). */
+static json_t *report_participants(mcp_call *call, const char *uri, json_t *args) {
   json_t *reply = NULL;
-  if (report_get(call, "/past_webinars/{webinar_uuid}/participants", args, "participants", NULL,
-                 &reply) != 0) {
-    *status =
-        (long)json_integer_value(json_object_get(json_object_get(reply, "error"), "http_status"));
-    return reply;
+  char *path = engine_path("/past_webinars/{webinar_uuid}/participants", args, NULL, 0);
+  int rc = path ? engine_pages(call, path, NULL, "participants", 300, false, &reply) : -1;
+  free(path);
+  if (rc != 0) { /* the same failure, naming what was asked for */
+    const char *why = json_string_value(
+        json_object_get(json_array_get(json_object_get(reply, "content"), 0), "text"));
+    json_t *named = mcp_tool_error("%s: %s", uri, why ? why : "the webinar UUID is too long");
+    json_decref(reply);
+    return engine_resource_fail(call, named);
   }
   json_t *people = json_object(); /* a set: e-mail or name -> true */
   size_t i;
@@ -71,7 +70,7 @@ static json_t *report_participants(mcp_call *call, json_t *args, long *status) {
 /* The absentees part: their count, from one page's total_records. */
 static json_t *report_absentees(mcp_call *call, json_t *args) {
   json_t *reply = NULL, *query = json_pack("{s:i}", "page_size", 300);
-  int rc = report_get(call, "/past_webinars/{webinar_uuid}/absentees", args, NULL, query, &reply);
+  int rc = report_get(call, "/past_webinars/{webinar_uuid}/absentees", args, query, &reply);
   json_decref(query);
   if (rc != 0)
     return reply;
@@ -88,7 +87,7 @@ static json_t *report_absentees(mcp_call *call, json_t *args) {
  * instance's id, uuid and start_time into REPORT. */
 static json_t *report_qa(mcp_call *call, json_t *args, json_t *report) {
   json_t *reply = NULL;
-  if (report_get(call, "/past_webinars/{webinar_uuid}/qa", args, NULL, NULL, &reply) != 0)
+  if (report_get(call, "/past_webinars/{webinar_uuid}/qa", args, NULL, &reply) != 0)
     return reply;
   static const char *const keys[] = {"id", "uuid", "start_time"};
   for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
@@ -117,32 +116,20 @@ static json_t *read_past_report(mcp_call *call, const char *uri, json_t *vars) {
                          uri);
   json_t *args = json_pack("{s:O}", "webinar_uuid", uuid);
   json_t *report = json_pack("{s:O}", "webinar_uuid", uuid);
-  long status = 0;
-  json_t *parts = report_participants(call, args, &status);
-  if (status == 404) { /* no such past webinar: the other parts would say the same */
-    json_t *e = json_object_get(parts, "error");
-    json_t *res = mcp_call_fail(
-        call, MCP_RESOURCE_NOT_FOUND, "Resource not found: %s: %s%s%s", uri,
-        json_string_value(json_object_get(e, "message")), json_object_get(e, "hint") ? " " : "",
-        json_object_get(e, "hint") ? json_string_value(json_object_get(e, "hint")) : "");
-    json_decref(parts);
-    json_decref(report);
-    json_decref(args);
-    return res;
+  json_t *parts = args && report ? report_participants(call, uri, args) : NULL;
+  json_t *contents = NULL;
+  if (parts) { /* NULL: the read failed (an unknown webinar is "not found") */
+    json_t *qa = report_qa(call, args, report); /* adds the instance's id, uuid, start_time */
+    json_object_set_new(report, "participants", parts);
+    json_object_set_new(report, "absentees", report_absentees(call, args));
+    json_object_set_new(report, "qa", qa);
+    contents = engine_resource_contents(uri, engine_add_local_times(app_of(call), report));
+    report = NULL; /* stolen */
+    if (!contents)
+      mcp_call_fail(call, MCP_INTERNAL_ERROR, "out of memory");
   }
-  json_t *qa = report_qa(call, args, report); /* adds the instance's id, uuid, start_time */
-  json_object_set_new(report, "participants", parts);
-  json_object_set_new(report, "absentees", report_absentees(call, args));
-  json_object_set_new(report, "qa", qa);
-  json_decref(args);
-  engine_add_local_times(app_of(call), report);
-  char *text = json_dumps(report, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   json_decref(report);
-  if (!text)
-    return mcp_call_fail(call, MCP_INTERNAL_ERROR, "out of memory");
-  json_t *contents =
-      json_pack("[{s:s, s:s, s:s}]", "uri", uri, "mimeType", "application/json", "text", text);
-  free(text);
+  json_decref(args);
   return contents;
 }
 

@@ -70,16 +70,16 @@ for (const era of ['legacy', 'modern']) {
       const attendees = [{ name: 'Ada Lovelace' }, { name: 'Alan Turing' }];
       const res = await call(z.client, 'create_webinar_invite_links', { webinar_id: id, attendees, ttl: 3600 });
       const out = res.structuredContent;
-      assert.equal(out.created, 2);
-      assert.equal(out.failed, 0);
+      assert.deepEqual(out.counts, { created: 2 });
+      assert.match(out.note, /cannot list invite links/);
       assert.deepEqual(
-        out.attendees.map((a) => [a.name, a.status]),
+        out.results.map((a) => [a.name, a.status]),
         [
           ['Ada Lovelace', 'created'],
           ['Alan Turing', 'created'],
         ],
       );
-      for (const a of out.attendees) assert.match(a.join_url, /^https:\/\//);
+      for (const a of out.results) assert.match(a.join_url, /^https:\/\//);
       const reqs = await apiRequests(z.sim);
       assert.equal(reqs.length, 1);
       assert.deepEqual([reqs[0].method, reqs[0].path], ['POST', `/v2/webinars/${id}/invite_links`]);
@@ -111,19 +111,19 @@ describe('live stream tools: batches, dry runs and errors', () => {
     const attendees = names(1001, 'Viewer');
     const res = await call(z.client, 'create_webinar_invite_links', { webinar_id: id, attendees });
     const out = res.structuredContent;
-    assert.equal(out.created, 1001);
-    assert.equal(out.attendees.length, 1001);
+    assert.deepEqual(out.counts, { created: 1001 });
+    assert.equal(out.results.length, 1001);
     assert.deepEqual(
-      out.attendees.map((a) => a.name),
+      out.results.map((a) => a.name),
       attendees.map((a) => a.name),
     );
-    assert.equal(new Set(out.attendees.map((a) => a.join_url)).size, 1001);
+    assert.equal(new Set(out.results.map((a) => a.join_url)).size, 1001);
     assert.deepEqual(
-      out.requests.map((r) => [r.first, r.last, r.status]),
+      out.requests.map((r) => [r.request, r.items, r.ok]),
       [
-        [1, 500, 'ok'],
-        [501, 1000, 'ok'],
-        [1001, 1001, 'ok'],
+        [1, 500, true],
+        [2, 500, true],
+        [3, 1, true],
       ],
     );
     const reqs = await apiRequests(z.sim);
@@ -151,28 +151,31 @@ describe('live stream tools: batches, dry runs and errors', () => {
     let created = 0;
     reqs.forEach((r, k) => {
       const sent = body(r).attendees.map((a) => a.name);
-      const got = out.attendees.slice(k * 500, k * 500 + sent.length);
+      const got = out.results.slice(k * 500, k * 500 + sent.length);
       assert.deepEqual(
         got.map((a) => a.name),
         sent,
       );
-      assert.equal(out.requests[k].status, r.status === 201 ? 'ok' : 'failed');
+      assert.equal(out.requests[k].ok, r.status === 201);
       for (const a of got) {
         if (r.status === 201) {
           assert.equal(a.status, 'created');
+          assert.equal(a.request, k + 1);
           assert.match(a.join_url, /^https:\/\//);
           created++;
         } else {
           assert.equal(a.status, 'failed');
           assert.equal(a.join_url, undefined);
-          assert.match(a.error, /429/);
+          assert.match(a.error, /rate limit/);
         }
       }
     });
-    assert.equal(out.created, created);
-    assert.equal(out.failed, 1001 - created);
+    assert.equal(out.counts.created, created);
+    assert.equal(out.counts.failed, 1001 - created);
     assert.equal(res.isError ?? false, false);
-    assert.match(out.message, new RegExp(`${created} of 1001 invite links created; each name without a link says why`));
+    assert.match(out.message, /^1001 items in 3 requests: /);
+    assert.match(out.message, new RegExp(`\\b${created} created\\b`));
+    assert.match(out.message, /Request \d failed: .*rate limit/);
   });
 
   it('with dry_run, each request of a batch is shown and nothing is sent', async () => {
@@ -186,6 +189,7 @@ describe('live stream tools: batches, dry runs and errors', () => {
     const out = res.structuredContent;
     assert.equal(out.dry_run, true);
     assert.equal(out.requests.length, 2);
+    assert.ok(out.results.every((r) => r.status === 'dry_run'));
     assert.deepEqual(
       out.requests.map((r) => [r.method, r.body.attendees.length, r.body.ttl]),
       [
@@ -195,7 +199,7 @@ describe('live stream tools: batches, dry runs and errors', () => {
     );
     assert.match(out.requests[0].url, new RegExp(`/v2/webinars/${id}/invite_links$`));
     const single = await call(z.client, 'create_webinar_invite_links', { webinar_id: id, dry_run: true });
-    assert.deepEqual(single.structuredContent.body, { attendees: [{ name: 'Guest' }] });
+    assert.deepEqual(single.structuredContent.requests[0].body, { attendees: [{ name: 'Guest' }] });
     const stream = await call(z.client, 'update_webinar_livestream', {
       webinar_id: id,
       stream_url: 'rtmp://x/live',
