@@ -209,10 +209,14 @@ int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why
 /* ---- users (users.c) -------------------------------------------------------- */
 
 /* Resolves a user_selection: a number from list_users_for_selection (1-based,
- * in its order), an email address or a user id, against the account's active
- * users (GET /users, every page). On success *OUT holds a new reference to
- * {number, id, email, name, ...} and 0 is returned; on failure -1 with *OUT a
- * new tool error result saying what to pass instead. */
+ * in its order), an email address, a user id, or a display name or part of
+ * one, against the account's active users (GET /users, every page). When a
+ * name matches several users, the person is asked to pick (elicitation) if
+ * the client can; otherwise the error lists the candidates. On success *OUT
+ * holds a new reference to {number, id, email, name, ...} and 0 is returned.
+ * On failure -1, with *OUT a new tool error result, or NULL when the client
+ * is being asked (2026-07-28: input_required) or the ask failed: the handler
+ * then returns NULL and the core answers. */
 int users_resolve_selection(mcp_call *call, const char *selection, json_t **out);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,6 +59,99 @@ static bool is_selection_number(const char *s) {
   return n > 0 && n <= SELECTION_NUMBER_DIGITS;
 }
 
+/* True when user U's name or email contains TEXT (any case). */
+static bool user_matches(json_t *u, const char *text) {
+  static const char *const keys[] = {"display_name", "first_name", "last_name", "email"};
+  for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+    const char *v = json_string_value(json_object_get(u, keys[k]));
+    if (v && strcasestr(v, text))
+      return true;
+  }
+  const char *first = json_string_value(json_object_get(u, "first_name"));
+  const char *last = json_string_value(json_object_get(u, "last_name"));
+  char full[256];
+  snprintf(full, sizeof full, "%s %s", first ? first : "", last ? last : "");
+  return strcasestr(full, text) != NULL;
+}
+
+/* Asks the person behind the client to pick one of CANDIDATES (borrowed,
+ * numbered choices). Returns a new reference to the chosen one; NULL with
+ * *OUT a tool error when they declined, or NULL with *OUT NULL when the
+ * question is pending (2026-07-28) or the ask failed (the core reports it). */
+static json_t *users_ask(mcp_call *call, json_t *candidates, const char *selection, json_t **out) {
+  json_t *emails = json_array();
+  char msg[1024];
+  size_t n =
+      (size_t)snprintf(msg, sizeof msg, "Several users match \"%.64s\". Which one?", selection);
+  size_t i;
+  json_t *c;
+  json_array_foreach(candidates, i, c) {
+    const char *email = json_string_value(json_object_get(c, "email"));
+    json_array_append_new(emails, json_string(email ? email : ""));
+    if (n < sizeof msg)
+      n += (size_t)snprintf(msg + n, sizeof msg - n, "\n- %s <%s>",
+                            json_string_value(json_object_get(c, "name")), email ? email : "");
+  }
+  json_t *params = json_pack("{s:s, s:{s:s, s:{s:{s:s, s:s, s:s, s:o}}, s:[s]}}", "message", msg,
+                             "requestedSchema", "type", "object", "properties", "user", "type",
+                             "string", "title", "User", "description", "The user's email address",
+                             "enum", emails, "required", "user");
+  json_t *answer = mcp_call_ask(call, "user_selection", "elicitation/create", params);
+  *out = NULL;
+  if (!answer)
+    return NULL;
+  json_t *chosen = NULL;
+  const char *action = json_string_value(json_object_get(answer, "action"));
+  const char *pick = json_string_value(json_object_get(json_object_get(answer, "content"), "user"));
+  if (action && !strcmp(action, "accept") && pick) {
+    json_array_foreach(candidates, i, c) {
+      const char *email = json_string_value(json_object_get(c, "email"));
+      if (email && !strcasecmp(email, pick)) {
+        chosen = json_incref(c);
+        break;
+      }
+    }
+  }
+  if (!chosen)
+    *out = mcp_tool_error("No user was chosen (the answer was %s). Pass user_selection as a "
+                          "number from list_users_for_selection, an email address or an id.",
+                          action ? action : "empty");
+  json_decref(answer);
+  return chosen;
+}
+
+/* Finds the one active user whose name or email contains SELECTION. Several
+ * matches: asks the person (elicitation) when the client can, else *OUT
+ * lists them. Returns a new reference to the choice, or NULL (see users_ask). */
+static json_t *users_by_name(mcp_call *call, json_t *users, const char *selection, json_t **out) {
+  json_t *candidates = json_array(), *found = NULL;
+  size_t i;
+  json_t *u;
+  json_array_foreach(users, i, u) {
+    if (user_matches(u, selection))
+      json_array_append_new(candidates, user_choice(u, i + 1));
+  }
+  size_t count = json_array_size(candidates);
+  if (count == 1) {
+    found = json_incref(json_array_get(candidates, 0));
+  } else if (count == 0) {
+    *out = mcp_tool_error("No active user of this account matches \"%.128s\" (by number, "
+                          "email, id or name). Call list_users_for_selection and pass a number, "
+                          "an email or an id from its list as user_selection.",
+                          selection);
+  } else if (mcp_call_client_has(call, "elicitation")) {
+    found = users_ask(call, candidates, selection, out);
+  } else {
+    char *list = json_dumps(candidates, JSON_COMPACT);
+    *out = mcp_tool_error("%zu users match \"%.64s\": %s. Pass one of their numbers or emails "
+                          "as user_selection.",
+                          count, selection, list ? list : "");
+    free(list);
+  }
+  json_decref(candidates);
+  return found;
+}
+
 int users_resolve_selection(mcp_call *call, const char *selection, json_t **out) {
   json_t *all = NULL, *found = NULL;
   *out = NULL;
@@ -93,17 +187,11 @@ int users_resolve_selection(mcp_call *call, const char *selection, json_t **out)
       }
     }
     if (!found)
-      *out = mcp_tool_error("No active user of this account has the email or id \"%.128s\". "
-                            "Call list_users_for_selection and pass a number, an email or an "
-                            "id from its list as user_selection.",
-                            selection);
+      found = users_by_name(call, users, selection, out);
   }
   json_decref(all);
-  if (!found) {
-    if (!*out)
-      *out = mcp_tool_error("out of memory");
-    return -1;
-  }
+  if (!found)
+    return -1; /* *OUT is the error, or NULL while the client is asked */
   *out = found;
   return 0;
 }

@@ -1,0 +1,81 @@
+// elicitation.test.mjs - choosing people: a user_selection given as a name
+// that several users match is asked of the person (an elicitation in the
+// handshake era, input_required in 2026-07-28); a client without the
+// capability gets the candidates in the error; a unique name needs no question.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ElicitRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { startZoom, call, apiRequests } from './lib/zoom.mjs';
+
+const KENJI = 'kenji.watanabe@sandbox.example.com';
+// "a" is in the names of all three active seeded users.
+const ARGS = { topic: 'Choosing people', user_selection: 'a', start_time: '2031-05-06T10:00:00Z', dry_run: true };
+
+// Registers an elicitation handler on either client; returns the questions seen.
+function answerWith(client, era, reply) {
+  const seen = [];
+  const handler = async (req) => {
+    seen.push(req.params);
+    return reply(req.params);
+  };
+  if (era === 'modern') client.setRequestHandler('elicitation/create', handler);
+  else client.setRequestHandler(ElicitRequestSchema, handler);
+  return seen;
+}
+
+for (const era of ['legacy', 'modern']) {
+  describe(`user_selection by name (${era})`, () => {
+    it('asks which user when several match, and uses the answer', async () => {
+      const z = await startZoom({ era, capabilities: { elicitation: {} } });
+      try {
+        const seen = answerWith(z.client, era, () => ({ action: 'accept', content: { user: KENJI } }));
+        const res = await call(z.client, 'create_webinar_interactive', ARGS);
+        assert.equal(seen.length, 1);
+        assert.match(seen[0].message, /Several users match "a"/);
+        assert.equal(seen[0].requestedSchema.properties.user.enum.length, 3);
+        assert.ok(seen[0].requestedSchema.properties.user.enum.includes(KENJI));
+        assert.equal(res.structuredContent.host.email, KENJI);
+        assert.equal(res.structuredContent.dry_run, true);
+        assert.ok((await apiRequests(z.sim)).every((r) => r.method === 'GET'), 'a dry run posts nothing');
+      } finally {
+        await z.close();
+      }
+    });
+
+    it('a declined question is a tool error that says what to pass', async () => {
+      const z = await startZoom({ era, capabilities: { elicitation: {} } });
+      try {
+        answerWith(z.client, era, () => ({ action: 'decline' }));
+        const res = await call(z.client, 'create_webinar_interactive', ARGS, { ok: false });
+        assert.equal(res.isError, true);
+        assert.match(res.content[0].text, /No user was chosen \(the answer was decline\)/);
+      } finally {
+        await z.close();
+      }
+    });
+
+    it('without the capability the error lists the candidates', async () => {
+      const z = await startZoom({ era });
+      try {
+        const res = await call(z.client, 'create_webinar_interactive', ARGS, { ok: false });
+        assert.equal(res.isError, true);
+        assert.match(res.content[0].text, /3 users match "a"/);
+        assert.match(res.content[0].text, new RegExp(KENJI.replace(/\./g, '\\.')));
+      } finally {
+        await z.close();
+      }
+    });
+
+    it('a name only one user has needs no question', async () => {
+      const z = await startZoom({ era, capabilities: { elicitation: {} } });
+      try {
+        const seen = answerWith(z.client, era, () => ({ action: 'decline' }));
+        const res = await call(z.client, 'create_webinar_interactive', { ...ARGS, user_selection: 'priya' });
+        assert.equal(seen.length, 0);
+        assert.equal(res.structuredContent.host.email, 'priya.shah@sandbox.example.com');
+      } finally {
+        await z.close();
+      }
+    });
+  });
+}
