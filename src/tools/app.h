@@ -36,6 +36,7 @@ extern const app_handler poll_handlers[];
 extern const app_handler live_handlers[];
 extern const app_handler past_handlers[];
 extern const app_handler engine_handlers[];
+extern const app_handler schedule_handlers[];
 
 /* The app of the running call (the server's userdata). Borrowed. */
 app *app_of(const mcp_call *call);
@@ -218,5 +219,21 @@ int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why
  * is being asked (2026-07-28: input_required) or the ask failed: the handler
  * then returns NULL and the core answers. */
 int users_resolve_selection(mcp_call *call, const char *selection, json_t **out);
+
+/* ---- webinars (webinars.c) -------------------------------------------------- */
+
+/* Creates a webinar: POST /users/{USER_ID}/webinars with BODY (borrowed, ready
+ * for Zoom), or its dry-run description. EXTRA's members (borrowed) are added
+ * to the result. A POST whose outcome is unknown is never sent again; the
+ * error says how to check. New reference to a tool result. */
+json_t *webinar_create(mcp_call *call, const char *user_id, json_t *body, bool dry_run,
+                       json_t *extra);
+
+/* Checks a recurrence object REC (changed in place: a local end_date_time is
+ * read in ZONE and sent in UTC) against Zoom's rules. P prefixes field names
+ * in messages, TYPE_NAME names the type field; REQUIRE_END: end_times or
+ * end_date_time must be given. Returns 0, or -1 with the reason in WHY. */
+int webinar_recurrence_check(json_t *rec, const char *p, const char *type_name, bool require_end,
+                             const char *zone, char *why, size_t size);
 
 #endif

@@ -155,18 +155,21 @@ static json_t *users_by_name(mcp_call *call, json_t *users, const char *selectio
 int users_resolve_selection(mcp_call *call, const char *selection, json_t **out) {
   json_t *all = NULL, *found = NULL;
   *out = NULL;
-  if (!selection || !*selection) {
-    *out = mcp_tool_error("user_selection is empty: pass a number from list_users_for_selection, "
-                          "an email address or a user id.");
-    return -1;
-  }
   if (users_fetch_active(call, &all) != 0) {
     *out = all;
     return -1;
   }
   json_t *users = json_object_get(all, "users");
   size_t count = json_array_size(users);
-  if (is_selection_number(selection)) {
+  if (!selection || !*selection) { /* nobody named: the only user, or ask among all */
+    if (count == 1)
+      found = user_choice(json_array_get(users, 0), 1);
+    else if (count > 1 && mcp_call_client_has(call, "elicitation"))
+      found = users_by_name(call, users, "", out);
+    else
+      *out = mcp_tool_error("No host given: pass user_selection as a number from "
+                            "list_users_for_selection, an email address, a name or a user id.");
+  } else if (is_selection_number(selection)) {
     long n = strtol(selection, NULL, 10);
     if (n >= 1 && (size_t)n <= count)
       found = user_choice(json_array_get(users, (size_t)n - 1), (size_t)n);

@@ -150,8 +150,8 @@ static bool weekly_days_ok(const char *s) {
  * messages ("" or "recurrence."), TYPE_NAME names the type. REQUIRE_END: one
  * of end_times and end_date_time must be given. ZONE (may be NULL) reads a
  * local end_date_time. Returns 0, or -1 with the reason in WHY. */
-static int recurrence_check(json_t *rec, const char *p, const char *type_name, bool require_end,
-                            const char *zone, char *why, size_t size) {
+int webinar_recurrence_check(json_t *rec, const char *p, const char *type_name, bool require_end,
+                             const char *zone, char *why, size_t size) {
   static const long interval_max[] = {0, 90, 12, 3};
   static const char *const type_words[] = {"", "daily", "weekly", "monthly"};
   json_t *type = json_object_get(rec, "type");
@@ -250,8 +250,8 @@ static bool outcome_unknown(const zoom_error *err) {
  * DRY_RUN. The members of EXTRA (borrowed) are added to the result. The
  * POST is never repeated: when its outcome is unknown the result says so and
  * how to check. Returns a new tool result. */
-static json_t *webinar_create(mcp_call *call, const char *user_id, json_t *body, bool dry_run,
-                              json_t *extra) {
+json_t *webinar_create(mcp_call *call, const char *user_id, json_t *body, bool dry_run,
+                       json_t *extra) {
   json_t *slots = json_pack("{s:s}", "user_id", user_id ? user_id : "");
   char *path = slots ? engine_path("/users/{user_id}/webinars", slots, NULL, 0) : NULL;
   json_t *reply = NULL, *res = NULL;
@@ -347,9 +347,9 @@ static json_t *tool_create_recurring_webinar(mcp_call *call, json_t *args) {
     if (v)
       json_object_set(rec, rec_args[i][1], v);
   }
-  if (recurrence_check(rec, "", "recurrence_type", true,
-                       json_string_value(json_object_get(body, "timezone")), why,
-                       sizeof why) != 0) {
+  if (webinar_recurrence_check(rec, "", "recurrence_type", true,
+                               json_string_value(json_object_get(body, "timezone")), why,
+                               sizeof why) != 0) {
     res = mcp_tool_error("%s. Nothing was sent to Zoom.", why);
     goto cleanup;
   }
@@ -440,9 +440,9 @@ static json_t *update_body(mcp_call *call, json_t *args, json_t *body, json_t *c
   if ((problem = fix_times(call, body, extra)))
     return problem;
   json_t *rec = json_object_get(body, "recurrence");
-  if (rec &&
-      recurrence_check(rec, "recurrence.", "recurrence.type", false,
-                       json_string_value(json_object_get(body, "timezone")), why, sizeof why) != 0)
+  if (rec && webinar_recurrence_check(rec, "recurrence.", "recurrence.type", false,
+                                      json_string_value(json_object_get(body, "timezone")), why,
+                                      sizeof why) != 0)
     return mcp_tool_error("%s. Nothing was sent to Zoom.", why);
   return NULL;
 }

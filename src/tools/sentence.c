@@ -1,0 +1,416 @@
+/* sentence.c - one sentence about a webinar ("Weekly product demo every
+ * Tuesday at 10am IST for 6 weeks, 45 minutes, hosted by Priya") taken apart
+ * into its topic, time phrase, time zone, length, host and recurrence. The
+ * time phrase itself is read later by phrase.c, in the zone found here. */
+#include "tools/sentence.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "tools/phrase.h"
+
+#define MAX_WORDS 64
+#define WORD_LEN 48
+
+typedef struct word {
+  char text[WORD_LEN]; /* as written */
+  char low[WORD_LEN];  /* lower case, trailing '.', '!' and '?' dropped */
+  bool comma_after;    /* a comma (or ';') follows */
+  bool used;           /* taken by a clause other than the time phrase */
+} word;
+
+static const char *const day_names[] = {"sunday",   "monday", "tuesday", "wednesday",
+                                        "thursday", "friday", "saturday"};
+static const char *const month_names[] = {"jan", "feb", "mar", "apr", "may", "jun",
+                                          "jul", "aug", "sep", "oct", "nov", "dec"};
+
+/* Splits TEXT into words; returns the count or -1 when too long. */
+static int split(const char *text, word *w) {
+  int n = 0;
+  const char *p = text;
+  while (*p) {
+    while (*p && (isspace((unsigned char)*p) || *p == ',' || *p == ';')) {
+      if ((*p == ',' || *p == ';') && n > 0)
+        w[n - 1].comma_after = true;
+      p++;
+    }
+    if (!*p)
+      break;
+    if (n == MAX_WORDS)
+      return -1;
+    size_t len = 0;
+    memset(&w[n], 0, sizeof w[n]);
+    while (*p && !isspace((unsigned char)*p) && *p != ',' && *p != ';') {
+      if (len + 1 >= WORD_LEN)
+        return -1;
+      w[n].text[len++] = *p++;
+    }
+    w[n].text[len] = '\0';
+    for (size_t i = 0; i <= len; i++)
+      w[n].low[i] = (char)tolower((unsigned char)w[n].text[i]);
+    while (len > 0 && strchr(".!?\"'", w[n].low[len - 1]))
+      w[n].low[--len] = '\0';
+    n++;
+  }
+  return n;
+}
+
+/* The weekday WORD names (plurals and short forms too), or -1. */
+static int day_of(const char *s) {
+  size_t len = strlen(s);
+  if (len > 1 && s[len - 1] == 's' && strcmp(s, "tues") && strcmp(s, "thurs"))
+    len--; /* "mondays" */
+  if (len < 3)
+    return -1;
+  for (int i = 0; i < 7; i++)
+    if (len <= strlen(day_names[i]) && !strncmp(day_names[i], s, len))
+      return i;
+  return -1;
+}
+
+static bool is_month(const char *s) {
+  for (int i = 0; i < 12; i++)
+    if (!strncmp(s, month_names[i], 3))
+      return true;
+  return false;
+}
+
+static bool is_number(const char *s) {
+  if (!*s)
+    return false;
+  for (; *s; s++)
+    if (!isdigit((unsigned char)*s))
+      return false;
+  return true;
+}
+
+/* A clock time ("10am", "9:30", "noon") or a date word: part of the time phrase. */
+static bool is_time_word(const char *s) {
+  if (!strcmp(s, "noon") || !strcmp(s, "midnight") || !strcmp(s, "today") ||
+      !strcmp(s, "tomorrow") || !strcmp(s, "tonight") || !strcmp(s, "next") || day_of(s) >= 0 ||
+      is_month(s))
+    return true;
+  if (!isdigit((unsigned char)s[0]))
+    return false;
+  return strchr(s, ':') || strstr(s, "am") || strstr(s, "pm") || strchr(s, '-') || strchr(s, '/');
+}
+
+/* Minutes in UNIT ("minutes", "hrs"...), 0 when it is no such unit. */
+static int unit_minutes(const char *u) {
+  if (!strncmp(u, "min", 3))
+    return 1;
+  if (!strncmp(u, "hour", 4) || !strcmp(u, "hr") || !strcmp(u, "hrs") || !strcmp(u, "h"))
+    return 60;
+  return 0;
+}
+
+/* "45-minute", "90min", "1h": a length in one word. Minutes, or 0. */
+static int compact_length(const char *s) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || v <= 0 || v > 1440)
+    return 0;
+  if (*end == '-')
+    end++;
+  int unit = unit_minutes(end);
+  return unit ? (int)v * unit : 0;
+}
+
+/* Words I..J-1 joined with spaces (as written) into BUF. */
+static void join(const word *w, int i, int j, char *buf, size_t size) {
+  size_t n = 0;
+  buf[0] = '\0';
+  for (int k = i; k < j && n < size; k++)
+    n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", w[k].text);
+}
+
+/* The end of a clause that starts at I: the first word with a comma after it,
+ * or the end. */
+static int clause_end(const word *w, int n, int i) {
+  for (int k = i; k < n; k++)
+    if (w[k].comma_after)
+      return k + 1;
+  return n;
+}
+
+/* True when the title ends before word I: a word another clause took, a time
+ * or date word, or a little word that leads into one ("on Dec 3", "at 10",
+ * "in 2 hours", "for 45 minutes", "starting friday"). */
+static bool topic_stops(const word *w, int n, int i) {
+  const char *s = w[i].low;
+  const char *next = i + 1 < n ? w[i + 1].low : "";
+  if (w[i].used || is_time_word(s))
+    return true;
+  if (!strcmp(s, "starting") || !strcmp(s, "beginning") || !strcmp(s, "from"))
+    return true;
+  bool leads = is_time_word(next) || is_number(next) || !strcmp(next, "the") ||
+               !strcmp(next, "a") || !strcmp(next, "an") || !strcmp(next, "half") ||
+               (i + 1 < n && w[i + 1].used);
+  return leads && (!strcmp(s, "on") || !strcmp(s, "at") || !strcmp(s, "in") || !strcmp(s, "for") ||
+                   !strcmp(s, "this"));
+}
+
+int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
+  word w[MAX_WORDS];
+  *out = NULL;
+  int n = text ? split(text, w) : -1;
+  if (n <= 0) {
+    snprintf(why, why_size, "the description is empty or longer than %d words", MAX_WORDS);
+    return -1;
+  }
+  json_t *res = json_object(), *rec = NULL;
+  int weekdays[7] = {0}, nweekdays = 0;
+  int every_n = 1, count = -1;
+  const char *count_unit = NULL;
+  const char *freq = NULL; /* daily, weekly, monthly */
+
+  for (int i = 0; i < n; i++) {
+    const char *s = w[i].low;
+    int v;
+    /* hosted by X / host: X / with host X */
+    if ((!strcmp(s, "hosted") && i + 1 < n && !strcmp(w[i + 1].low, "by")) || !strcmp(s, "host") ||
+        !strcmp(s, "host:")) {
+      int start = i + (strcmp(s, "hosted") ? 1 : 2);
+      int end = clause_end(w, n, start);
+      for (int k = start; k < end; k++)
+        if (!strcmp(w[k].low, "for") || !strcmp(w[k].low, "at") || !strcmp(w[k].low, "on") ||
+            !strcmp(w[k].low, "every")) {
+          end = k;
+          break;
+        }
+      if (end > start) {
+        char host[256];
+        join(w, start, end, host, sizeof host);
+        json_object_set_new(res, "host", json_string(host));
+      }
+      for (int k = i; k < end; k++)
+        w[k].used = true;
+      i = end - 1;
+      continue;
+    }
+    /* N minutes / N hours / an hour / 45-minute */
+    if ((is_number(s) || !strcmp(s, "an") || !strcmp(s, "one") || !strcmp(s, "1.5") ||
+         !strcmp(s, "half")) &&
+        i + 1 < n && unit_minutes(w[i + 1].low) && !(i > 0 && !strcmp(w[i - 1].low, "in"))) {
+      int minutes = !strcmp(s, "1.5") ? 90 : !strcmp(s, "half") ? 30 : atoi(s);
+      if (!strcmp(s, "an") || !strcmp(s, "one"))
+        minutes = 1;
+      if (strcmp(s, "1.5") && strcmp(s, "half"))
+        minutes *= unit_minutes(w[i + 1].low);
+      json_object_set_new(res, "duration", json_integer(minutes));
+      w[i].used = w[i + 1].used = true;
+      if (i > 0 && !strcmp(w[i - 1].low, "for"))
+        w[i - 1].used = true;
+      i++;
+      continue;
+    }
+    if ((v = compact_length(s)) > 0) {
+      json_object_set_new(res, "duration", json_integer(v));
+      w[i].used = true;
+      if (i + 1 < n && (!strcmp(w[i + 1].low, "long") || !strcmp(w[i + 1].low, "session")))
+        w[i + 1].used = true;
+      continue;
+    }
+    /* for N weeks | times | sessions | occurrences | days | months */
+    if (!strcmp(s, "for") && i + 2 < n && is_number(w[i + 1].low)) {
+      const char *u = w[i + 2].low;
+      if (!strncmp(u, "week", 4) || !strncmp(u, "time", 4) || !strncmp(u, "session", 7) ||
+          !strncmp(u, "occurrence", 10) || !strncmp(u, "day", 3) || !strncmp(u, "month", 5)) {
+        count = atoi(w[i + 1].low);
+        count_unit = !strncmp(u, "week", 4)    ? "weeks"
+                     : !strncmp(u, "day", 3)   ? "days"
+                     : !strncmp(u, "month", 5) ? "months"
+                                               : "times";
+        w[i].used = w[i + 1].used = w[i + 2].used = true;
+        i += 2;
+        continue;
+      }
+    }
+    /* until <date>: the rest of the clause */
+    if (!strcmp(s, "until") || !strcmp(s, "till")) {
+      int end = clause_end(w, n, i + 1);
+      for (int k = i + 1; k < end; k++) /* "until May 1 hosted by ..." */
+        if (!strcmp(w[k].low, "hosted") || !strcmp(w[k].low, "host") ||
+            !strcmp(w[k].low, "host:") || unit_minutes(w[k].low) || compact_length(w[k].low)) {
+          end = k - (unit_minutes(w[k].low) && k - 1 > i ? 1 : 0);
+          break;
+        }
+      char until[256];
+      join(w, i + 1, end, until, sizeof until);
+      json_object_set_new(res, "until", json_string(until));
+      for (int k = i; k < end; k++)
+        w[k].used = true;
+      i = end - 1;
+      continue;
+    }
+    /* every / each ... ; daily, weekly, monthly, biweekly, fortnightly */
+    if (!strcmp(s, "every") || !strcmp(s, "each")) {
+      w[i].used = true;
+      int k = i + 1;
+      if (k < n && is_number(w[k].low)) {
+        every_n = atoi(w[k].low);
+        w[k++].used = true;
+      } else if (k + 1 < n && !strcmp(w[k].low, "other")) {
+        every_n = 2;
+        w[k++].used = true;
+      }
+      for (; k < n; k++) {
+        const char *t = w[k].low;
+        int d = day_of(t);
+        if (d >= 0) {
+          if (!weekdays[d]++)
+            nweekdays++;
+          freq = "weekly";
+        } else if (!strncmp(t, "day", 3) || !strcmp(t, "weekday") || !strcmp(t, "weekdays")) {
+          if (!strncmp(t, "weekday", 7)) {
+            for (int dd = 1; dd <= 5; dd++)
+              if (!weekdays[dd]++)
+                nweekdays++;
+            freq = "weekly";
+          } else {
+            freq = "daily";
+          }
+        } else if (!strncmp(t, "week", 4)) {
+          freq = "weekly";
+        } else if (!strncmp(t, "month", 5)) {
+          freq = "monthly";
+        } else if (strcmp(t, "and") && strcmp(t, "&")) {
+          break;
+        }
+        w[k].used = true;
+        if (w[k].comma_after)
+          break;
+      }
+      i = k - 1 < i ? i : k - 1;
+      continue;
+    }
+    if (!strcmp(s, "daily") || !strcmp(s, "weekly") || !strcmp(s, "monthly") ||
+        !strcmp(s, "biweekly") || !strcmp(s, "fortnightly")) {
+      if (!freq)
+        freq = s[0] == 'd' ? "daily" : s[0] == 'm' ? "monthly" : "weekly";
+      if (s[0] == 'b' || s[0] == 'f')
+        every_n = 2;
+      if (i > 0) /* "a weekly demo" keeps the word in the topic when it leads */
+        w[i].used = true;
+      continue;
+    }
+    /* "on mondays": a plural weekday means every such day */
+    int d = day_of(s);
+    size_t len = strlen(s);
+    if (d >= 0 && len > 3 && s[len - 1] == 's' && strcmp(s, "tues") && strcmp(s, "thurs")) {
+      if (!weekdays[d]++)
+        nweekdays++;
+      freq = "weekly";
+      w[i].used = true;
+      if (i > 0 && !strcmp(w[i - 1].low, "on"))
+        w[i - 1].used = true;
+      continue;
+    }
+    /* a time-zone name: IST, PT, Asia/Kolkata, "London time" */
+    char zone[64];
+    bool caps = strlen(w[i].text) >= 2 && strlen(w[i].text) <= 5;
+    for (const char *c = w[i].text; caps && *c; c++)
+      caps = isupper((unsigned char)*c);
+    if ((caps || strchr(s, '/')) &&
+        zone_resolve(w[i].text, zone, sizeof zone, NULL, 0, NULL, 0) >= 0) {
+      json_object_set_new(res, "timezone", json_string(zone));
+      w[i].used = true;
+      continue;
+    }
+    if (i + 1 < n && !strcmp(w[i + 1].low, "time") && i > 0 &&
+        zone_resolve(w[i].text, zone, sizeof zone, NULL, 0, NULL, 0) >= 0) {
+      json_object_set_new(res, "timezone", json_string(zone));
+      w[i].used = w[i + 1].used = true;
+      i++;
+      continue;
+    }
+  }
+
+  /* The topic: the leading words before anything else was found. */
+  int t0 = 0, t1 = 0;
+  static const char *const lead[] = {"schedule", "create",   "set", "up", "plan", "book",
+                                     "organise", "organize", "a",   "an", "our",  "the"};
+  for (bool again = true; again && t0 < n;) {
+    again = false;
+    for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
+      if (!strcmp(w[t0].low, lead[k]) && t0 + 1 < n) {
+        t0++;
+        again = true;
+        break;
+      }
+  }
+  for (t1 = t0; t1 < n; t1++) {
+    if (topic_stops(w, n, t1))
+      break;
+    if (w[t1].comma_after) {
+      t1++;
+      break;
+    }
+  }
+  if (t1 == t0) {
+    snprintf(why, why_size,
+             "no title found: start the sentence with the webinar's title, e.g. \"Product demo "
+             "next Tuesday at 10am\"");
+    json_decref(res);
+    return -1;
+  }
+  char topic[256];
+  join(w, t0, t1, topic, sizeof topic);
+  size_t tl = strlen(topic);
+  while (tl > 0 && strchr(",.;:", topic[tl - 1]))
+    topic[--tl] = '\0';
+  json_object_set_new(res, "topic", json_string(topic));
+  for (int k = 0; k < t1; k++) /* the title and the leading "Schedule a" */
+    w[k].used = true;
+
+  /* The time phrase: every word nobody else took. */
+  char when[256] = "";
+  size_t wl = 0;
+  for (int k = 0; k < n; k++) {
+    if (w[k].used || !strcmp(w[k].low, "and") || !strcmp(w[k].low, "starting") ||
+        !strcmp(w[k].low, "beginning") || !strcmp(w[k].low, "from") || !strcmp(w[k].low, "for"))
+      continue;
+    wl += (size_t)snprintf(when + wl, sizeof when - wl, "%s%s", wl ? " " : "", w[k].low);
+    if (wl >= sizeof when)
+      wl = sizeof when - 1;
+  }
+  if (when[0])
+    json_object_set_new(res, "when", json_string(when));
+
+  if (freq) {
+    rec = json_object();
+    json_object_set_new(rec, "frequency", json_string(freq));
+    json_object_set_new(rec, "repeat_interval", json_integer(every_n));
+    if (nweekdays) {
+      char days[32] = "";
+      size_t dl = 0;
+      json_t *names = json_array();
+      for (int dd = 0; dd < 7; dd++)
+        if (weekdays[dd]) {
+          dl += (size_t)snprintf(days + dl, sizeof days - dl, "%s%d", dl ? "," : "", dd + 1);
+          json_array_append_new(names, json_string(day_names[dd]));
+        }
+      json_object_set_new(rec, "weekly_days", json_string(days));
+      json_object_set_new(rec, "days", names);
+    }
+    if (count > 0) {
+      int times = count;
+      if (!strcmp(count_unit, "weeks") && !strcmp(freq, "weekly"))
+        times = count * (nweekdays ? nweekdays : 1) / (every_n > 0 ? every_n : 1);
+      else if (!strcmp(count_unit, "weeks") && !strcmp(freq, "daily"))
+        times = count * 7 / (every_n > 0 ? every_n : 1);
+      json_object_set_new(rec, "end_times", json_integer(times));
+    }
+    if (json_object_get(res, "until"))
+      json_object_set(rec, "until", json_object_get(res, "until"));
+    json_object_set_new(res, "recurrence", rec);
+  } else if (count > 0) {
+    json_object_set_new(res, "count", json_integer(count));
+  }
+  *out = res;
+  return 0;
+}

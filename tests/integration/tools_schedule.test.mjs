@@ -1,0 +1,72 @@
+// tools_schedule.test.mjs - one sentence becomes a webinar: what the server
+// understood, what it assumed, and the exact Zoom request, in both eras.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startZoom, apiRequests, simClear, call, body } from './lib/zoom.mjs';
+
+for (const era of ['legacy', 'modern']) {
+  describe(`schedule from a sentence (${era})`, () => {
+    let z;
+    before(async () => {
+      z = await startZoom({ era });
+    });
+    after(async () => z.close());
+
+    it('a weekly series with zone, length, count and host', async () => {
+      await simClear(z.sim);
+      const prompt = 'Weekly product demo every Tuesday at 10am IST for 6 weeks, 45 minutes, hosted by Priya';
+      const res = await call(z.client, 'schedule_recurring_webinar_from_prompt', { prompt });
+      const u = res.structuredContent.understood;
+      assert.equal(u.topic, 'Weekly product demo');
+      assert.equal(u.timezone, 'Asia/Kolkata');
+      assert.equal(u.duration, 45);
+      assert.deepEqual(u.recurrence, { type: 2, repeat_interval: 1, weekly_days: '3', end_times: 6 });
+      assert.equal(u.host.email, 'priya.shah@sandbox.example.com');
+      assert.match(u.start_time_local, /T10:00:00/);
+      assert.equal(new Date(u.start_time).getUTCDay(), 2, 'a Tuesday (10:00 IST is 04:30 UTC)');
+      assert.deepEqual(res.structuredContent.assumed, []);
+      assert.ok(res.structuredContent.id > 0);
+      const posts = (await apiRequests(z.sim)).filter((r) => r.method === 'POST');
+      assert.equal(posts.length, 1);
+      assert.equal(posts[0].path, `/v2/users/${u.host.id}/webinars`);
+      const sent = body(posts[0]);
+      assert.deepEqual(sent, {
+        topic: 'Weekly product demo', type: 9, start_time: u.start_time, duration: 45,
+        timezone: 'Asia/Kolkata', recurrence: u.recurrence,
+      });
+      assert.match(sent.start_time, /^\d{4}-\d\d-\d\dT04:30:00Z$/);
+    });
+
+    it('a one-off with the host zone and the length assumed, as a dry run', async () => {
+      await simClear(z.sim);
+      const prompt = 'Product launch next monday at 3pm, hosted by Kenji';
+      const res = await call(z.client, 'schedule_webinar_from_prompt', { prompt, dry_run: true });
+      const s = res.structuredContent;
+      assert.equal(s.dry_run, true);
+      assert.equal(s.body.type, 5);
+      assert.equal(s.body.timezone, 'Asia/Tokyo');
+      assert.equal(s.body.duration, 60);
+      assert.match(s.understood.start_time_local, /T15:00:00/);
+      assert.ok(s.assumed.some((a) => /Asia\/Tokyo \(the host's Zoom profile\)/.test(a)));
+      assert.ok(s.assumed.some((a) => /60 minutes/.test(a)));
+      assert.ok((await apiRequests(z.sim)).every((r) => r.method === 'GET'), 'a dry run posts nothing');
+    });
+
+    it('a series sent to the one-off tool, a sentence with no title or no time: errors, nothing sent', async () => {
+      await simClear(z.sim);
+      const cases = [
+        ['schedule_webinar_from_prompt', 'Office hours every Monday at 4pm hosted by alex', /schedule_recurring_webinar_from_prompt/],
+        ['schedule_webinar_from_prompt', 'tomorrow at 3pm', /no title/],
+        ['schedule_webinar_from_prompt', 'Roadmap review, hosted by alex', /gives no time/],
+        ['schedule_recurring_webinar_from_prompt', 'Roadmap review tomorrow at 3pm hosted by alex', /does not say how the webinar repeats/],
+        ['schedule_webinar_from_prompt', 'Roadmap review March 14 2027 at 2:30am America/New_York hosted by alex', /does not exist/],
+      ];
+      for (const [tool, prompt, why] of cases) {
+        const res = await call(z.client, tool, { prompt }, { ok: false });
+        assert.equal(res.isError, true, prompt);
+        assert.match(res.content[0].text, why, prompt);
+      }
+      assert.ok((await apiRequests(z.sim)).every((r) => r.method === 'GET'));
+    });
+  });
+}

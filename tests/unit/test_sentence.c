@@ -1,0 +1,90 @@
+/* test_sentence.c - one-sentence webinar descriptions taken apart: title,
+ * time phrase, zone, length, host and recurrence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/sentence.h"
+
+typedef struct sentence_case {
+  const char *text;
+  const char *want; /* the parse as compact JSON with sorted keys */
+} sentence_case;
+
+static const sentence_case cases[] = {
+    {"Weekly product demo every Tuesday at 10am IST for 6 weeks, 45 minutes, hosted by Priya",
+     "{\"duration\":45,\"host\":\"Priya\",\"recurrence\":{\"days\":[\"tuesday\"],\"end_times\":6,"
+     "\"frequency\":\"weekly\",\"repeat_interval\":1,\"weekly_days\":\"3\"},\"timezone\":\"Asia/"
+     "Kolkata\",\"topic\":\"Weekly product demo\",\"when\":\"at 10am\"}"},
+    {"Product launch tomorrow at 3pm PT for 90 minutes hosted by alex",
+     "{\"duration\":90,\"host\":\"alex\",\"timezone\":\"America/Los_Angeles\",\"topic\":\"Product "
+     "launch\",\"when\":\"tomorrow at 3pm\"}"},
+    {"Schedule a Quarterly review on Dec 3 at 9:30am London time, 1 hour",
+     "{\"duration\":60,\"timezone\":\"Europe/London\",\"topic\":\"Quarterly review\",\"when\":\"on "
+     "dec 3 at 9:30am\"}"},
+    {"Office hours every Monday and Thursday at 16:00 for 4 weeks",
+     "{\"recurrence\":{\"days\":[\"monday\",\"thursday\"],\"end_times\":8,\"frequency\":\"weekly\","
+     "\"repeat_interval\":1,\"weekly_days\":\"2,5\"},\"topic\":\"Office hours\",\"when\":\"at "
+     "16:00\"}"},
+    {"Daily standup at 9am Europe/Berlin for 10 days, 15-minute",
+     "{\"duration\":15,\"recurrence\":{\"end_times\":10,\"frequency\":\"daily\",\"repeat_"
+     "interval\":"
+     "1},\"timezone\":\"Europe/Berlin\",\"topic\":\"Daily standup\",\"when\":\"at 9am\"}"},
+    {"Team sync every other Friday at noon until March 27 2027",
+     "{\"recurrence\":{\"days\":[\"friday\"],\"frequency\":\"weekly\",\"repeat_interval\":2,"
+     "\"until\":\"March 27 2027\",\"weekly_days\":\"6\"},\"topic\":\"Team sync\",\"until\":\"March "
+     "27 2027\",\"when\":\"at noon\"}"},
+    {"Customer clinic on Wednesdays at 2pm ET, an hour, host: kenji.watanabe@sandbox.example.com",
+     "{\"duration\":60,\"host\":\"kenji.watanabe@sandbox.example.com\",\"recurrence\":{\"days\":["
+     "\"wednesday\"],\"frequency\":\"weekly\",\"repeat_interval\":1,\"weekly_days\":\"4\"},"
+     "\"timezone\":\"America/New_York\",\"topic\":\"Customer clinic\",\"when\":\"at 2pm\"}"},
+    {"Monthly all-hands every month on the 15th at 5pm for 6 months",
+     "{\"recurrence\":{\"end_times\":6,\"frequency\":\"monthly\",\"repeat_interval\":1},\"topic\":"
+     "\"Monthly all-hands\",\"when\":\"on the 15th at 5pm\"}"},
+    {"Team sync every other Friday at noon until March 27 2027 hosted by alex, 30 minutes",
+     "{\"duration\":30,\"host\":\"alex\",\"recurrence\":{\"days\":[\"friday\"],\"frequency\":"
+     "\"weekly\",\"repeat_interval\":2,\"until\":\"March 27 2027\",\"weekly_days\":\"6\"},"
+     "\"topic\":\"Team sync\",\"until\":\"March 27 2027\",\"when\":\"at noon\"}"},
+    {"Security briefing next monday 10:00",
+     "{\"topic\":\"Security briefing\",\"when\":\"next monday 10:00\"}"},
+    {"Rust for C programmers in 2 hours", "{\"topic\":\"Rust for C programmers\",\"when\":\"in 2 "
+                                          "hours\"}"},
+};
+
+static void sentences(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    json_t *out = NULL;
+    char why[256] = "";
+    int rc = sentence_parse(cases[i].text, &out, why, sizeof why);
+    char *got = out ? json_dumps(out, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (rc != 0 || !got || strcmp(got, cases[i].want) != 0)
+      fail_msg("%s\n want %s\n got  %s (%s)", cases[i].text, cases[i].want, got ? got : "-", why);
+    free(got);
+    json_decref(out);
+  }
+}
+
+static void refused(void **state) {
+  (void)state;
+  json_t *out = NULL;
+  char why[256];
+  assert_int_equal(sentence_parse("tomorrow at 3pm", &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "no title"));
+  assert_int_equal(sentence_parse("", &out, why, sizeof why), -1);
+  assert_null(out);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(sentences),
+      cmocka_unit_test(refused),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
