@@ -199,13 +199,25 @@ int when_normalise(const char *in, char *out, size_t size, char *why, size_t why
  * in *UTC. Returns 0, or -1 when TEXT is not such a time. */
 int when_instant(const char *text, int64_t *utc);
 
+/* Where a time in words is read when the body names no timezone and
+ * ZOOM_TIMEZONE is unset: FN writes a zone (the host's or the webinar's) into
+ * ZONE and returns 0, or returns -1. Called only when needed (it may ask Zoom).
+ * WHAT says where the zone came from, for the result. */
+typedef struct when_zone_source {
+  int (*fn)(void *ctx, char *zone, size_t size);
+  void *ctx;
+  const char *what;
+} when_zone_source;
+
 /* Makes the timezone and start_time members of BODY (a request body, changed
  * in place) ready for Zoom: a zone name ("IST", "London") becomes its IANA
  * name; an ISO start_time is normalised (when_normalise); a phrase
- * ("tomorrow 3pm") is read in the body's zone, else ZOOM_TIMEZONE, else UTC,
- * and sent in UTC. *RESOLVED gets a new object saying how (NULL when there
- * was nothing to say). Returns 0, or -1 with the reason in WHY. */
-int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why_size);
+ * ("tomorrow 3pm") is read in the body's zone, else ZOOM_TIMEZONE, else the
+ * FALLBACK's zone (may be NULL), else UTC, and sent in UTC. *RESOLVED gets a
+ * new object saying how (NULL when there was nothing to say). Returns 0, or
+ * -1 with the reason in WHY. */
+int when_fix_body(app *a, json_t *body, const when_zone_source *fallback, json_t **resolved,
+                  char *why, size_t why_size);
 
 /* ---- users (users.c) -------------------------------------------------------- */
 

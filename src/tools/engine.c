@@ -538,7 +538,7 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
         json_object_set(body, key, v);
     }
     char why[512];
-    if (when_fix_body(app_of(call), body, &resolved, why, sizeof why) != 0) {
+    if (when_fix_body(app_of(call), body, NULL, &resolved, why, sizeof why) != 0) {
       res = mcp_tool_error("%s", why);
       goto cleanup;
     }

@@ -60,10 +60,11 @@ static int alternative_hosts_text(json_t *v, char *buf, size_t size) {
  * (UTC with a Z, local to the timezone, or a phrase read in it) ready for
  * Zoom; what when_fix_body says it read goes into EXTRA (the members added
  * to the result) as "resolved". Returns NULL, or a tool error. */
-static json_t *fix_times(mcp_call *call, json_t *body, json_t *extra) {
+static json_t *fix_times(mcp_call *call, json_t *body, json_t *extra,
+                         const when_zone_source *fallback) {
   char why[512];
   json_t *resolved = NULL;
-  if (when_fix_body(app_of(call), body, &resolved, why, sizeof why) != 0) {
+  if (when_fix_body(app_of(call), body, fallback, &resolved, why, sizeof why) != 0) {
     size_t n = strlen(why);
     return mcp_tool_error("%s%s Nothing was sent to Zoom.", why, n && why[n - 1] == '.' ? "" : ".");
   }
@@ -76,7 +77,8 @@ static json_t *fix_times(mcp_call *call, json_t *body, json_t *extra) {
  * duration, agenda, timezone, password, settings and alternative_hosts (into
  * settings.alternative_hosts), the times made ready by fix_times. Returns
  * NULL, or a tool error. */
-static json_t *body_common(mcp_call *call, json_t *body, json_t *args, json_t *extra) {
+static json_t *body_common(mcp_call *call, json_t *body, json_t *args, json_t *extra,
+                           const when_zone_source *fallback) {
   static const char *const plain[] = {"topic",  "start_time", "duration",
                                       "agenda", "timezone",   "password"};
   for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
@@ -97,7 +99,39 @@ static json_t *body_common(mcp_call *call, json_t *body, json_t *args, json_t *e
   if (json_object_size(settings))
     json_object_set(body, "settings", settings);
   json_decref(settings);
-  return fix_times(call, body, extra);
+  return fix_times(call, body, extra, fallback);
+}
+
+/* A zone read from Zoom when a time in words needs one: the "timezone" of
+ * what PATH (a user's or a webinar's) answers. */
+typedef struct zone_lookup {
+  mcp_call *call;
+  const char *path_tmpl; /* "/users/{user_id}" or "/webinars/{webinar_id}" */
+  json_t *args;
+  json_t *known; /* an object that already has the timezone, or NULL */
+} zone_lookup;
+
+static int zone_from_zoom(void *ctx, char *zone, size_t size) {
+  zone_lookup *z = ctx;
+  json_t *reply = NULL;
+  int rc = -1;
+  if (z->known) {
+    reply = json_incref(z->known);
+  } else {
+    char *path = engine_path(z->path_tmpl, z->args, NULL, 0);
+    if (!path || engine_request(z->call, "GET", path, NULL, NULL, false, &reply) != 0) {
+      json_decref(reply);
+      reply = NULL;
+    }
+    free(path);
+  }
+  const char *tz = json_string_value(json_object_get(reply, "timezone"));
+  if (tz && *tz) {
+    snprintf(zone, size, "%s", tz);
+    rc = 0;
+  }
+  json_decref(reply);
+  return rc;
 }
 
 /* ---- recurrence ---------------------------------------------------------------------- */
@@ -296,7 +330,9 @@ cleanup:
 /* create_webinar {user_id, topic, start_time?, ...}: one webinar (type 5). */
 static json_t *tool_create_webinar(mcp_call *call, json_t *args) {
   json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object();
-  json_t *res = body_common(call, body, args, extra);
+  zone_lookup host_zone = {call, "/users/{user_id}", args, NULL};
+  when_zone_source fallback = {zone_from_zoom, &host_zone, "the host's Zoom profile"};
+  json_t *res = body_common(call, body, args, extra, &fallback);
   if (!res)
     res = webinar_create(call, json_string_value(json_object_get(args, "user_id")), body,
                          engine_is_dry_run(args), extra);
@@ -308,16 +344,17 @@ static json_t *tool_create_webinar(mcp_call *call, json_t *args) {
 /* create_webinar_interactive {topic, user_selection, ...}: the host chosen
  * from list_users_for_selection by number, email or id. */
 static json_t *tool_create_webinar_interactive(mcp_call *call, json_t *args) {
-  json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object(), *host = NULL;
-  json_t *res = body_common(call, body, args, extra);
-  if (res)
-    goto cleanup;
+  json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object(), *host = NULL, *res;
   if (users_resolve_selection(call, json_string_value(json_object_get(args, "user_selection")),
                               &host) != 0) {
     res = host;
     host = NULL;
     goto cleanup;
   }
+  zone_lookup host_zone = {call, NULL, NULL, host};
+  when_zone_source fallback = {zone_from_zoom, &host_zone, "the host's Zoom profile"};
+  if ((res = body_common(call, body, args, extra, &fallback)))
+    goto cleanup;
   json_object_set(extra, "host", host);
   res = webinar_create(call, json_string_value(json_object_get(host, "id")), body,
                        engine_is_dry_run(args), extra);
@@ -339,7 +376,9 @@ static json_t *tool_create_recurring_webinar(mcp_call *call, json_t *args) {
   };
   json_t *body = json_pack("{s:i}", "type", 9), *rec = json_object(), *extra = json_object();
   char why[WHY_MAX];
-  json_t *res = body_common(call, body, args, extra);
+  zone_lookup host_zone = {call, "/users/{user_id}", args, NULL};
+  when_zone_source fallback = {zone_from_zoom, &host_zone, "the host's Zoom profile"};
+  json_t *res = body_common(call, body, args, extra, &fallback);
   if (res)
     goto cleanup;
   for (size_t i = 0; i < sizeof rec_args / sizeof rec_args[0]; i++) {
@@ -437,7 +476,9 @@ static json_t *update_body(mcp_call *call, json_t *args, json_t *body, json_t *c
                           "timezone, agenda, password, settings or recurrence.");
   if (json_object_get(args, "occurrence_id") && (problem = occurrence_problem(args)))
     return problem;
-  if ((problem = fix_times(call, body, extra)))
+  zone_lookup own_zone = {call, "/webinars/{webinar_id}", args, NULL};
+  when_zone_source fallback = {zone_from_zoom, &own_zone, "the webinar's own timezone"};
+  if ((problem = fix_times(call, body, extra, &fallback)))
     return problem;
   json_t *rec = json_object_get(body, "recurrence");
   if (rec && webinar_recurrence_check(rec, "recurrence.", "recurrence.type", false,

@@ -122,7 +122,8 @@ bad:
   return -1;
 }
 
-int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why_size) {
+int when_fix_body(app *a, json_t *body, const when_zone_source *fallback, json_t **resolved,
+                  char *why, size_t why_size) {
   *resolved = NULL;
   char zone[64] = "UTC", note[256] = "";
   const char *tzarg = json_string_value(json_object_get(body, "timezone"));
@@ -131,11 +132,6 @@ int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why
     if (rc < 0)
       return -1;
     json_object_set_new(body, "timezone", json_string(zone));
-  } else {
-    zoom_config *cfg = zoom_client_config(a->zoom);
-    if (cfg && cfg->timezone)
-      snprintf(zone, sizeof zone, "%s", cfg->timezone);
-    zoom_config_free(cfg);
   }
   const char *st = json_string_value(json_object_get(body, "start_time"));
   if (!st) {
@@ -149,6 +145,24 @@ int when_fix_body(app *a, json_t *body, json_t **resolved, char *why, size_t why
     if (note[0])
       *resolved = json_pack("{s:s}", "timezone_note", note);
     return 0;
+  }
+  if (strstr(iso_why, "not a real date")) { /* ISO in form, no such day: no zone can help */
+    snprintf(why, why_size, "%s", iso_why);
+    return -1;
+  }
+  if (!tzarg) { /* words need a zone: ZOOM_TIMEZONE, else the caller's, else UTC */
+    zoom_config *cfg = zoom_client_config(a->zoom);
+    const char *how = "UTC (no zone was given)";
+    if (cfg && cfg->timezone) {
+      snprintf(zone, sizeof zone, "%s", cfg->timezone);
+      how = "ZOOM_TIMEZONE";
+    } else if (fallback && fallback->fn(fallback->ctx, zone, sizeof zone) == 0 && tz_valid(zone)) {
+      how = fallback->what;
+    } else {
+      snprintf(zone, sizeof zone, "UTC");
+    }
+    zoom_config_free(cfg);
+    snprintf(note, sizeof note, "start_time read in %s: %s", zone, how);
   }
   phrase_time t;
   if (phrase_parse(st, zone, (int64_t)time(NULL), &t, why, why_size) != 0)

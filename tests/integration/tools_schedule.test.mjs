@@ -70,3 +70,34 @@ for (const era of ['legacy', 'modern']) {
     });
   });
 }
+
+describe('the zone a time in words is read in', () => {
+  it("ZOOM_TIMEZONE when set, else the host's profile (create) or the webinar's own zone (update)", async () => {
+    const kenji = 'kenji.watanabe@sandbox.example.com'; // Asia/Tokyo in the sandbox
+    let z = await startZoom();
+    try {
+      const res = await call(z.client, 'create_webinar', { user_id: kenji, topic: 'Zones', start_time: 'tomorrow 3pm', dry_run: true });
+      const r = res.structuredContent.resolved;
+      assert.equal(r.timezone, 'Asia/Tokyo');
+      assert.match(r.timezone_note, /the host's Zoom profile/);
+      assert.match(r.start_time_local, /T15:00:00$/);
+
+      const list = await call(z.client, 'list_webinars', { user_id: 'me', type: 'upcoming', all_pages: true });
+      const w = list.structuredContent.webinars.find((x) => x.timezone === 'Europe/London');
+      const upd = await call(z.client, 'update_webinar', { webinar_id: String(w.id), start_time: 'next friday 9:15am', dry_run: true });
+      assert.equal(upd.structuredContent.resolved.timezone, 'Europe/London');
+      assert.match(upd.structuredContent.resolved.timezone_note, /the webinar's own timezone/);
+      assert.match(upd.structuredContent.resolved.start_time_local, /T09:15:00$/);
+    } finally {
+      await z.close();
+    }
+    z = await startZoom({ env: { ZOOM_TIMEZONE: 'America/Chicago' } });
+    try {
+      const res = await call(z.client, 'create_webinar', { user_id: kenji, topic: 'Zones', start_time: 'tomorrow 3pm', dry_run: true });
+      assert.equal(res.structuredContent.resolved.timezone, 'America/Chicago');
+      assert.match(res.structuredContent.resolved.timezone_note, /ZOOM_TIMEZONE/);
+    } finally {
+      await z.close();
+    }
+  });
+});
