@@ -159,7 +159,8 @@ static json_t *recurrence_body(json_t *rec, const phrase_time *start, const char
     }
   }
   if (type == 3) {
-    json_object_set_new(out, "monthly_day", json_integer(atoi(start->local + 8)));
+    json_object_set_new(out, "monthly_day",
+                        json_integer((start->local[8] - '0') * 10 + (start->local[9] - '0')));
   }
   json_t *times = json_object_get(rec, "end_times");
   const char *until = json_string_value(json_object_get(rec, "until"));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/num.h"
 #include "tools/phrase.h"
 
 #define MAX_WORDS 64
@@ -62,7 +63,7 @@ static int split(const char *text, word *w) {
 /* The weekday WORD names (plurals and short forms too), or -1. */
 static int day_of(const char *s) {
   size_t len = strlen(s);
-  if (len > 1 && s[len - 1] == 's' && strcmp(s, "tues") && strcmp(s, "thurs"))
+  if (len > 1 && s[len - 1] == 's' && strcmp(s, "tues") != 0 && strcmp(s, "thurs") != 0)
     len--; /* "mondays" */
   if (len < 3)
     return -1;
@@ -70,6 +71,12 @@ static int day_of(const char *s) {
     if (len <= strlen(day_names[i]) && !strncmp(day_names[i], s, len))
       return i;
   return -1;
+}
+
+/* A whole number of a few digits (is_number checked), capped at 9999. */
+static int count_of(const char *s) {
+  long long v = 0;
+  return num_parse_ll(s, 0, 9999, &v) == 0 ? (int)v : 9999;
 }
 
 static bool is_month(const char *s) {
@@ -196,10 +203,10 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     if ((is_number(s) || !strcmp(s, "an") || !strcmp(s, "one") || !strcmp(s, "1.5") ||
          !strcmp(s, "half")) &&
         i + 1 < n && unit_minutes(w[i + 1].low) && !(i > 0 && !strcmp(w[i - 1].low, "in"))) {
-      int minutes = !strcmp(s, "1.5") ? 90 : !strcmp(s, "half") ? 30 : atoi(s);
+      int minutes = !strcmp(s, "1.5") ? 90 : !strcmp(s, "half") ? 30 : count_of(s);
       if (!strcmp(s, "an") || !strcmp(s, "one"))
         minutes = 1;
-      if (strcmp(s, "1.5") && strcmp(s, "half"))
+      if (strcmp(s, "1.5") != 0 && strcmp(s, "half") != 0)
         minutes *= unit_minutes(w[i + 1].low);
       json_object_set_new(res, "duration", json_integer(minutes));
       w[i].used = w[i + 1].used = true;
@@ -220,7 +227,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       const char *u = w[i + 2].low;
       if (!strncmp(u, "week", 4) || !strncmp(u, "time", 4) || !strncmp(u, "session", 7) ||
           !strncmp(u, "occurrence", 10) || !strncmp(u, "day", 3) || !strncmp(u, "month", 5)) {
-        count = atoi(w[i + 1].low);
+        count = count_of(w[i + 1].low);
         count_unit = !strncmp(u, "week", 4)    ? "weeks"
                      : !strncmp(u, "day", 3)   ? "days"
                      : !strncmp(u, "month", 5) ? "months"
@@ -252,7 +259,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       w[i].used = true;
       int k = i + 1;
       if (k < n && is_number(w[k].low)) {
-        every_n = atoi(w[k].low);
+        every_n = count_of(w[k].low);
         w[k++].used = true;
       } else if (k + 1 < n && !strcmp(w[k].low, "other")) {
         every_n = 2;
@@ -278,7 +285,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
           freq = "weekly";
         } else if (!strncmp(t, "month", 5)) {
           freq = "monthly";
-        } else if (strcmp(t, "and") && strcmp(t, "&")) {
+        } else if (strcmp(t, "and") != 0 && strcmp(t, "&") != 0) {
           break;
         }
         w[k].used = true;
@@ -301,7 +308,8 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     /* "on mondays": a plural weekday means every such day */
     int d = day_of(s);
     size_t len = strlen(s);
-    if (d >= 0 && len > 3 && s[len - 1] == 's' && strcmp(s, "tues") && strcmp(s, "thurs")) {
+    if (d >= 0 && len > 3 && s[len - 1] == 's' && strcmp(s, "tues") != 0 &&
+        strcmp(s, "thurs") != 0) {
       if (!weekdays[d]++)
         nweekdays++;
       freq = "weekly";
