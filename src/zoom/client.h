@@ -1,7 +1,8 @@
 /* client.h - the Zoom REST client: authenticated JSON requests with retries, and pagination.
  *
  * One zoom_client serves every thread: calls may run concurrently. Connections are kept
- * alive and shared between threads; tokens are fetched once and cached (see auth.h). */
+ * alive and reused (each carries one transfer at a time); tokens are fetched once and cached
+ * (see auth.h). */
 #ifndef ZOOM_CLIENT_H
 #define ZOOM_CLIENT_H
 

@@ -1,7 +1,7 @@
 /* internal.h - private to src/zoom: the pooled libcurl layer, the token keeper, helpers.
  *
  * Table of contents:
- *   http.c  - easy-handle pool over one shared connection cache; one transfer; retries
+ *   http.c  - a pool of easy handles, each owning its connection; one transfer; retries
  *   auth.c  - the token: memory, the cache file, the file lock, the token request
  */
 #ifndef ZOOM_INTERNAL_H

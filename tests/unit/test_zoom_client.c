@@ -126,7 +126,7 @@ static void threads_share_one_token(void **state) {
   }
   assert_int_equal(fakezoom_token_requests(f->fz), 1);
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 80);
-  /* Kept connections are shared, not re-opened: at most one per thread (80 without). */
+  /* Kept connections are reused, not re-opened: at most one per thread (80 without). */
   assert_true(fakezoom_connections(f->fz) <= 8);
 }
 
@@ -207,6 +207,36 @@ static void tokens_revoked_under_concurrent_calls(void **state) {
   assert_true(ok > 0);
   /* Every round after the first began with refused tokens, so each asked for a new one. */
   assert_true(fakezoom_token_requests(f->fz) >= REVOKE_ROUNDS);
+}
+
+/* More threads than libcurl's kept-connection limits and than the old pool: each thread's
+ * transfers overlap the others' (the fake answers after 20 ms), and still the connections
+ * opened stay at the peak concurrency, one per thread, instead of one per request. */
+static void connections_stay_at_peak_concurrency(void **state) {
+  fixture *f = *state;
+  enum { THREADS = 40 };
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0,
+                  (fakezoom_reply){200, NULL, "{\"id\":\"u1\"}", 20, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0); /* the token, on a connection kept */
+  json_decref(out);
+  pthread_t t[THREADS];
+  worker w[THREADS];
+  for (int i = 0; i < THREADS; i++) {
+    w[i] = (worker){f, 0};
+    assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(w[i].ok, 10);
+  }
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1 + THREADS * 10);
+  int connections = fakezoom_connections(f->fz);
+  assert_true(connections >= 1);
+  assert_true(connections <= THREADS);
+  zoom_client_stats st;
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.connections, (uint64_t)connections);
 }
 
 static void refresh_after_code_124(void **state) {
@@ -989,6 +1019,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(one_token_for_many_calls_on_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(threads_share_one_token, setup, teardown),
+      cmocka_unit_test_setup_teardown(connections_stay_at_peak_concurrency, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_after_code_124, setup, teardown),
       cmocka_unit_test_setup_teardown(tokens_revoked_under_concurrent_calls, setup, teardown),
       cmocka_unit_test_setup_teardown(persistent_124_is_reported_not_looped, setup, teardown),
