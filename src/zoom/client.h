@@ -98,6 +98,7 @@ typedef struct zoom_client_stats {
   uint64_t requests;    /* zoom_request calls */
   uint64_t transfers;   /* HTTP transfers, token requests and retries included */
   uint64_t connections; /* TCP connections opened */
+  uint64_t paced_waits; /* requests that waited for a rate-limit slot (this configuration) */
 } zoom_client_stats;
 
 void zoom_client_get_stats(zoom_client *c, zoom_client_stats *out);

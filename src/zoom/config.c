@@ -56,6 +56,7 @@ static const setting settings[] = {
     {"ZOOM_RETRY_BASE_MS", NUM(retry_base_ms, 1, 60000, 500), 0},
     {"ZOOM_RETRY_MAX_WAIT_S", NUM(retry_max_wait_s, 0, 3600, 60), 0},
     {"ZOOM_MAX_RESPONSE_BYTES", NUM(max_response_bytes, 1024, 1L << 30, 16L << 20), 0},
+    {"ZOOM_RATE_PLAN", STR(rate_plan, NULL), 0},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -424,6 +425,9 @@ int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
   if (cfg->log_level && log_level_parse(cfg->log_level, &level) != 0)
     problem_add(problems, sizeof problems,
                 "ZOOM_LOG_LEVEL must be debug, info, notice, warning, error or off");
+  zoom_rate_plan plan;
+  if (cfg->rate_plan && zoom_rate_plan_parse(cfg->rate_plan, &plan) != 0)
+    problem_add(problems, sizeof problems, "ZOOM_RATE_PLAN must be pro, business or off");
   char when[80];
   struct stat zoneinfo;
   if (cfg->timezone && tz_format(0, cfg->timezone, when, sizeof when) != 0 &&

@@ -463,11 +463,35 @@ static void transport_error(zoom_error *err, const zoom_http_request *req,
   }
 }
 
+/* The category a reply speaks of: its X-RateLimit-Category, else the request's. */
+static zoom_rate_category reply_category(const zoom_http_request *req, const zoom_http_reply *rep) {
+  zoom_rate_category named = zoom_rate_category_parse(rep->rate_category);
+  return named != ZOOM_RATE_NONE ? named : req->rate_category;
+}
+
+/* One paced attempt: waits for a slot, performs, gives the slot back, and adopts a
+ * per-second limit the reply states. Returns zoom_http_perform's result, or -2 when
+ * cancelled while waiting (REP cleared). */
+static int paced_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                         zoom_http_reply *rep) {
+  if (zoom_pacer_acquire(pol->pacer, req->rate_category, req->cancel) != 0) {
+    zoom_http_reply_clear(rep);
+    return -2;
+  }
+  int rc = zoom_http_perform(h, pol, req, rep);
+  zoom_pacer_release(pol->pacer, req->rate_category);
+  if (rc == 0 && rep->rate_limit > 0 && strcasecmp(rep->rate_type, "QPS") == 0)
+    zoom_pacer_learn(pol->pacer, reply_category(req, rep), rep->rate_limit);
+  return rc;
+}
+
 int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
                    bool safe_to_repeat, zoom_http_reply *rep, zoom_error *err) {
   bool lost = false;
   for (long attempt = 1;; attempt++) {
-    int rc = zoom_http_perform(h, pol, req, rep);
+    int rc = paced_perform(h, pol, req, rep);
+    if (rc == -2)
+      return zoom_error_set(err, ZOOM_ERR_CANCELLED, "the request was cancelled");
     rep->after_lost_reply = lost;
     bool retry = false;
     long wait_ms = 0;
@@ -480,6 +504,8 @@ int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_re
           return 0; /* longer than we may wait: the caller reports it */
         retry = true;
         wait_ms = after >= 0 ? after * 1000L : backoff_ms(pol, attempt);
+        /* The other threads wait as well rather than collect 429s of their own. */
+        zoom_pacer_hold(pol->pacer, reply_category(req, rep), zoom_pacer_now_ms() + wait_ms);
       } else if (rep->status >= 500 && safe_to_repeat) {
         retry = true;
         wait_ms = backoff_ms(pol, attempt);

@@ -753,6 +753,51 @@ static void cancellation_aborts_the_transfer(void **state) {
   assert_true(polls > 3);
 }
 
+static bool cancel_on_second_look(void *ctx) {
+  int *looks = ctx;
+  return ++*looks >= 2;
+}
+
+/* With pacing on, a per-second limit Zoom states is adopted: the next request of that
+ * category waits for a slot rather than being sent at once, such a wait ends when the
+ * caller cancels, and other categories are not held up. */
+static void stated_limit_paces_and_the_wait_is_cancellable(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_RATE_PLAN", "pro");
+  fakezoom_script(f->fz, "GET", "/v2/users", 0,
+                  (fakezoom_reply){200,
+                                   "X-RateLimit-Category: Medium\nX-RateLimit-Type: QPS\n"
+                                   "X-RateLimit-Limit: 1\n",
+                                   "{\"users\":[]}", 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  zoom_client_stats st;
+  assert_int_equal(get(f, "/users", &out), 0);
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 0);
+  assert_int_equal(get(f, "/users", &out), 0); /* one slot a second: it waited for it */
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 1);
+  /* The hook is looked at before the first try for a slot and after each wait. */
+  int looks = 0;
+  zoom_cancel cancel = {cancel_on_second_look, &looks};
+  zoom_error_clear(&f->err);
+  out = NULL;
+  assert_int_equal(zoom_request(f->client, "GET", "/users", NULL, NULL, &cancel, &out, &f->err),
+                   -1);
+  assert_null(out);
+  assert_int_equal(f->err.kind, ZOOM_ERR_CANCELLED);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 2);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users"), 2);
+  assert_int_equal(get(f, "/users/me", &out), 0); /* Light: not held up */
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 2);
+}
+
 static void rejected_credentials_are_clear(void **state) {
   fixture *f = *state;
   client_remake(f, "ZOOM_CLIENT_SECRET", "wrong-secret-value");
@@ -1045,6 +1090,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(pagination_bounded_by_pages_and_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(pagination_by_page_number, setup, teardown),
       cmocka_unit_test_setup_teardown(cancellation_aborts_the_transfer, setup, teardown),
+      cmocka_unit_test_setup_teardown(stated_limit_paces_and_the_wait_is_cancellable, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(rejected_credentials_are_clear, setup, teardown),
       cmocka_unit_test_setup_teardown(failed_token_request_names_the_token_request, setup,
                                       teardown),
