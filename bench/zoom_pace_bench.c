@@ -230,7 +230,8 @@ static int bulk_run(sim *s, const char *dir, const char *plan, int threads, int 
   zoom_client_stats st;
   zoom_client_get_stats(b.c, &st);
   int jobs = STATUS_JOBS + PANELIST_JOBS;
-  double floor_s = (double)((jobs - 1) / 20); /* 20 per second: whole seconds between */
+  int whole_windows = (jobs - 1) / 20; /* 20 in any second: whole seconds between */
+  double floor_s = whole_windows;
   double steady_s = (jobs - 1) / 20.0;
   printf("  %-34s %6.2f s  %5.2fx of %.2f s  %5.2fx of %.2f s  429s %3d  sent %d PUT + %d POST "
          "(%d + %d accepted), twice: %s  waited %llu%s\n",
