@@ -63,20 +63,6 @@ static generation *generation_acquire(zoom_client *c) {
   return g;
 }
 
-/* True when URL's host is a loopback address (the sandbox, a test's fake). */
-static bool url_is_loopback(const char *url) {
-  bool loopback = false;
-  char *host = NULL;
-  CURLU *u = curl_url();
-  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-    loopback = strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0 ||
-               strncmp(host, "127.", 4) == 0;
-  curl_free(host);
-  curl_url_cleanup(u);
-  return loopback;
-}
-
 /* ZOOM_RATE_PLAN, or when unset: Pro, except for an API base on a loopback host, which is
  * not Zoom and has no Zoom limits unless asked to (a sandbox with rate limits on is paced
  * by setting the plan). CFG is validated. */
@@ -84,7 +70,7 @@ static zoom_rate_plan plan_of(const zoom_config *cfg) {
   zoom_rate_plan plan = ZOOM_PLAN_PRO;
   if (cfg->rate_plan)
     (void)zoom_rate_plan_parse(cfg->rate_plan, &plan);
-  else if (cfg->api_base_url && url_is_loopback(cfg->api_base_url))
+  else if (cfg->api_base_url && zoom_url_is_loopback(cfg->api_base_url))
     plan = ZOOM_PLAN_OFF;
   return plan;
 }

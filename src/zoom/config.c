@@ -383,6 +383,18 @@ cleanup:
   return result;
 }
 
+bool zoom_url_is_loopback(const char *url) {
+  bool loopback = false;
+  char *host = NULL;
+  CURLU *u = url && strlen(url) <= 2048 ? curl_url() : NULL;
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+    loopback = host_is_loopback(host);
+  curl_free(host);
+  curl_url_cleanup(u);
+  return loopback;
+}
+
 /* Appends TEXT to the problem list in BUF. */
 static void problem_add(char *buf, size_t size, const char *text) {
   size_t used = strlen(buf);

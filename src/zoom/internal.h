@@ -181,4 +181,8 @@ void zoom_secret_free(char *s);
  * api_url and the api_base read back from the token cache. */
 bool zoom_url_allowed(const char *url);
 
+/* True when libcurl's URL parser finds in URL a loopback host (as zoom_url_allowed judges
+ * one). */
+bool zoom_url_is_loopback(const char *url);
+
 #endif

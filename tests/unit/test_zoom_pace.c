@@ -200,6 +200,19 @@ static void operations_have_their_spec_category(void **state) {
   assert_string_equal(zoom_rate_category_name((zoom_rate_category)42), "none");
 }
 
+/* The default plan is off for an API base on a loopback host, judged as URLs are judged. */
+static void loopback_api_bases(void **state) {
+  (void)state;
+  assert_true(zoom_url_is_loopback("http://127.0.0.1:8080/v2"));
+  assert_true(zoom_url_is_loopback("http://127.1/v2"));
+  assert_true(zoom_url_is_loopback("http://localhost/v2"));
+  assert_true(zoom_url_is_loopback("http://[::1]:9/v2"));
+  assert_false(zoom_url_is_loopback("https://api.zoom.us/v2"));
+  assert_false(zoom_url_is_loopback("http://localhost:x@192.0.2.2:18082/v2"));
+  assert_false(zoom_url_is_loopback("not a url"));
+  assert_false(zoom_url_is_loopback(NULL));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(plans_parse_and_off_means_no_pacer),
@@ -211,6 +224,7 @@ int main(void) {
       cmocka_unit_test(hold_after_a_429),
       cmocka_unit_test(waiting_is_cancellable),
       cmocka_unit_test(operations_have_their_spec_category),
+      cmocka_unit_test(loopback_api_bases),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
