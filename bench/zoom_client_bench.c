@@ -5,17 +5,20 @@
  * hits all of them alike:
  *   a  bare libcurl: one easy handle, a Bearer header, the body collected in memory;
  *   b  a, plus jansson parsing the body (the client hands back parsed JSON);
- *   c  b, plus the libcurl options the brief requires (shared connection cache, compressed
- *      replies accepted, a progress hook for cancellation, a header callback);
+ *   c  b, plus the libcurl options the brief requires (a share for DNS and TLS sessions,
+ *      compressed replies accepted, a progress hook for cancellation, a header callback);
  *   d  zoom_request (token from memory, URL building, pooled handle, retries armed, parse).
  * For each: the median wall time and the median CPU time of the calling thread per request.
  * Wall time includes the server's threads and the loopback and swings with machine load;
  * the calling thread's CPU time is the steadier measure of the client's own cost. The
  * overhead of d over c, b and a is printed against the target (within 10%), then the TCP
  * connections the server saw for the token request plus 1,000 sequential client requests
- * (target: 1) and for 8 threads sharing one client.
+ * (target: 1), for 8 threads sharing one client, and for 64 threads sharing it, 2,000
+ * requests each (128,000), a reply taking 1 ms so that the threads' transfers overlap
+ * (target: about one connection per thread, not one per request).
  *
- * Usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS]]   (defaults 1000 and 7) */
+ * Usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS [WIDE_THREADS [WIDE_REQUESTS]]]]
+ *        (defaults 1000, 7, 64 and 2000) */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
@@ -87,6 +90,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
     return reply(c, 401, "{\"code\":124,\"message\":\"Invalid access token.\"}");
   if (strcmp(url, "/v2/users/me") == 0)
     return reply(c, 200, ME_BODY);
+  if (strcmp(url, "/v2/users/slow") == 0) {
+    struct timespec ms = {0, 1000000L};
+    nanosleep(&ms, NULL);
+    return reply(c, 200, ME_BODY);
+  }
   return reply(c, 404, "{\"code\":1001,\"message\":\"User does not exist.\"}");
 }
 
@@ -161,20 +169,24 @@ static cost round_bare(CURL *h, const char *url, int n, int parse) {
   return per;
 }
 
-/* N zoom_request GETs; returns microseconds per request, or -1. */
-static cost round_client(zoom_client *c, int n) {
+/* N zoom_request GETs of PATH; returns microseconds per request, or -1. */
+static cost round_path(zoom_client *c, const char *path, int n) {
   cost fail = {-1, -1};
   double t0 = now_us(), c0 = cpu_us();
   for (int i = 0; i < n; i++) {
     json_t *out = NULL;
     zoom_error err = {0};
-    int rc = zoom_request(c, "GET", "/users/me", NULL, NULL, NULL, &out, &err);
+    int rc = zoom_request(c, "GET", path, NULL, NULL, NULL, &out, &err);
     json_decref(out);
     zoom_error_clear(&err);
     if (rc != 0)
       return fail;
   }
   return (cost){(now_us() - t0) / n, (cpu_us() - c0) / n};
+}
+
+static cost round_client(zoom_client *c, int n) {
+  return round_path(c, "/users/me", n);
 }
 
 static int no_progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d) {
@@ -194,22 +206,52 @@ static int cmp_double(const void *a, const void *b) {
 
 typedef struct worker {
   zoom_client *c;
+  const char *path;
   int n;
   int failed;
 } worker;
 
 static void *worker_run(void *arg) {
   worker *w = arg;
-  if (round_client(w->c, w->n).wall < 0)
+  if (round_path(w->c, w->path, w->n).wall < 0)
     w->failed = 1;
   return NULL;
 }
 
+/* THREADS threads each making N GETs of PATH on one client. Stores the wall time per
+ * request and the connections the server saw open; returns 0, or -1 when a request
+ * failed or a thread could not start. */
+static int threaded(zoom_client *c, const char *path, int threads, int n, double *us_per,
+                    int *opened) {
+  pthread_t *t = calloc((size_t)threads, sizeof *t);
+  worker *w = calloc((size_t)threads, sizeof *w);
+  int started = 0, failed = 0;
+  int before = connections_now();
+  double t0 = now_us();
+  for (; t && w && started < threads; started++) {
+    w[started] = (worker){c, path, n, 0};
+    if (pthread_create(&t[started], NULL, worker_run, &w[started]) != 0)
+      break;
+  }
+  for (int i = 0; i < started; i++) {
+    pthread_join(t[i], NULL);
+    failed |= w[i].failed;
+  }
+  *us_per = (now_us() - t0) / ((double)threads * n);
+  *opened = connections_now() - before;
+  free(t);
+  free(w);
+  return failed || started < threads ? -1 : 0;
+}
+
 int main(int argc, char **argv) {
-  long long requests = 1000, round_count = 7;
+  long long requests = 1000, round_count = 7, wide_threads = 64, wide_requests = 2000;
   if ((argc > 1 && num_parse_ll(argv[1], 1, 1000000, &requests) != 0) ||
-      (argc > 2 && num_parse_ll(argv[2], 1, 101, &round_count) != 0)) {
-    fprintf(stderr, "usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS]]\n");
+      (argc > 2 && num_parse_ll(argv[2], 1, 101, &round_count) != 0) ||
+      (argc > 3 && num_parse_ll(argv[3], 1, 256, &wide_threads) != 0) ||
+      (argc > 4 && num_parse_ll(argv[4], 1, 1000000, &wide_requests) != 0)) {
+    fprintf(stderr, "usage: zoom_client_bench [REQUESTS_PER_ROUND [ROUNDS [WIDE_THREADS "
+                    "[WIDE_REQUESTS]]]]\n");
     return 2;
   }
   int n = (int)requests, rounds = (int)round_count;
@@ -217,10 +259,10 @@ int main(int argc, char **argv) {
   struct sockaddr_in addr = {0};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  struct MHD_Daemon *d =
-      MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
-                       NULL, handle, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-                       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
+  struct MHD_Daemon *d = MHD_start_daemon(
+      MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL, handle, NULL,
+      MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+      NULL, MHD_OPTION_CONNECTION_LIMIT, (unsigned)1024, MHD_OPTION_END);
   if (!d) {
     fprintf(stderr, "zoom_client_bench: cannot start the loopback server\n");
     return 1;
@@ -262,12 +304,14 @@ int main(int argc, char **argv) {
 
   /* Alternating timed rounds (after the warm-up above). */
   CURL *bare = curl_easy_init();
-  /* The same request with the options the client must have (a shared connection cache,
-   * compressed replies accepted, a progress hook for cancellation, a header callback for
-   * the rate-limit headers): what a hand-written libcurl call meeting the brief costs. */
+  /* The same request with the options the client must have (a share for DNS and TLS
+   * sessions, compressed replies accepted, a progress hook for cancellation, a header
+   * callback for the rate-limit headers): what a hand-written libcurl call meeting the
+   * brief costs. */
   CURL *equal = curl_easy_init();
   CURLSH *share = curl_share_init();
-  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   curl_easy_setopt(equal, CURLOPT_SHARE, share);
   curl_easy_setopt(equal, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(equal, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -304,23 +348,13 @@ int main(int argc, char **argv) {
     free(cpu[k]);
   }
 
-  /* Eight threads sharing the client. */
-  before = connections_now();
-  pthread_t t[8];
-  worker w[8];
-  double t0 = now_us();
-  for (int i = 0; i < 8; i++) {
-    w[i] = (worker){client, n / 8 + 1, 0};
-    pthread_create(&t[i], NULL, worker_run, &w[i]);
-  }
-  int failed = 0;
-  for (int i = 0; i < 8; i++) {
-    pthread_join(t[i], NULL);
-    failed |= w[i].failed;
-  }
-  int threaded_calls = 8 * (n / 8 + 1); /* each of 8 workers makes n / 8 + 1 */
-  double threaded_us = (now_us() - t0) / threaded_calls;
-  int threaded_connections = connections_now() - before;
+  /* Eight threads sharing the client, then many threads whose transfers overlap. */
+  double threaded_us = 0, wide_us = 0;
+  int threaded_connections = 0, wide_connections = 0;
+  int failed = threaded(client, "/users/me", 8, n / 8 + 1, &threaded_us, &threaded_connections);
+  failed |= threaded(client, "/users/slow", (int)wide_threads, (int)wide_requests, &wide_us,
+                     &wide_connections);
+  zoom_client_get_stats(client, &st);
 
   printf("zoom_client_bench: %d requests per round, %d rounds, loopback HTTP/1.1 keep-alive\n", n,
          rounds);
@@ -343,9 +377,15 @@ int main(int argc, char **argv) {
   }
   printf("  connections, %d sequential  %8d      (target: 1)  %s\n", n, sequential_connections,
          sequential_connections == 1 ? "MET" : "NOT MET");
-  printf("  token requests so far       %8llu\n", (unsigned long long)(st.transfers - st.requests));
+  printf("  token requests              %8llu\n", (unsigned long long)(st.transfers - st.requests));
   printf("  8 threads sharing a client  %8.1f us/request (wall / total), %d new connections\n",
          threaded_us, threaded_connections);
+  printf("  %d threads x %lld requests (1 ms replies): %d new connections for %lld requests "
+         "(%.1f us/request wall)  target about %lld: %s\n",
+         (int)wide_threads, wide_requests, wide_connections, wide_threads * wide_requests, wide_us,
+         wide_threads, wide_connections <= 2 * wide_threads ? "MET" : "NOT MET");
+  printf("  client counters             %8llu transfers, %llu connections opened\n",
+         (unsigned long long)st.transfers, (unsigned long long)st.connections);
   printf("  failures                    %8s\n", failed ? "SOME" : "none");
 
   curl_easy_cleanup(bare);
@@ -360,5 +400,5 @@ int main(int argc, char **argv) {
   snprintf(lock, sizeof lock, "%s.lock", cache);
   unlink(lock);
   rmdir(cache_dir);
-  return failed;
+  return failed ? 1 : 0;
 }

@@ -52,6 +52,8 @@ static const char usage[] =
     "  ZOOM_OAUTH_TOKEN_URL  default https://zoom.us/oauth/token\n"
     "  ZOOM_TOKEN_CACHE      token cache file (default ~/.cache/zoom-webinar-mcp/...)\n"
     "  ZOOM_TIMEZONE         IANA zone for times shown to people (default UTC)\n"
+    "  ZOOM_RATE_PLAN        pro, business or off: Zoom's rate limits requests are paced to\n"
+    "                        (default pro; off when ZOOM_API_BASE_URL is a loopback host)\n"
     "  ZOOM_LOG_FILE, ZOOM_LOG_LEVEL\n"
     "  ZOOM_READ_ONLY        1: as --read-only\n"
     "  ZOOMSIM_*             sandbox fault injection (see README)\n"

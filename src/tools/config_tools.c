@@ -61,6 +61,7 @@ static const char *const env_names[] = {
     "ZOOM_RETRY_BASE_MS",
     "ZOOM_RETRY_MAX_WAIT_S",
     "ZOOM_MAX_RESPONSE_BYTES",
+    "ZOOM_RATE_PLAN",
     "ZOOM_READ_ONLY",
 };
 

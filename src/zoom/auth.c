@@ -151,7 +151,7 @@ zoom_auth *zoom_auth_new(const zoom_config *cfg, zoom_http *http, zoom_error *er
   a->renew_before_s = cfg->token_renew_before_s;
   a->pol = (zoom_http_policy){
       cfg->connect_timeout_ms, cfg->request_timeout_ms, cfg->max_retries, cfg->retry_base_ms,
-      cfg->retry_max_wait_s,   (size_t)CACHE_MAX,       a->ca_bundle};
+      cfg->retry_max_wait_s,   (size_t)CACHE_MAX,       a->ca_bundle,     NULL /* not paced */};
   if (failed) {
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
     zoom_auth_free(a);
@@ -501,7 +501,8 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
   }
   const char *headers[] = {auth_line, "Content-Type: application/x-www-form-urlencoded",
                            "Accept: application/json", NULL};
-  zoom_http_request req = {"POST", a->token_url, headers, body, strlen(body), cancel, false};
+  zoom_http_request req = {"POST",       a->token_url, headers, body,
+                           strlen(body), cancel,       false,   ZOOM_RATE_NONE};
   log_debug("zoom", "requesting an access token from %s", a->token_url);
   if (zoom_http_send(a->http, &a->pol, &req, true, &rep, err) != 0) {
     if (err && err->kind != ZOOM_ERR_CANCELLED) {

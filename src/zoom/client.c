@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -20,6 +21,7 @@ typedef struct generation {
   int refs;
   zoom_config *cfg;
   zoom_auth *auth;
+  zoom_pacer *pacer; /* owned; NULL: not paced. Limits are per account, so per generation */
   zoom_http_policy pol;
 } generation;
 
@@ -48,6 +50,7 @@ static void generation_release(zoom_client *c, generation *g) {
   if (left > 0)
     return;
   zoom_auth_free(g->auth);
+  zoom_pacer_free(g->pacer);
   zoom_config_free(g->cfg);
   free(g);
 }
@@ -60,6 +63,18 @@ static generation *generation_acquire(zoom_client *c) {
   return g;
 }
 
+/* ZOOM_RATE_PLAN, or when unset: Pro, except for an API base on a loopback host, which is
+ * not Zoom and has no Zoom limits unless asked to (a sandbox with rate limits on is paced
+ * by setting the plan). CFG is validated. */
+static zoom_rate_plan plan_of(const zoom_config *cfg) {
+  zoom_rate_plan plan = ZOOM_PLAN_PRO;
+  if (cfg->rate_plan)
+    (void)zoom_rate_plan_parse(cfg->rate_plan, &plan);
+  else if (cfg->api_base_url && zoom_url_is_loopback(cfg->api_base_url))
+    plan = ZOOM_PLAN_OFF;
+  return plan;
+}
+
 static generation *generation_new(zoom_client *c, const zoom_config *cfg, zoom_error *err) {
   if (zoom_config_validate(cfg, err) != 0)
     return NULL;
@@ -69,7 +84,15 @@ static generation *generation_new(zoom_client *c, const zoom_config *cfg, zoom_e
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
     return NULL;
   }
+  zoom_rate_plan plan = plan_of(g->cfg);
+  if (plan != ZOOM_PLAN_OFF && !(g->pacer = zoom_pacer_new(plan))) {
+    zoom_config_free(g->cfg);
+    free(g);
+    zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
   if (!(g->auth = zoom_auth_new(g->cfg, c->http, err))) {
+    zoom_pacer_free(g->pacer);
     zoom_config_free(g->cfg);
     free(g);
     return NULL;
@@ -78,7 +101,7 @@ static generation *generation_new(zoom_client *c, const zoom_config *cfg, zoom_e
   g->pol = (zoom_http_policy){g->cfg->connect_timeout_ms, g->cfg->request_timeout_ms,
                               g->cfg->max_retries,        g->cfg->retry_base_ms,
                               g->cfg->retry_max_wait_s,   (size_t)g->cfg->max_response_bytes,
-                              g->cfg->ca_bundle};
+                              g->cfg->ca_bundle,          g->pacer};
   return g;
 }
 
@@ -407,8 +430,14 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
      * that a reply lost on a kept connection reaches the retry loop (libcurl would otherwise
      * re-send it unseen, and a 404 from the repeat could not be explained). */
     bool fresh = !safe || strcmp(method, "DELETE") == 0;
-    zoom_http_request req = {
-        method, url.data, headers, body_text, body_text ? strlen(body_text) : 0, cancel, fresh};
+    zoom_http_request req = {method,
+                             url.data,
+                             headers,
+                             body_text,
+                             body_text ? strlen(body_text) : 0,
+                             cancel,
+                             fresh,
+                             zoom_rate_category_for(method, path)};
     zoom_http_reply_clear(&rep);
     if (zoom_http_send(c->http, &g->pol, &req, safe, &rep, err) != 0)
       goto cleanup;
@@ -597,4 +626,7 @@ void zoom_client_get_stats(zoom_client *c, zoom_client_stats *out) {
   memset(out, 0, sizeof *out);
   out->requests = __atomic_load_n(&c->requests, __ATOMIC_RELAXED);
   zoom_http_counters(c->http, &out->transfers, &out->connections);
+  generation *g = generation_acquire(c);
+  out->paced_waits = zoom_pacer_waits(g->pacer);
+  generation_release(c, g);
 }

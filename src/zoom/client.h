@@ -1,7 +1,8 @@
 /* client.h - the Zoom REST client: authenticated JSON requests with retries, and pagination.
  *
  * One zoom_client serves every thread: calls may run concurrently. Connections are kept
- * alive and shared between threads; tokens are fetched once and cached (see auth.h). */
+ * alive and reused (each carries one transfer at a time); tokens are fetched once and cached
+ * (see auth.h). */
 #ifndef ZOOM_CLIENT_H
 #define ZOOM_CLIENT_H
 
@@ -97,6 +98,7 @@ typedef struct zoom_client_stats {
   uint64_t requests;    /* zoom_request calls */
   uint64_t transfers;   /* HTTP transfers, token requests and retries included */
   uint64_t connections; /* TCP connections opened */
+  uint64_t paced_waits; /* requests that waited for a rate-limit slot (this configuration) */
 } zoom_client_stats;
 
 void zoom_client_get_stats(zoom_client *c, zoom_client_stats *out);

@@ -56,6 +56,7 @@ static const setting settings[] = {
     {"ZOOM_RETRY_BASE_MS", NUM(retry_base_ms, 1, 60000, 500), 0},
     {"ZOOM_RETRY_MAX_WAIT_S", NUM(retry_max_wait_s, 0, 3600, 60), 0},
     {"ZOOM_MAX_RESPONSE_BYTES", NUM(max_response_bytes, 1024, 1L << 30, 16L << 20), 0},
+    {"ZOOM_RATE_PLAN", STR(rate_plan, NULL), 0},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
@@ -382,6 +383,18 @@ cleanup:
   return result;
 }
 
+bool zoom_url_is_loopback(const char *url) {
+  bool loopback = false;
+  char *host = NULL;
+  CURLU *u = url && strlen(url) <= 2048 ? curl_url() : NULL;
+  if (u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
+    loopback = host_is_loopback(host);
+  curl_free(host);
+  curl_url_cleanup(u);
+  return loopback;
+}
+
 /* Appends TEXT to the problem list in BUF. */
 static void problem_add(char *buf, size_t size, const char *text) {
   size_t used = strlen(buf);
@@ -424,6 +437,9 @@ int zoom_config_validate(const zoom_config *cfg, zoom_error *err) {
   if (cfg->log_level && log_level_parse(cfg->log_level, &level) != 0)
     problem_add(problems, sizeof problems,
                 "ZOOM_LOG_LEVEL must be debug, info, notice, warning, error or off");
+  zoom_rate_plan plan;
+  if (cfg->rate_plan && zoom_rate_plan_parse(cfg->rate_plan, &plan) != 0)
+    problem_add(problems, sizeof problems, "ZOOM_RATE_PLAN must be pro, business or off");
   char when[80];
   struct stat zoneinfo;
   if (cfg->timezone && tz_format(0, cfg->timezone, when, sizeof when) != 0 &&

@@ -1,4 +1,4 @@
-/* http.c - a pool of libcurl easy handles sharing one connection cache, and the retry loop. */
+/* http.c - a pool of libcurl easy handles, each owning its connections, and the retry loop. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -10,8 +10,15 @@
 #include "base/log.h"
 #include "zoom/internal.h"
 
-#define POOL_MAX 16
-#define MAX_KEPT_CONNECTIONS 32
+/* Idle handles kept for reuse. A transfer takes one handle and gives it back, so the pool
+ * grows to the peak number of concurrent transfers; above this many, the extra handles
+ * (and their connections) are closed when given back. */
+#define POOL_MAX 128
+
+/* Connections one handle keeps when idle. A handle is used by one transfer at a time, so
+ * its connection cache never needs more than the one connection it last used; a fresh
+ * connection (a POST) pushes the older one out, which libcurl closes. */
+#define HANDLE_KEPT_CONNECTIONS 1L
 
 /* A pooled easy handle and the CA file its fixed options were set with. */
 typedef struct pooled {
@@ -19,10 +26,16 @@ typedef struct pooled {
   char *ca_bundle; /* owned; NULL: the system store */
 } pooled;
 
+/* Connections are never shared between handles: libcurl does not support one connection
+ * cache used by transfers running at the same time on different threads. Each easy handle
+ * keeps its own (curl_easy_perform's), and a handle belongs to one thread between
+ * pool_take and pool_give, so a connection carries one transfer at a time. Only the DNS
+ * cache and TLS session tickets, which libcurl guards with the share's locks, are shared:
+ * a new connection resumes a TLS session another handle negotiated. */
 struct zoom_http {
   CURLSH *share;
   pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
-  pthread_mutex_t pool_lock;
+  pthread_mutex_t pool_lock; /* share creation, pool, npool, counters */
   pooled pool[POOL_MAX];
   size_t npool;
   uint64_t transfers;
@@ -60,10 +73,10 @@ zoom_http *zoom_http_new(void) {
   return h;
 }
 
-/* Initializes libcurl and the shared connection cache at the first transfer
- * rather than at start-up: loading the TLS and compression back ends costs
- * about a millisecond and 2 MB, which a server that never calls Zoom (or not
- * yet) should not pay. Returns 0, or -1 when libcurl cannot start. */
+/* Initializes libcurl and the share (DNS, TLS sessions) at the first transfer rather than
+ * at start-up: loading the TLS and compression back ends costs about a millisecond and
+ * 2 MB, which a server that never calls Zoom (or not yet) should not pay. Returns 0, or
+ * -1 when libcurl cannot start. */
 static int http_ready(zoom_http *h) {
   int rc = 0;
   pthread_mutex_lock(&h->pool_lock);
@@ -75,7 +88,6 @@ static int http_ready(zoom_http *h) {
       curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
       curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
       curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
-      curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
       curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
       curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
     }
@@ -131,9 +143,7 @@ static void handle_setup(zoom_http *h, CURL *c, const char *ca_bundle) {
   curl_easy_setopt(c, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  /* The kept-connection limit applies to the shared cache as a whole; libcurl's default
-   * (5) would close connections whenever more threads than that were busy at once. */
-  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, (long)MAX_KEPT_CONNECTIONS);
+  curl_easy_setopt(c, CURLOPT_MAXCONNECTS, HANDLE_KEPT_CONNECTIONS);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
@@ -141,7 +151,9 @@ static void handle_setup(zoom_http *h, CURL *c, const char *ca_bundle) {
   curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 }
 
-/* Takes a handle from the pool (or makes one) set up for CA_BUNDLE. Returns 0 or -1. */
+/* Takes a handle from the pool (or makes one) set up for CA_BUNDLE; it and its connection
+ * belong to the caller until pool_give. The most recently given back comes first: its
+ * connection is the likeliest to be alive. Returns 0 or -1. */
 static int pool_take(zoom_http *h, const char *ca_bundle, pooled *out) {
   bool found = false;
   if (http_ready(h) != 0)
@@ -169,7 +181,7 @@ static int pool_take(zoom_http *h, const char *ca_bundle, pooled *out) {
   return 0;
 }
 
-/* Returns P to the pool, or frees it when the pool is full. */
+/* Returns P to the pool, or frees it (closing its connection) when the pool is full. */
 static void pool_give(zoom_http *h, pooled *p, long connects) {
   bool kept = false;
   pthread_mutex_lock(&h->pool_lock);
@@ -451,11 +463,35 @@ static void transport_error(zoom_error *err, const zoom_http_request *req,
   }
 }
 
+/* The category a reply speaks of: its X-RateLimit-Category, else the request's. */
+static zoom_rate_category reply_category(const zoom_http_request *req, const zoom_http_reply *rep) {
+  zoom_rate_category named = zoom_rate_category_parse(rep->rate_category);
+  return named != ZOOM_RATE_NONE ? named : req->rate_category;
+}
+
+/* One paced attempt: waits for a slot, performs, gives the slot back, and adopts a
+ * per-second limit the reply states. Returns zoom_http_perform's result, or -2 when
+ * cancelled while waiting (REP cleared). */
+static int paced_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
+                         zoom_http_reply *rep) {
+  if (zoom_pacer_acquire(pol->pacer, req->rate_category, req->cancel) != 0) {
+    zoom_http_reply_clear(rep);
+    return -2;
+  }
+  int rc = zoom_http_perform(h, pol, req, rep);
+  zoom_pacer_release(pol->pacer, req->rate_category);
+  if (rc == 0 && rep->rate_limit > 0 && strcasecmp(rep->rate_type, "QPS") == 0)
+    zoom_pacer_learn(pol->pacer, reply_category(req, rep), rep->rate_limit);
+  return rc;
+}
+
 int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_request *req,
                    bool safe_to_repeat, zoom_http_reply *rep, zoom_error *err) {
   bool lost = false;
   for (long attempt = 1;; attempt++) {
-    int rc = zoom_http_perform(h, pol, req, rep);
+    int rc = paced_perform(h, pol, req, rep);
+    if (rc == -2)
+      return zoom_error_set(err, ZOOM_ERR_CANCELLED, "the request was cancelled");
     rep->after_lost_reply = lost;
     bool retry = false;
     long wait_ms = 0;
@@ -468,6 +504,8 @@ int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_re
           return 0; /* longer than we may wait: the caller reports it */
         retry = true;
         wait_ms = after >= 0 ? after * 1000L : backoff_ms(pol, attempt);
+        /* The other threads wait as well rather than collect 429s of their own. */
+        zoom_pacer_hold(pol->pacer, reply_category(req, rep), zoom_pacer_now_ms() + wait_ms);
       } else if (rep->status >= 500 && safe_to_repeat) {
         retry = true;
         wait_ms = backoff_ms(pol, attempt);

@@ -1,7 +1,8 @@
 /* internal.h - private to src/zoom: the pooled libcurl layer, the token keeper, helpers.
  *
  * Table of contents:
- *   http.c  - easy-handle pool over one shared connection cache; one transfer; retries
+ *   http.c  - a pool of easy handles, each owning its connection; one transfer; retries
+ *   pace.c  - pacing to Zoom's per-category rate limits
  *   auth.c  - the token: memory, the cache file, the file lock, the token request
  */
 #ifndef ZOOM_INTERNAL_H
@@ -17,6 +18,48 @@
 #include "zoom/cancel.h"
 #include "zoom/config.h"
 #include "zoom/error.h"
+#include "zoom/scopes.h"
+
+/* ---- pace.c ---------------------------------------------------------------- */
+
+/* Which of Zoom's per-account limits to pace to (ZOOM_RATE_PLAN). */
+typedef enum { ZOOM_PLAN_OFF = 0, ZOOM_PLAN_PRO, ZOOM_PLAN_BUSINESS } zoom_rate_plan;
+
+/* "pro", "business" or "off" (any case) into *OUT. Returns 0, or -1 for anything else. */
+int zoom_rate_plan_parse(const char *text, zoom_rate_plan *out);
+
+/* The pacer: for each category, at most LIMIT requests in any window (1 s; 60 s for
+ * Resource-intensive), shared by every thread. A request takes a slot when sent and gives
+ * it back when its transfer ends; the slot is usable again one window later. */
+typedef struct zoom_pacer zoom_pacer;
+
+/* A pacer with PLAN's limits (Pro: Light 30/s, Medium 20/s, Heavy 10/s, Resource-intensive
+ * 10/min; Business: 80, 60, 40, 20/min). NULL for ZOOM_PLAN_OFF or on OOM. */
+zoom_pacer *zoom_pacer_new(zoom_rate_plan plan);
+void zoom_pacer_free(zoom_pacer *p); /* no request may be using it; accepts NULL */
+
+/* The clock-free core (tests drive it with their own times). With a NULL pacer or
+ * ZOOM_RATE_NONE every call is a no-op that never waits.
+ * zoom_pacer_try: takes a slot at NOW_MS and returns 0, or returns the milliseconds until
+ *   one may be free (> 0), or -1 when every slot is held by a transfer still running.
+ * zoom_pacer_done: the transfer holding a slot ended at NOW_MS. */
+long zoom_pacer_try(zoom_pacer *p, zoom_rate_category cat, int64_t now_ms);
+void zoom_pacer_done(zoom_pacer *p, zoom_rate_category cat, int64_t now_ms);
+
+/* Adopts LIMIT (from X-RateLimit-Limit of a QPS reply; clamped to 1..1000) for CAT. */
+void zoom_pacer_learn(zoom_pacer *p, zoom_rate_category cat, long limit);
+
+/* No slot of CAT is handed out before UNTIL_MS (after a per-second 429). */
+void zoom_pacer_hold(zoom_pacer *p, zoom_rate_category cat, int64_t until_ms);
+
+long zoom_pacer_limit(zoom_pacer *p, zoom_rate_category cat);
+uint64_t zoom_pacer_waits(zoom_pacer *p); /* requests that had to wait for a slot */
+int64_t zoom_pacer_now_ms(void);          /* the clock the blocking calls use (monotonic) */
+
+/* Blocking forms on that clock: waits for a slot of CAT (woken by releases, looking at
+ * CANCEL at least every 50 ms). Returns 0 holding a slot, or -1 when cancelled. */
+int zoom_pacer_acquire(zoom_pacer *p, zoom_rate_category cat, const zoom_cancel *cancel);
+void zoom_pacer_release(zoom_pacer *p, zoom_rate_category cat);
 
 /* ---- http.c ---------------------------------------------------------------- */
 
@@ -31,7 +74,8 @@ typedef struct zoom_http_request {
   const char *body; /* NULL: no body */
   size_t body_len;
   const zoom_cancel *cancel;
-  bool fresh_connection; /* a new connection, never a kept one (see http.c) */
+  bool fresh_connection;            /* a new connection, never a kept one (see http.c) */
+  zoom_rate_category rate_category; /* paced by the policy's pacer; NONE: not paced */
 } zoom_http_request;
 
 /* How a transfer ended, as far as repeating it is concerned. */
@@ -67,6 +111,7 @@ typedef struct zoom_http_policy {
   long retry_max_wait_s;
   size_t max_response_bytes;
   const char *ca_bundle; /* borrowed; NULL: the system store */
+  zoom_pacer *pacer;     /* borrowed; NULL: no pacing */
 } zoom_http_policy;
 
 /* A new transfer pool, or NULL. libcurl itself starts at the first transfer. */
@@ -81,6 +126,8 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
 /* The transfer with retries: 5xx and transport failures when SAFE_TO_REPEAT (or when
  * nothing was sent), per-second 429s for every method (Zoom did not act on them), waiting
  * Retry-After or an exponential backoff with jitter, at most pol->max_retries times.
+ * Each attempt first waits for a slot of req->rate_category from pol->pacer; a QPS reply's
+ * X-RateLimit-Limit is adopted, and a per-second 429 holds the category for its wait.
  * Daily-limit 429s are returned at once. Stops with ZOOM_ERR_CANCELLED when cancelled.
  * Returns 0 with REP holding the last complete reply (any status), or -1 with ERR set
  * (transport, timeout, outcome_unknown, cancelled, bad_reply for too large). */
@@ -133,5 +180,9 @@ void zoom_secret_free(char *s);
  * zone id. The one check for ZOOM_OAUTH_TOKEN_URL, ZOOM_API_BASE_URL, the token reply's
  * api_url and the api_base read back from the token cache. */
 bool zoom_url_allowed(const char *url);
+
+/* True when libcurl's URL parser finds in URL a loopback host (as zoom_url_allowed judges
+ * one). */
+bool zoom_url_is_loopback(const char *url);
 
 #endif

@@ -32,6 +32,7 @@ static const char *const setting_names[] = {
     "ZOOM_RETRY_BASE_MS",
     "ZOOM_RETRY_MAX_WAIT_S",
     "ZOOM_MAX_RESPONSE_BYTES",
+    "ZOOM_RATE_PLAN",
 };
 
 static void env_fuzz_init(void) {

@@ -126,7 +126,7 @@ static void threads_share_one_token(void **state) {
   }
   assert_int_equal(fakezoom_token_requests(f->fz), 1);
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 80);
-  /* Kept connections are shared, not re-opened: at most one per thread (80 without). */
+  /* Kept connections are reused, not re-opened: at most one per thread (80 without). */
   assert_true(fakezoom_connections(f->fz) <= 8);
 }
 
@@ -207,6 +207,36 @@ static void tokens_revoked_under_concurrent_calls(void **state) {
   assert_true(ok > 0);
   /* Every round after the first began with refused tokens, so each asked for a new one. */
   assert_true(fakezoom_token_requests(f->fz) >= REVOKE_ROUNDS);
+}
+
+/* More threads than libcurl's kept-connection limits and than the old pool: each thread's
+ * transfers overlap the others' (the fake answers after 20 ms), and still the connections
+ * opened stay at the peak concurrency, one per thread, instead of one per request. */
+static void connections_stay_at_peak_concurrency(void **state) {
+  fixture *f = *state;
+  enum { THREADS = 40 };
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0,
+                  (fakezoom_reply){200, NULL, "{\"id\":\"u1\"}", 20, 0});
+  json_t *out = NULL;
+  assert_int_equal(get(f, "/users/me", &out), 0); /* the token, on a connection kept */
+  json_decref(out);
+  pthread_t t[THREADS];
+  worker w[THREADS];
+  for (int i = 0; i < THREADS; i++) {
+    w[i] = (worker){f, 0};
+    assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(w[i].ok, 10);
+  }
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1 + THREADS * 10);
+  int connections = fakezoom_connections(f->fz);
+  assert_true(connections >= 1);
+  assert_true(connections <= THREADS);
+  zoom_client_stats st;
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.connections, (uint64_t)connections);
 }
 
 static void refresh_after_code_124(void **state) {
@@ -723,6 +753,51 @@ static void cancellation_aborts_the_transfer(void **state) {
   assert_true(polls > 3);
 }
 
+static bool cancel_on_second_look(void *ctx) {
+  int *looks = ctx;
+  return ++*looks >= 2;
+}
+
+/* With pacing on, a per-second limit Zoom states is adopted: the next request of that
+ * category waits for a slot rather than being sent at once, such a wait ends when the
+ * caller cancels, and other categories are not held up. */
+static void stated_limit_paces_and_the_wait_is_cancellable(void **state) {
+  fixture *f = *state;
+  client_remake(f, "ZOOM_RATE_PLAN", "pro");
+  fakezoom_script(f->fz, "GET", "/v2/users", 0,
+                  (fakezoom_reply){200,
+                                   "X-RateLimit-Category: Medium\nX-RateLimit-Type: QPS\n"
+                                   "X-RateLimit-Limit: 1\n",
+                                   "{\"users\":[]}", 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  json_t *out = NULL;
+  zoom_client_stats st;
+  assert_int_equal(get(f, "/users", &out), 0);
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 0);
+  assert_int_equal(get(f, "/users", &out), 0); /* one slot a second: it waited for it */
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 1);
+  /* The hook is looked at before the first try for a slot and after each wait. */
+  int looks = 0;
+  zoom_cancel cancel = {cancel_on_second_look, &looks};
+  zoom_error_clear(&f->err);
+  out = NULL;
+  assert_int_equal(zoom_request(f->client, "GET", "/users", NULL, NULL, &cancel, &out, &f->err),
+                   -1);
+  assert_null(out);
+  assert_int_equal(f->err.kind, ZOOM_ERR_CANCELLED);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 2);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users"), 2);
+  assert_int_equal(get(f, "/users/me", &out), 0); /* Light: not held up */
+  json_decref(out);
+  zoom_client_get_stats(f->client, &st);
+  assert_int_equal(st.paced_waits, 2);
+}
+
 static void rejected_credentials_are_clear(void **state) {
   fixture *f = *state;
   client_remake(f, "ZOOM_CLIENT_SECRET", "wrong-secret-value");
@@ -989,6 +1064,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(one_token_for_many_calls_on_one_connection, setup, teardown),
       cmocka_unit_test_setup_teardown(threads_share_one_token, setup, teardown),
+      cmocka_unit_test_setup_teardown(connections_stay_at_peak_concurrency, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_after_code_124, setup, teardown),
       cmocka_unit_test_setup_teardown(tokens_revoked_under_concurrent_calls, setup, teardown),
       cmocka_unit_test_setup_teardown(persistent_124_is_reported_not_looped, setup, teardown),
@@ -1014,6 +1090,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(pagination_bounded_by_pages_and_callback, setup, teardown),
       cmocka_unit_test_setup_teardown(pagination_by_page_number, setup, teardown),
       cmocka_unit_test_setup_teardown(cancellation_aborts_the_transfer, setup, teardown),
+      cmocka_unit_test_setup_teardown(stated_limit_paces_and_the_wait_is_cancellable, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(rejected_credentials_are_clear, setup, teardown),
       cmocka_unit_test_setup_teardown(failed_token_request_names_the_token_request, setup,
                                       teardown),

@@ -141,6 +141,11 @@ static void validation_names_what_is_missing(void **state) {
   assert_int_equal(zoom_config_set(cfg, "ZOOM_TIMEZONE", "America/Sao_Paulo", &err), 0);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_LOG_LEVEL", "debug", &err), 0);
   assert_int_equal(zoom_config_validate(cfg, &err), 0);
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_RATE_PLAN", "enterprise", &err), 0);
+  assert_int_equal(zoom_config_validate(cfg, &err), -1);
+  assert_non_null(strstr(err.message, "ZOOM_RATE_PLAN must be pro, business or off"));
+  assert_int_equal(zoom_config_set(cfg, "ZOOM_RATE_PLAN", "Business", &err), 0);
+  assert_int_equal(zoom_config_validate(cfg, &err), 0);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_SSL_VERIFY", "0", &err), -1);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_REQUEST_TIMEOUT_MS", "0", &err), -1);
   assert_int_equal(zoom_config_set(cfg, "ZOOM_REQUEST_TIMEOUT_MS", "1500", &err), 0);
