@@ -42,29 +42,6 @@ static json_t *token_status_json(app *a) {
   return zoom_token_status_to_json(&st);
 }
 
-/* The ZOOM_* settings this server reads, for zoom://env-status. */
-static const char *const env_names[] = {
-    "ZOOM_ACCOUNT_ID",
-    "ZOOM_CLIENT_ID",
-    "ZOOM_CLIENT_SECRET",
-    "ZOOM_API_BASE_URL",
-    "ZOOM_OAUTH_TOKEN_URL",
-    "ZOOM_TOKEN_CACHE",
-    "ZOOM_CA_BUNDLE",
-    "ZOOM_TIMEZONE",
-    "ZOOM_LOG_FILE",
-    "ZOOM_LOG_LEVEL",
-    "ZOOM_CONNECT_TIMEOUT_MS",
-    "ZOOM_REQUEST_TIMEOUT_MS",
-    "ZOOM_TOKEN_RENEW_BEFORE_S",
-    "ZOOM_MAX_RETRIES",
-    "ZOOM_RETRY_BASE_MS",
-    "ZOOM_RETRY_MAX_WAIT_S",
-    "ZOOM_MAX_RESPONSE_BYTES",
-    "ZOOM_RATE_PLAN",
-    "ZOOM_READ_ONLY",
-};
-
 /* Which settings are set and where from: the environment, or the .env file
  * (a setting the file changes from its default). Never a value. New object. */
 static json_t *env_status(app *a) {
@@ -75,25 +52,21 @@ static json_t *env_status(app *a) {
   bool file_read = defaults && from_file && zoom_config_read_env_file(from_file, file, &err) == 0;
   json_t *dj = defaults ? zoom_config_to_json(defaults) : NULL;
   json_t *fj = file_read ? zoom_config_to_json(from_file) : NULL;
-  for (size_t i = 0; i < sizeof env_names / sizeof env_names[0]; i++) {
-    const char *name = env_names[i];
+  const char *name;
+  for (size_t i = 0; (name = zoom_config_setting_name(i)); i++) {
     const char *source = "unset";
     const char *v = getenv(name);
     if (v && *v) {
       source = "environment";
-    } else if (fj && !strncmp(name, "ZOOM_", 5)) {
-      /* zoom_config_to_json keys are the lower-case names without ZOOM_. */
-      char key[64];
-      size_t k = 0;
-      for (const char *p = name + 5; *p && k + 1 < sizeof key; p++)
-        key[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
-      key[k] = '\0';
-      json_t *fv = json_object_get(fj, key), *dv = json_object_get(dj, key);
+    } else if (fj) {
+      json_t *fv = json_object_get(fj, name), *dv = json_object_get(dj, name);
       if (fv && !json_equal(fv, dv))
         source = "env_file";
     }
     json_object_set_new(settings, name, json_string(source));
   }
+  const char *ro = getenv("ZOOM_READ_ONLY"); /* read by the command line, not the config */
+  json_object_set_new(settings, "ZOOM_READ_ONLY", json_string(ro && *ro ? "environment" : "unset"));
   json_object_set_new(out, "settings", settings);
   json_object_set_new(out, "env_file", file_read ? json_string(file) : json_null());
   json_object_set_new(out, "note",

@@ -61,6 +61,10 @@ static const setting settings[] = {
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
+const char *zoom_config_setting_name(size_t i) {
+  return i < NSETTINGS ? settings[i].name : NULL;
+}
+
 static char **string_field(zoom_config *cfg, const setting *s) {
   return (char **)(void *)((char *)cfg + s->offset);
 }

@@ -39,6 +39,10 @@ typedef enum {
   ZOOM_CREDENTIALS_COMPLETE
 } zoom_credentials_state;
 
+/* The environment name of the I-th setting a config holds ("ZOOM_ACCOUNT_ID",
+ * ...), or NULL past the last. Static string. */
+const char *zoom_config_setting_name(size_t i);
+
 /* A new config holding the defaults. NULL on OOM. Free with zoom_config_free. */
 zoom_config *zoom_config_new(void);
 
