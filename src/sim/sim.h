@@ -87,9 +87,11 @@ void sim_set_rate_limits(sim *s, bool on);
  * one of them gets 401 code 124). */
 void sim_expire_tokens(sim *s);
 
-/* Moves the simulator's clock forward by SECONDS (>= 0). Tokens, page tokens,
- * daily quotas and webinar times all follow this clock. */
-void sim_advance_clock(sim *s, int64_t seconds);
+/* Moves the simulator's clock forward by SECONDS. Tokens, page tokens, daily
+ * quotas and webinar times all follow this clock. Returns 0, or -1 (clock
+ * unchanged) when SECONDS is negative or would take the clock more than 100
+ * years ahead of the real one in all. */
+int sim_advance_clock(sim *s, int64_t seconds);
 
 /* The request log, oldest first: a new reference to an array of objects
  * {"method","path","query","body","status"} (path and query raw as sent,

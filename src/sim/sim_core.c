@@ -263,12 +263,22 @@ void sim_expire_tokens(sim *s) {
   pthread_mutex_unlock(&s->lock);
 }
 
-void sim_advance_clock(sim *s, int64_t seconds) {
-  if (seconds <= 0)
-    return;
-  pthread_mutex_lock(&s->lock);
-  __atomic_add_fetch(&s->clock_offset, seconds, __ATOMIC_SEQ_CST);
-  pthread_mutex_unlock(&s->lock);
+/* Adds SECONDS to the clock offset when the sum stays within
+ * [0, SIM_CLOCK_OFFSET_MAX]. Returns 0, or -1 leaving the clock as it was. */
+static int clock_advance(sim *s, int64_t seconds) {
+  if (seconds < 0 || seconds > SIM_CLOCK_OFFSET_MAX)
+    return -1;
+  int64_t cur = __atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST);
+  do {
+    if (cur > SIM_CLOCK_OFFSET_MAX - seconds)
+      return -1;
+  } while (!__atomic_compare_exchange_n(&s->clock_offset, &cur, cur + seconds, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+  return 0;
+}
+
+int sim_advance_clock(sim *s, int64_t seconds) {
+  return clock_advance(s, seconds);
 }
 
 int sim_save(sim *s) {
@@ -313,31 +323,51 @@ static void admin_expire_tokens(sim *s, sim_req *rq, sim_resp *rs) {
   sim_reply_empty(rs, 204);
 }
 
-/* Reads a number field of OBJ into *OUT when present; -1 when of the wrong type. */
-static int admin_number(json_t *obj, const char *key, double *out) {
+/* Reads the number KEY of OBJ, when present, into *OUT: it must lie in
+ * [MIN, MAX] and, when INTEGRAL, be a JSON integer. Returns 0, or -1 after
+ * answering 400 with a message naming the field and its range. */
+static int admin_number(json_t *obj, const char *key, double min, double max, bool integral,
+                        double *out, sim_resp *rs) {
   json_t *v = json_object_get(obj, key);
   if (!v)
     return 0;
-  if (!json_is_number(v))
+  double d = json_number_value(v);
+  /* The comparisons are false for NaN, which jansson never parses anyway. */
+  if ((integral ? !json_is_integer(v) : !json_is_number(v)) || !(d >= min && d <= max)) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: %s must be %s from %g to %g.", key,
+                    integral ? "an integer" : "a number", min, max);
     return -1;
-  *out = json_number_value(v);
+  }
+  *out = d;
   return 0;
 }
 
-/* POST /_sim/faults {"latency_ms":"10-20","rate_5xx":0.1,...}: replaces the faults. */
+/* POST /_sim/faults {"latency_ms":"10-20","rate_5xx":0.1,...}: replaces the
+ * faults. Every value is range-checked before it is converted, so the casts
+ * below cannot overflow. */
 static void admin_faults(sim *s, sim_req *rq, sim_resp *rs) {
   sim_faults f = {0};
   double every = 0, length = 1, status = 0;
+  if (!json_is_object(rq->body)) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: the body must be a JSON object.");
+    return;
+  }
   json_t *lat = json_object_get(rq->body, "latency_ms");
-  if (!json_is_object(rq->body) || (lat && !json_is_string(lat)) ||
-      (lat && sim_faults_parse_latency(&f, json_string_value(lat))) ||
-      admin_number(rq->body, "rate_5xx", &f.rate_5xx) ||
-      admin_number(rq->body, "status_5xx", &status) ||
-      admin_number(rq->body, "burst_429_every", &every) ||
-      admin_number(rq->body, "burst_429_length", &length) ||
-      admin_number(rq->body, "rate_drop", &f.rate_drop) ||
-      admin_number(rq->body, "rate_truncate", &f.rate_truncate)) {
-    sim_reply_error(rs, 400, 300, "Bad fault settings.");
+  if (lat && (!json_is_string(lat) || sim_faults_parse_latency(&f, json_string_value(lat)))) {
+    sim_reply_error(rs, 400, 300,
+                    "Bad fault settings: latency_ms must be \"N\" or \"MIN-MAX\", "
+                    "milliseconds from 0 to 600000.");
+    return;
+  }
+  if (admin_number(rq->body, "rate_5xx", 0, 1, false, &f.rate_5xx, rs) ||
+      admin_number(rq->body, "status_5xx", 0, 599, true, &status, rs) ||
+      admin_number(rq->body, "burst_429_every", 0, SIM_FAULT_COUNT_MAX, true, &every, rs) ||
+      admin_number(rq->body, "burst_429_length", 1, SIM_FAULT_COUNT_MAX, true, &length, rs) ||
+      admin_number(rq->body, "rate_drop", 0, 1, false, &f.rate_drop, rs) ||
+      admin_number(rq->body, "rate_truncate", 0, 1, false, &f.rate_truncate, rs))
+    return;
+  if (status != 0 && status < 500) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: status_5xx must be 0 or from 500 to 599.");
     return;
   }
   f.status_5xx = (int)status;
@@ -348,14 +378,17 @@ static void admin_faults(sim *s, sim_req *rq, sim_resp *rs) {
   sim_reply_empty(rs, 204);
 }
 
-/* POST /_sim/clock {"advance": seconds}. */
+/* POST /_sim/clock {"advance": seconds}: at most SIM_CLOCK_OFFSET_MAX in all. */
 static void admin_clock(sim *s, sim_req *rq, sim_resp *rs) {
   json_t *adv = json_object_get(rq->body, "advance");
-  if (!json_is_integer(adv) || json_integer_value(adv) < 0) {
-    sim_reply_error(rs, 400, 300, "advance must be a non-negative integer.");
+  if (!json_is_integer(adv) || clock_advance(s, (int64_t)json_integer_value(adv)) != 0) {
+    sim_reply_error(rs, 400, 300,
+                    "advance must be an integer of seconds from 0 to %lld, and the clock can "
+                    "move at most %lld seconds in all (now %lld).",
+                    (long long)SIM_CLOCK_OFFSET_MAX, (long long)SIM_CLOCK_OFFSET_MAX,
+                    (long long)__atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST));
     return;
   }
-  __atomic_add_fetch(&s->clock_offset, (int64_t)json_integer_value(adv), __ATOMIC_SEQ_CST);
   sim_reply_json(rs, 200, json_pack("{s:I}", "now", (json_int_t)sim_now(s)));
 }
 

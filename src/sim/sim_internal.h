@@ -78,7 +78,9 @@ struct MHD_Connection;
 #define SIM_PAGE_SIZE_DEFAULT 30
 #define SIM_PAGE_SIZE_MAX 300
 #define SIM_OCCURRENCES_MAX 50
-#define SIM_HOST_DAILY_WRITES 100 /* webinar creates + updates per host per day */
+#define SIM_HOST_DAILY_WRITES 100                  /* webinar creates + updates per host per day */
+#define SIM_CLOCK_OFFSET_MAX (100LL * 366 * 86400) /* seconds the clock may move ahead in all */
+#define SIM_FAULT_COUNT_MAX 1000000                /* burst_429_every and burst_429_length */
 
 /* ---- rate-limit categories ------------------------------------------------ */
 
