@@ -168,12 +168,14 @@ static void log_entry_clear(sim_log_entry *e) {
   memset(e, 0, sizeof *e);
 }
 
-/* Copies BODY (at most SIM_LOG_BODY_MAX bytes) for the log, blanking any client_secret=... value (a
- * client that wrongly sends it in the form must not see it echoed). New string. */
-static char *log_body_copy(const char *body) {
+/* Copies BODY[0..LEN) for the log: at most SIM_LOG_BODY_MAX bytes, made valid
+ * UTF-8 (the log is served as JSON), any client_secret=... value blanked (a
+ * client that wrongly sends it in the form must not see it echoed). New
+ * string, or NULL. */
+static char *log_body_copy(const char *body, size_t len) {
   if (!body)
     return NULL;
-  char *copy = strndup(body, SIM_LOG_BODY_MAX); /* bounded: the log holds many entries */
+  char *copy = sim_utf8_dup(body, len, SIM_LOG_BODY_MAX); /* bounded: the log holds many entries */
   if (!copy)
     return NULL;
   char *p = copy;
@@ -185,9 +187,14 @@ static char *log_body_copy(const char *body) {
   return copy;
 }
 
+/* Copies request-line TEXT for the log, bounded and made valid UTF-8. */
+static char *log_text_copy(const char *text) {
+  return sim_utf8_dup(text, strnlen(text, SIM_URI_MAX), SIM_URI_MAX);
+}
+
 /* Appends one entry. Lock held. */
 static void log_append(sim *s, const char *method, const char *path, const char *query,
-                       const char *body, int status) {
+                       const char *body, size_t body_len, int status) {
   size_t max = s->opt.request_log_max;
   if (max == 0)
     return;
@@ -200,10 +207,10 @@ static void log_append(sim *s, const char *method, const char *path, const char 
     s->log_start = (s->log_start + 1) % max;
   }
   log_entry_clear(e);
-  e->method = strdup(method);
-  e->path = strdup(path);
-  e->query = strdup(query);
-  e->body = log_body_copy(body);
+  e->method = log_text_copy(method);
+  e->path = log_text_copy(path);
+  e->query = log_text_copy(query);
+  e->body = log_body_copy(body, body_len);
   e->status = status;
 }
 
@@ -713,7 +720,7 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   bool admin = route ? (route->flags & SIM_ROUTE_ADMIN) != 0 : strncmp(path, "/_sim/", 6) == 0;
 
   if (plan.drop) {
-    log_append(s, method, path, rq.query, ctx->body, 0);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len, 0);
     pthread_mutex_unlock(&s->lock);
     goto done; /* MHD_NO closes the connection without a reply */
   }
@@ -758,7 +765,7 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
     }
   }
   if (!admin)
-    log_append(s, method, path, rq.query, ctx->body, rs.status);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len, rs.status);
   pthread_mutex_unlock(&s->lock);
 
   ret = send_reply(conn, &rs, plan.truncate && !admin);

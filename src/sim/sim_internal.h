@@ -70,6 +70,7 @@ struct MHD_Connection;
 #define SIM_BODY_MAX (4u * 1024u * 1024u) /* request bodies larger: 413 */
 #define SIM_URI_MAX 4096u                 /* longer request targets: 414 */
 #define SIM_LOG_BODY_MAX 65536u           /* bytes of a body kept in the request log */
+#define SIM_ECHO_MAX 65                   /* bytes + NUL of an input echoed in a message */
 #define SIM_PARAMS_MAX 4                  /* path params per pattern */
 #define SIM_QUERY_MAX 32                  /* query pairs kept per request */
 #define SIM_TOKENS_MAX 256                /* access tokens remembered (oldest evicted) */
@@ -280,7 +281,21 @@ void sim_time_format(int64_t t, char out[21]);
  * Returns 0 and stores UTC seconds in *out, or -1 (bad text or unknown zone). */
 int sim_time_parse(const char *text, const char *zone, int64_t *out);
 
-/* Reply helpers: each replaces any earlier reply. */
+/* Text echoed from a request into a reply or the log must be valid UTF-8
+ * (jansson refuses any other string). sim_utf8_copy copies IN[0..INLEN) into
+ * OUT (CAP bytes, NUL-terminated) with each byte that does not start a
+ * well-formed character (NUL included) replaced by U+FFFD, stopping at a
+ * character boundary when OUT is full; returns the bytes written. */
+size_t sim_utf8_copy(char *out, size_t cap, const char *in, size_t inlen);
+/* The same into a new string of at most MAX bytes (NULL when out of memory). */
+char *sim_utf8_dup(const char *in, size_t inlen, size_t max);
+/* TEXT (NULL: "") made valid UTF-8 and clipped to CAP-1 bytes at a character
+ * boundary, in BUF; returns BUF. For "%s" in an error message. */
+const char *sim_text_clip(char *buf, size_t cap, const char *text);
+
+/* Reply helpers: each replaces any earlier reply. Messages are made valid
+ * UTF-8 (see sim_utf8_copy), so an error reply always has Zoom's
+ * {"code","message"} body. */
 void sim_reply_json(sim_resp *rs, int status, json_t *body); /* steals BODY */
 void sim_reply_empty(sim_resp *rs, int status);
 void sim_reply_error(sim_resp *rs, int status, int code, const char *fmt, ...)
