@@ -48,6 +48,7 @@ typedef struct sim_options {
   int daily_limit;           /* Heavy + Resource-intensive requests a day; 0 = Zoom's 30000 */
   const char *state_file;    /* NULL: memory only; else load at start, save on change/stop */
   size_t request_log_max;    /* entries kept in the request log (ring); default 10000 */
+  size_t request_log_bytes;  /* bytes the request log may hold (oldest dropped); 0 = 8 MiB */
   sim_faults faults;         /* default all off */
 } sim_options;
 
@@ -95,8 +96,18 @@ int sim_advance_clock(sim *s, int64_t seconds);
 
 /* The request log, oldest first: a new reference to an array of objects
  * {"method","path","query","body","status"} (path and query raw as sent,
- * body as text or null). Admin requests are not logged. */
+ * body as text or null; bytes that are not UTF-8 shown as U+FFFD). Admin
+ * requests are not logged. The body is kept (its first 64 KiB) only for a
+ * request that carried credentials the sandbox accepts: a valid bearer token,
+ * or client credentials it issued a token for. The log holds at most
+ * request_log_max entries and request_log_bytes bytes: the oldest entries
+ * are dropped to make room. GET BASE/_sim/requests serves the same array as
+ * "requests", with "dropped", "bytes", "max_bytes" and "max_entries". */
 json_t *sim_requests(sim *s);
+
+/* The bytes the request log holds now, and the entries dropped to stay in
+ * bounds since it was last cleared. */
+void sim_request_log_usage(sim *s, size_t *bytes, uint64_t *dropped);
 
 /* Number of logged requests, and clearing the log. */
 size_t sim_request_count(sim *s);

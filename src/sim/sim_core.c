@@ -72,6 +72,7 @@ void sim_options_init(sim_options *opt) {
   opt->scale = 20;
   opt->seed_webinars = 6;
   opt->request_log_max = 10000;
+  opt->request_log_bytes = 8u * 1024u * 1024u;
 }
 
 /* Parses a decimal number in [MIN, MAX] into a long. Returns 0 or -1. */
@@ -192,39 +193,75 @@ static char *log_text_copy(const char *text) {
   return sim_utf8_dup(text, strnlen(text, SIM_URI_MAX), SIM_URI_MAX);
 }
 
-/* Appends one entry. Lock held. */
+/* Bytes an entry holds: the strings and the slot. */
+static size_t log_entry_bytes(const sim_log_entry *e) {
+  size_t n = sizeof *e;
+  const char *parts[] = {e->method, e->path, e->query, e->body};
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    n += parts[i] ? strlen(parts[i]) + 1 : 0;
+  return n;
+}
+
+/* Drops the oldest entry, counting it as dropped. Lock held; log not empty. */
+static void log_drop_oldest(sim *s) {
+  sim_log_entry *e = &s->log[s->log_start];
+  s->log_bytes -= e->bytes;
+  log_entry_clear(e);
+  s->log_start = (s->log_start + 1) % s->opt.request_log_max;
+  s->log_len--;
+  s->log_dropped++;
+}
+
+/* Appends one entry, dropping the oldest ones while the log holds
+ * opt.request_log_max entries or the new one would take it past
+ * opt.request_log_bytes. BODY is kept only when KEEP_BODY. Lock held. */
 static void log_append(sim *s, const char *method, const char *path, const char *query,
-                       const char *body, size_t body_len, int status) {
+                       const char *body, size_t body_len, bool keep_body, int status) {
   size_t max = s->opt.request_log_max;
   if (max == 0)
     return;
-  sim_log_entry *e;
-  if (s->log_len < max) {
-    e = &s->log[(s->log_start + s->log_len) % max];
-    s->log_len++;
-  } else {
-    e = &s->log[s->log_start];
-    s->log_start = (s->log_start + 1) % max;
+  sim_log_entry e = {0};
+  e.method = log_text_copy(method);
+  e.path = log_text_copy(path);
+  e.query = log_text_copy(query);
+  e.body = keep_body ? log_body_copy(body, body_len) : NULL;
+  e.status = status;
+  e.bytes = log_entry_bytes(&e);
+  if (e.bytes > s->opt.request_log_bytes) { /* alone too big: keep the request line */
+    free(e.body);
+    e.body = NULL;
+    e.bytes = log_entry_bytes(&e);
   }
-  log_entry_clear(e);
-  e->method = log_text_copy(method);
-  e->path = log_text_copy(path);
-  e->query = log_text_copy(query);
-  e->body = log_body_copy(body, body_len);
-  e->status = status;
+  if (e.bytes > s->opt.request_log_bytes) {
+    log_entry_clear(&e);
+    s->log_dropped++;
+    return;
+  }
+  while (s->log_len > 0 && (s->log_len >= max || s->log_bytes + e.bytes > s->opt.request_log_bytes))
+    log_drop_oldest(s);
+  s->log[(s->log_start + s->log_len) % max] = e;
+  s->log_len++;
+  s->log_bytes += e.bytes;
+}
+
+/* The log's entries, oldest first (new reference or NULL). Lock held. */
+static json_t *log_to_json_locked(sim *s) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < s->log_len; i++) {
+    const sim_log_entry *e = &s->log[(s->log_start + i) % s->opt.request_log_max];
+    if (json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:s?,s:i}", "method", e->method,
+                                             "path", e->path, "query", e->query, "body", e->body,
+                                             "status", e->status)) != 0) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  }
+  return arr;
 }
 
 json_t *sim_requests(sim *s) {
-  json_t *arr = json_array();
-  if (!arr)
-    return NULL;
   pthread_mutex_lock(&s->lock);
-  for (size_t i = 0; i < s->log_len; i++) {
-    const sim_log_entry *e = &s->log[(s->log_start + i) % s->opt.request_log_max];
-    json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:s?,s:i}", "method", e->method, "path",
-                                         e->path, "query", e->query, "body", e->body, "status",
-                                         e->status));
-  }
+  json_t *arr = log_to_json_locked(s);
   pthread_mutex_unlock(&s->lock);
   return arr;
 }
@@ -236,12 +273,21 @@ size_t sim_request_count(sim *s) {
   return n;
 }
 
+void sim_request_log_usage(sim *s, size_t *bytes, uint64_t *dropped) {
+  pthread_mutex_lock(&s->lock);
+  *bytes = s->log_bytes;
+  *dropped = s->log_dropped;
+  pthread_mutex_unlock(&s->lock);
+}
+
 void sim_requests_clear(sim *s) {
   pthread_mutex_lock(&s->lock);
   for (size_t i = 0; i < s->log_len; i++)
     log_entry_clear(&s->log[(s->log_start + i) % s->opt.request_log_max]);
   s->log_start = 0;
   s->log_len = 0;
+  s->log_bytes = 0;
+  s->log_dropped = 0;
   pthread_mutex_unlock(&s->lock);
 }
 
@@ -305,12 +351,16 @@ uint16_t sim_port(const sim *s) {
 
 /* ---- admin endpoints (/_sim) ------------------------------------------------------- */
 
+/* GET /_sim/requests: the log, and how much of it was dropped to stay in bounds. */
 static void admin_requests_get(sim *s, sim_req *rq, sim_resp *rs) {
   (void)rq;
-  pthread_mutex_unlock(&s->lock); /* sim_requests takes the lock itself */
-  json_t *arr = sim_requests(s);
-  pthread_mutex_lock(&s->lock);
-  sim_reply_json(rs, 200, json_pack("{s:o}", "requests", arr));
+  json_t *arr = log_to_json_locked(s);
+  sim_reply_json(rs, 200,
+                 arr ? json_pack("{s:o,s:I,s:I,s:I,s:I}", "requests", arr, "dropped",
+                                 (json_int_t)s->log_dropped, "bytes", (json_int_t)s->log_bytes,
+                                 "max_bytes", (json_int_t)s->opt.request_log_bytes, "max_entries",
+                                 (json_int_t)s->opt.request_log_max)
+                     : NULL);
 }
 
 static void admin_requests_delete(sim *s, sim_req *rq, sim_resp *rs) {
@@ -682,6 +732,19 @@ static bool is_faultable(const char *path) {
   return strncmp(path, "/v2/", 4) == 0 || strcmp(path, "/oauth/token") == 0;
 }
 
+/* Whether the request log may keep the body of a request to ROUTE (NULL:
+ * none matched) answered STATUS (0: dropped unanswered): only when it carried
+ * credentials the sandbox accepts, a valid bearer token or, for the OAuth
+ * token request, client credentials it issued a token for. Clients that
+ * fail authentication cannot fill memory with bodies. Lock held. */
+static bool log_keeps_body(sim *s, const sim_route *route, struct MHD_Connection *conn,
+                           int status) {
+  if (route && (route->flags & SIM_ROUTE_NO_AUTH))
+    return status == 200;
+  return sim_oauth_check(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_AUTHORIZATION)) == 0;
+}
+
 /* Handles one complete request. Returns MHD_YES when a reply was queued. */
 static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *method,
                               sim_conn_ctx *ctx) {
@@ -720,7 +783,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   bool admin = route ? (route->flags & SIM_ROUTE_ADMIN) != 0 : strncmp(path, "/_sim/", 6) == 0;
 
   if (plan.drop) {
-    log_append(s, method, path, rq.query, ctx->body, ctx->body_len, 0);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
+               ctx->body && log_keeps_body(s, route, conn, 0), 0);
     pthread_mutex_unlock(&s->lock);
     goto done; /* MHD_NO closes the connection without a reply */
   }
@@ -765,7 +829,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
     }
   }
   if (!admin)
-    log_append(s, method, path, rq.query, ctx->body, ctx->body_len, rs.status);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
+               ctx->body && log_keeps_body(s, route, conn, rs.status), rs.status);
   pthread_mutex_unlock(&s->lock);
 
   ret = send_reply(conn, &rs, plan.truncate && !admin);
@@ -923,6 +988,8 @@ int sim_start(sim **out, const sim_options *opt) {
   s->fault_rng = opt->seed ^ 0x4661756c7473ULL;
   s->faults = opt->faults;
   s->rate_limits = opt->rate_limits;
+  if (s->opt.request_log_bytes == 0)
+    s->opt.request_log_bytes = 8u * 1024u * 1024u;
   if (s->opt.request_log_max > 0) {
     s->log = calloc(s->opt.request_log_max, sizeof *s->log);
     if (!s->log)

@@ -228,8 +228,9 @@ typedef struct sim_page_token {
 } sim_page_token;
 
 typedef struct sim_log_entry {
-  char *method, *path, *query, *body;
+  char *method, *path, *query, *body; /* owned, valid UTF-8 */
   int status;
+  size_t bytes; /* counted against opt.request_log_bytes */
 } sim_log_entry;
 
 typedef struct sim_rate {
@@ -260,6 +261,8 @@ struct sim {
   size_t next_page_token;
   sim_log_entry *log; /* ring of opt.request_log_max */
   size_t log_start, log_len;
+  size_t log_bytes;     /* sum of the entries' bytes, at most opt.request_log_bytes */
+  uint64_t log_dropped; /* entries dropped to stay in bounds since the last clear */
   sim_account acct;
 };
 

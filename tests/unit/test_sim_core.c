@@ -286,6 +286,115 @@ static void utf8_copy_replaces_and_clips(void **state) {
   assert_string_equal(sim_text_clip(clip, sizeof clip, NULL), "");
 }
 
+/* A JSON body of about LEN bytes (new string): a webinar whose topic is too long. */
+static char *big_body(size_t len) {
+  char *b = malloc(len + 1);
+  assert_non_null(b);
+  memset(b, 'a', len);
+  memcpy(b, "{\"topic\":\"", 10);
+  memcpy(b + len - 2, "\"}", 2);
+  b[len] = '\0';
+  return b;
+}
+
+/* GET /_sim/requests: the reply (owned by the caller, free with simtest_reply_free). */
+static void log_over_http(simtest *t, simtest_reply *r) {
+  assert_int_equal(simtest_call_ex(t, "GET", "/_sim/requests", NULL, NULL, NULL, 0, r), 0);
+  assert_int_equal(r->status, 200);
+  assert_non_null(r->json);
+}
+
+static long long log_field(const simtest_reply *r, const char *key) {
+  json_t *v = json_object_get(r->json, key);
+  assert_true(json_is_integer(v));
+  return (long long)json_integer_value(v);
+}
+
+static void request_log_is_bounded_in_bytes(void **state) {
+  (void)state;
+  simtest t;
+  sim_options opt;
+  sim_options_init(&opt);
+  opt.request_log_bytes = 1024u * 1024u;
+  assert_int_equal(simtest_start(&t, &opt), 0);
+  sim_requests_clear(t.s);
+  char *body = big_body(64u * 1024u);
+  /* 40 authenticated posts of 64 KiB: 2.5 MiB of bodies into a 1 MiB log. */
+  for (int i = 0; i < 40; i++)
+    assert_int_equal(status_of(&t, "POST", "/v2/users/me/webinars", body), 400);
+  assert_int_equal(status_of(&t, "GET", "/v2/users/me", NULL), 200);
+  simtest_reply r;
+  log_over_http(&t, &r);
+  json_t *reqs = json_object_get(r.json, "requests");
+  size_t n = json_array_size(reqs);
+  assert_true(log_field(&r, "bytes") <= 1024 * 1024);
+  assert_true(log_field(&r, "bytes") > 512 * 1024); /* kept as much as fits */
+  assert_int_equal(log_field(&r, "max_bytes"), 1024 * 1024);
+  assert_int_equal(log_field(&r, "dropped") + (long long)n, 41); /* oldest dropped, said so */
+  assert_true(n >= 8 && n < 20);
+  /* The newest entries are the ones kept, bodies whole (64 KiB is the per-body cap). */
+  assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, n - 1), "path")),
+                      "/v2/users/me");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, n - 2), "body")),
+                      body);
+  simtest_reply_free(&r);
+  size_t bytes;
+  uint64_t dropped;
+  sim_request_log_usage(t.s, &bytes, &dropped);
+  assert_true(bytes <= 1024u * 1024u);
+  assert_int_equal(dropped + n, 41);
+  sim_requests_clear(t.s);
+  sim_request_log_usage(t.s, &bytes, &dropped);
+  assert_int_equal(bytes, 0);
+  assert_int_equal(dropped, 0);
+  free(body);
+  simtest_stop(&t);
+}
+
+static void request_log_keeps_no_body_of_unauthenticated_requests(void **state) {
+  (void)state;
+  simtest t;
+  assert_int_equal(simtest_start(&t, NULL), 0);
+  sim_requests_clear(t.s);
+  char *body = big_body(64u * 1024u);
+  simtest_reply r;
+  /* 100 posts of 64 KiB: a bad token, no token, an unknown path without a token. */
+  for (int i = 0; i < 100; i++) {
+    const char *auth = i % 3 == 0 ? "Bearer not-a-token" : i % 3 == 1 ? NULL : "Basic eDp5";
+    const char *path = i % 3 == 2 ? "/v2/no/such/path" : "/v2/users/me/webinars";
+    assert_int_equal(simtest_call_ex(&t, "POST", path, body, auth, NULL, 0, &r), 0);
+    assert_int_equal(r.status, i % 3 == 2 ? 404 : 401);
+    simtest_reply_free(&r);
+  }
+  /* An OAuth token request with wrong client credentials. */
+  assert_int_equal(simtest_call_ex(&t, "POST", "/oauth/token",
+                                   "grant_type=account_credentials&account_id=sandbox",
+                                   "Basic eDp5", "application/x-www-form-urlencoded", 0, &r),
+                   0);
+  assert_int_equal(r.status, 400); /* Zoom's invalid_client */
+  simtest_reply_free(&r);
+  log_over_http(&t, &r);
+  json_t *reqs = json_object_get(r.json, "requests");
+  assert_int_equal(json_array_size(reqs), 101);
+  size_t i;
+  json_t *e;
+  json_array_foreach(reqs, i, e) {
+    assert_true(json_is_null(json_object_get(e, "body")));
+  }
+  /* Only the request lines are kept: a few hundred bytes each. */
+  assert_true(log_field(&r, "bytes") < 101 * 256);
+  assert_int_equal(log_field(&r, "dropped"), 0);
+  simtest_reply_free(&r);
+  /* With a valid token the body is kept. */
+  assert_int_equal(status_of(&t, "POST", "/v2/users/me/webinars", "{\"topic\":\"Kept\"}"), 201);
+  json_t *log = sim_requests(t.s);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(log, 101), "body")),
+                      "{\"topic\":\"Kept\"}");
+  json_decref(log);
+  free(body);
+  simtest_stop(&t);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(request_log_keeps_the_exact_request),
@@ -295,6 +404,8 @@ int main(void) {
       cmocka_unit_test(state_file_survives_a_restart),
       cmocka_unit_test(error_replies_echo_input_as_valid_utf8),
       cmocka_unit_test(utf8_copy_replaces_and_clips),
+      cmocka_unit_test(request_log_is_bounded_in_bytes),
+      cmocka_unit_test(request_log_keeps_no_body_of_unauthenticated_requests),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
