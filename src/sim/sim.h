@@ -48,6 +48,8 @@ typedef struct sim_options {
   int daily_limit;           /* Heavy + Resource-intensive requests a day; 0 = Zoom's 30000 */
   const char *state_file;    /* NULL: memory only; else load at start, save on change/stop */
   size_t request_log_max;    /* entries kept in the request log (ring); default 10000 */
+  int idle_timeout_s;        /* close a connection silent this long (headers unfinished, or
+                               idle between requests); 0 = 10 s */
   size_t request_log_bytes;  /* bytes the request log may hold (oldest dropped); 0 = 8 MiB */
   sim_faults faults;         /* default all off */
 } sim_options;

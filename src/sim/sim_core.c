@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -18,6 +19,12 @@
 
 #define COMPONENT "zoomsim"
 
+/* What the fault dice decided for one request. */
+typedef struct sim_fault_plan {
+  int latency_ms;
+  bool drop, truncate, fail_5xx, burst_429;
+} sim_fault_plan;
+
 /* Per-request state kept by libmicrohttpd between upcalls. */
 typedef struct sim_conn_ctx {
   char *uri;  /* raw request target */
@@ -25,13 +32,10 @@ typedef struct sim_conn_ctx {
   size_t body_len;
   bool too_big; /* body beyond SIM_BODY_MAX */
   bool started;
+  bool planned;         /* the fault dice were rolled (once per request) */
+  sim_fault_plan plan;  /* what they decided */
+  sim_delay_item delay; /* parked here while the latency runs */
 } sim_conn_ctx;
-
-/* What the fault dice decided for one request. */
-typedef struct sim_fault_plan {
-  int latency_ms;
-  bool drop, truncate, fail_5xx, burst_429;
-} sim_fault_plan;
 
 /* Zoom's per-account limits (Pro plan figures); Heavy and Resource-intensive
  * share one daily budget. */
@@ -641,15 +645,6 @@ const char *sim_req_header(const sim_req *rq, const char *name) {
 
 /* ---- request handling ----------------------------------------------------------------- */
 
-/* Sleeps MS milliseconds (outside the lock). */
-static void sleep_ms(int ms) {
-  if (ms <= 0)
-    return;
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-  }
-}
-
 /* A body served in part: the reader gives HALF of the bytes then reports an
  * error, so the connection closes before Content-Length is reached. */
 typedef struct trunc_body {
@@ -766,14 +761,17 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   rq.conn = conn;
   rq.nquery = sim_parse_pairs(rq.query, rq.qkeys, rq.qvals, SIM_QUERY_MAX);
 
-  bool faultable = is_faultable(path);
-  sim_fault_plan plan = {0};
-  if (faultable) {
+  if (is_faultable(path) && !ctx->planned) {
     pthread_mutex_lock(&s->lock);
-    plan = faults_roll(s);
+    ctx->plan = faults_roll(s);
     pthread_mutex_unlock(&s->lock);
-    sleep_ms(plan.latency_ms);
+    ctx->planned = true;
+    if (sim_delay_park(&s->delay, &ctx->delay, conn, ctx->plan.latency_ms)) {
+      ret = MHD_YES; /* called again once the latency has run */
+      goto done;
+    }
   }
+  const sim_fault_plan plan = ctx->plan; /* all off for /_sim */
 
   pthread_mutex_lock(&s->lock);
   rq.now = sim_now(s);
@@ -876,6 +874,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     *upload_data_size = 0;
     return MHD_YES;
   }
+  sim_delay_done(&s->delay, &ctx->delay); /* back from a latency, when parked */
   return handle(s, conn, method, ctx);
 }
 
@@ -891,11 +890,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)cls;
+  sim *s = cls;
   (void)conn;
   (void)toe;
   sim_conn_ctx *ctx = *req_cls;
   if (ctx) {
+    sim_delay_done(&s->delay, &ctx->delay); /* never resume a request that ended */
     free(ctx->uri);
     free(ctx->body);
     free(ctx);
@@ -932,6 +932,7 @@ static char *dup_or_null(const char *s) {
 static void sim_free(sim *s) {
   if (!s)
     return;
+  sim_delay_free(&s->delay);
   sim_account_free(s);
   if (s->log) {
     for (size_t i = 0; i < s->opt.request_log_max; i++)
@@ -948,6 +949,19 @@ static void sim_free(sim *s) {
   free(s->state_file);
   pthread_mutex_destroy(&s->lock);
   free(s);
+}
+
+/* Open connections allowed: SIM_CONNECTIONS_MAX, or fewer so that they fit
+ * under the process's descriptor limit with room for everything else. */
+static unsigned int connection_limit(void) {
+  struct rlimit rl;
+  rlim_t max = SIM_CONNECTIONS_MAX;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    rlim_t room = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : rl.rlim_cur / 2;
+    if (room < max)
+      max = room;
+  }
+  return max > 0 ? (unsigned int)max : 1;
 }
 
 int sim_start(sim **out, const sim_options *opt) {
@@ -988,6 +1002,8 @@ int sim_start(sim **out, const sim_options *opt) {
   s->fault_rng = opt->seed ^ 0x4661756c7473ULL;
   s->faults = opt->faults;
   s->rate_limits = opt->rate_limits;
+  if (s->opt.idle_timeout_s <= 0)
+    s->opt.idle_timeout_s = SIM_IDLE_TIMEOUT_S;
   if (s->opt.request_log_bytes == 0)
     s->opt.request_log_bytes = 8u * 1024u * 1024u;
   if (s->opt.request_log_max > 0) {
@@ -1015,13 +1031,18 @@ int sim_start(sim **out, const sim_options *opt) {
     log_error(COMPONENT, "listen address must be a numeric IPv4 address: %s", s->listen_host);
     goto cleanup;
   }
+  if (sim_delay_start(&s->delay) != 0)
+    goto cleanup;
+  /* A few threads, each polling many connections (epoll): an idle connection
+   * costs memory, not a thread, and is closed after opt.idle_timeout_s. */
   s->daemon = MHD_start_daemon(
-      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
-      NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-      MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned int)512, MHD_OPTION_END);
+      MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+      (unsigned int)SIM_THREADS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned int)s->opt.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+      MHD_OPTION_END);
   if (!s->daemon) {
     log_error(COMPONENT, "cannot listen on %s:%u", s->listen_host, (unsigned)opt->port);
     goto cleanup;
@@ -1042,6 +1063,7 @@ cleanup:
 void sim_stop(sim *s) {
   if (!s)
     return;
+  sim_delay_stop(&s->delay); /* delayed replies go now: no connection stays suspended */
   if (s->daemon)
     MHD_stop_daemon(s->daemon);
   s->daemon = NULL;

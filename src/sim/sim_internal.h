@@ -4,6 +4,7 @@
  *   sim_core.c      server (libmicrohttpd), router, request log, faults, rate limits, admin
  *   sim_util.c      ids, PRNG, time formatting and parsing, pagination, replies
  *   sim_state.c     account model: webinar/user lookups, daily quota, seed data, --state files
+ *   sim_delay.c     injected latency: parked (suspended) connections and their timer thread
  *   sim_modules.c   THE LIST of resource modules the router serves
  *   sim_oauth.c     POST /oauth/token, token checks
  *   sim_users.c     /users, /users/{userId}
@@ -72,6 +73,9 @@ struct MHD_Connection;
 #define SIM_LOG_BODY_MAX 65536u           /* bytes of a body kept in the request log */
 #define SIM_ECHO_MAX 65                   /* bytes + NUL of an input echoed in a message */
 #define SIM_PARAMS_MAX 4                  /* path params per pattern */
+#define SIM_THREADS 4                     /* server threads; each serves many connections */
+#define SIM_IDLE_TIMEOUT_S 10             /* default: a connection silent this long is closed */
+#define SIM_CONNECTIONS_MAX 4096          /* open connections (also below RLIMIT_NOFILE) */
 #define SIM_QUERY_MAX 32                  /* query pairs kept per request */
 #define SIM_TOKENS_MAX 256                /* access tokens remembered (oldest evicted) */
 #define SIM_PAGE_TOKENS_MAX 1024          /* next_page_tokens remembered */
@@ -213,6 +217,47 @@ extern const sim_module sim_module_oauth;
 extern const sim_module sim_module_users;
 extern const sim_module sim_module_webinars;
 
+/* ---- sim_delay.c: injected latency ---------------------------------------------------- */
+
+/* The server's few threads each serve many connections, so a reply is never
+ * delayed by sleeping: the connection is suspended (parked) and a timer
+ * thread resumes it when its time comes; libmicrohttpd then calls the access
+ * handler again and the reply is made. */
+typedef struct sim_delay_item {
+  struct sim_delay_item *next; /* in the queue, by due time */
+  struct MHD_Connection *conn;
+  int64_t due_ms; /* CLOCK_MONOTONIC */
+  bool queued;    /* in the queue, not resumed yet */
+  bool parked;    /* suspended and not yet called back */
+} sim_delay_item;
+
+typedef struct sim_delay {
+  pthread_mutex_t lock; /* guards everything below */
+  pthread_cond_t cond;  /* CLOCK_MONOTONIC */
+  pthread_t thread;
+  bool started, stopping, joined;
+  sim_delay_item *head;
+  size_t parked; /* items parked and not yet called back */
+} sim_delay;
+
+/* Starts the timer thread. 0 or -1. */
+int sim_delay_start(sim_delay *d);
+/* From the access handler: suspends CONN and queues IT (borrowed until
+ * sim_delay_done) to be resumed in MS milliseconds. Returns true when parked
+ * (the handler returns MHD_YES and is called again once resumed), false when
+ * MS <= 0 or the sim is stopping (reply now). */
+bool sim_delay_park(sim_delay *d, sim_delay_item *it, struct MHD_Connection *conn, int ms);
+/* When the access handler runs again for IT, or its request ends: forgets IT.
+ * Returns true when IT had been parked. */
+bool sim_delay_done(sim_delay *d, sim_delay_item *it);
+/* Resumes every parked connection now and waits (at most 5 s) until
+ * libmicrohttpd has called back for each; stops the thread. Call before
+ * MHD_stop_daemon, which refuses suspended connections. Once only: a
+ * second call does nothing. */
+void sim_delay_stop(sim_delay *d);
+/* Stops (when not done yet) and frees. Accepts a sim_delay never started. */
+void sim_delay_free(sim_delay *d);
+
 /* ---- the simulator ------------------------------------------------------------- */
 
 typedef struct sim_token {
@@ -246,6 +291,7 @@ struct sim {
   char base_url[80];
   uint16_t port;
   struct MHD_Daemon *daemon;
+  sim_delay delay;      /* parked connections (its own lock) */
   pthread_mutex_t lock; /* guards everything below */
   uint64_t rng;         /* data PRNG (ids, seed data) */
   uint64_t fault_rng;   /* fault PRNG, separate so faults do not shift ids */
