@@ -46,7 +46,10 @@
  *      s->opt.scale (registrants per seeded webinar).
  *   4. Locking: the router holds s->lock around every handler and hook, so
  *      handlers touch the model freely and must never take the lock, sleep or
- *      do I/O. All randomness comes from sim_rand(s) (deterministic by seed).
+ *      do I/O. A handler also runs on one of the server's SIM_THREADS
+ *      threads, each serving many connections: blocking there stalls them
+ *      all (injected latency parks the connection instead, see sim_delay.c).
+ *      All randomness comes from sim_rand(s) (deterministic by seed).
  *
  * Ownership words follow jansson: "new" reference (caller owns), "borrowed"
  * (valid while the lock is held / the object lives), "steals" (callee owns). */
