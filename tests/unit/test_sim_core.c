@@ -255,10 +255,19 @@ static void error_replies_echo_input_as_valid_utf8(void **state) {
                    0);
   assert_int_equal(r.status, 401);
   simtest_reply_free(&r);
+  assert_int_equal(simtest_call(&t, "POST", "/v2/users/me/webinars", "{\"topic\":\"\xff\"}", &r),
+                   0);
+  assert_int_equal(r.status, 400); /* not JSON: JSON text is UTF-8 */
+  simtest_reply_free(&r);
   assert_int_equal(simtest_call_ex(&t, "GET", "/_sim/requests", NULL, NULL, NULL, 0, &r), 0);
   assert_int_equal(r.status, 200);
   assert_non_null(r.json);
-  assert_int_equal(json_array_size(json_object_get(r.json, "requests")), 6);
+  json_t *reqs = json_object_get(r.json, "requests");
+  assert_int_equal(json_array_size(reqs), 7);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 0), "path")),
+                      "/v2/webinars/%ff");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(reqs, 6), "body")),
+                      "{\"topic\":\"\xEF\xBF\xBD\"}");
   simtest_reply_free(&r);
   simtest_stop(&t);
 }
