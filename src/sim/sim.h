@@ -48,6 +48,9 @@ typedef struct sim_options {
   int daily_limit;           /* Heavy + Resource-intensive requests a day; 0 = Zoom's 30000 */
   const char *state_file;    /* NULL: memory only; else load at start, save on change/stop */
   size_t request_log_max;    /* entries kept in the request log (ring); default 10000 */
+  int idle_timeout_s;        /* close a connection silent this long (headers unfinished, or
+                               idle between requests); 0 = 10 s */
+  size_t request_log_bytes;  /* bytes the request log may hold (oldest dropped); 0 = 8 MiB */
   sim_faults faults;         /* default all off */
 } sim_options;
 
@@ -87,14 +90,26 @@ void sim_set_rate_limits(sim *s, bool on);
  * one of them gets 401 code 124). */
 void sim_expire_tokens(sim *s);
 
-/* Moves the simulator's clock forward by SECONDS (>= 0). Tokens, page tokens,
- * daily quotas and webinar times all follow this clock. */
-void sim_advance_clock(sim *s, int64_t seconds);
+/* Moves the simulator's clock forward by SECONDS. Tokens, page tokens, daily
+ * quotas and webinar times all follow this clock. Returns 0, or -1 (clock
+ * unchanged) when SECONDS is negative or would take the clock more than 100
+ * years ahead of the real one in all. */
+int sim_advance_clock(sim *s, int64_t seconds);
 
 /* The request log, oldest first: a new reference to an array of objects
  * {"method","path","query","body","status"} (path and query raw as sent,
- * body as text or null). Admin requests are not logged. */
+ * body as text or null; bytes that are not UTF-8 shown as U+FFFD). Admin
+ * requests are not logged. The body is kept (its first 64 KiB) only for a
+ * request that carried credentials the sandbox accepts: a valid bearer token,
+ * or client credentials it issued a token for. The log holds at most
+ * request_log_max entries and request_log_bytes bytes: the oldest entries
+ * are dropped to make room. GET BASE/_sim/requests serves the same array as
+ * "requests", with "dropped", "bytes", "max_bytes" and "max_entries". */
 json_t *sim_requests(sim *s);
+
+/* The bytes the request log holds now, and the entries dropped to stay in
+ * bounds since it was last cleared. */
+void sim_request_log_usage(sim *s, size_t *bytes, uint64_t *dropped);
 
 /* Number of logged requests, and clearing the log. */
 size_t sim_request_count(sim *s);

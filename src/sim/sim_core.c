@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -18,6 +19,12 @@
 
 #define COMPONENT "zoomsim"
 
+/* What the fault dice decided for one request. */
+typedef struct sim_fault_plan {
+  int latency_ms;
+  bool drop, truncate, fail_5xx, burst_429;
+} sim_fault_plan;
+
 /* Per-request state kept by libmicrohttpd between upcalls. */
 typedef struct sim_conn_ctx {
   char *uri;  /* raw request target */
@@ -25,13 +32,10 @@ typedef struct sim_conn_ctx {
   size_t body_len;
   bool too_big; /* body beyond SIM_BODY_MAX */
   bool started;
+  bool planned;         /* the fault dice were rolled (once per request) */
+  sim_fault_plan plan;  /* what they decided */
+  sim_delay_item delay; /* parked here while the latency runs */
 } sim_conn_ctx;
-
-/* What the fault dice decided for one request. */
-typedef struct sim_fault_plan {
-  int latency_ms;
-  bool drop, truncate, fail_5xx, burst_429;
-} sim_fault_plan;
 
 /* Zoom's per-account limits (Pro plan figures); Heavy and Resource-intensive
  * share one daily budget. */
@@ -72,6 +76,7 @@ void sim_options_init(sim_options *opt) {
   opt->scale = 20;
   opt->seed_webinars = 6;
   opt->request_log_max = 10000;
+  opt->request_log_bytes = 8u * 1024u * 1024u;
 }
 
 /* Parses a decimal number in [MIN, MAX] into a long. Returns 0 or -1. */
@@ -168,12 +173,14 @@ static void log_entry_clear(sim_log_entry *e) {
   memset(e, 0, sizeof *e);
 }
 
-/* Copies BODY (at most SIM_LOG_BODY_MAX bytes) for the log, blanking any client_secret=... value (a
- * client that wrongly sends it in the form must not see it echoed). New string. */
-static char *log_body_copy(const char *body) {
+/* Copies BODY[0..LEN) for the log: at most SIM_LOG_BODY_MAX bytes, made valid
+ * UTF-8 (the log is served as JSON), any client_secret=... value blanked (a
+ * client that wrongly sends it in the form must not see it echoed). New
+ * string, or NULL. */
+static char *log_body_copy(const char *body, size_t len) {
   if (!body)
     return NULL;
-  char *copy = strndup(body, SIM_LOG_BODY_MAX); /* bounded: the log holds many entries */
+  char *copy = sim_utf8_dup(body, len, SIM_LOG_BODY_MAX); /* bounded: the log holds many entries */
   if (!copy)
     return NULL;
   char *p = copy;
@@ -185,39 +192,80 @@ static char *log_body_copy(const char *body) {
   return copy;
 }
 
-/* Appends one entry. Lock held. */
+/* Copies request-line TEXT for the log, bounded and made valid UTF-8. */
+static char *log_text_copy(const char *text) {
+  return sim_utf8_dup(text, strnlen(text, SIM_URI_MAX), SIM_URI_MAX);
+}
+
+/* Bytes an entry holds: the strings and the slot. */
+static size_t log_entry_bytes(const sim_log_entry *e) {
+  size_t n = sizeof *e;
+  const char *parts[] = {e->method, e->path, e->query, e->body};
+  for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+    n += parts[i] ? strlen(parts[i]) + 1 : 0;
+  return n;
+}
+
+/* Drops the oldest entry, counting it as dropped. Lock held; log not empty. */
+static void log_drop_oldest(sim *s) {
+  sim_log_entry *e = &s->log[s->log_start];
+  s->log_bytes -= e->bytes;
+  log_entry_clear(e);
+  s->log_start = (s->log_start + 1) % s->opt.request_log_max;
+  s->log_len--;
+  s->log_dropped++;
+}
+
+/* Appends one entry, dropping the oldest ones while the log holds
+ * opt.request_log_max entries or the new one would take it past
+ * opt.request_log_bytes. BODY is kept only when KEEP_BODY. Lock held. */
 static void log_append(sim *s, const char *method, const char *path, const char *query,
-                       const char *body, int status) {
+                       const char *body, size_t body_len, bool keep_body, int status) {
   size_t max = s->opt.request_log_max;
   if (max == 0)
     return;
-  sim_log_entry *e;
-  if (s->log_len < max) {
-    e = &s->log[(s->log_start + s->log_len) % max];
-    s->log_len++;
-  } else {
-    e = &s->log[s->log_start];
-    s->log_start = (s->log_start + 1) % max;
+  sim_log_entry e = {0};
+  e.method = log_text_copy(method);
+  e.path = log_text_copy(path);
+  e.query = log_text_copy(query);
+  e.body = keep_body ? log_body_copy(body, body_len) : NULL;
+  e.status = status;
+  e.bytes = log_entry_bytes(&e);
+  if (e.bytes > s->opt.request_log_bytes) { /* alone too big: keep the request line */
+    free(e.body);
+    e.body = NULL;
+    e.bytes = log_entry_bytes(&e);
   }
-  log_entry_clear(e);
-  e->method = strdup(method);
-  e->path = strdup(path);
-  e->query = strdup(query);
-  e->body = log_body_copy(body);
-  e->status = status;
+  if (e.bytes > s->opt.request_log_bytes) {
+    log_entry_clear(&e);
+    s->log_dropped++;
+    return;
+  }
+  while (s->log_len > 0 && (s->log_len >= max || s->log_bytes + e.bytes > s->opt.request_log_bytes))
+    log_drop_oldest(s);
+  s->log[(s->log_start + s->log_len) % max] = e;
+  s->log_len++;
+  s->log_bytes += e.bytes;
+}
+
+/* The log's entries, oldest first (new reference or NULL). Lock held. */
+static json_t *log_to_json_locked(sim *s) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < s->log_len; i++) {
+    const sim_log_entry *e = &s->log[(s->log_start + i) % s->opt.request_log_max];
+    if (json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:s?,s:i}", "method", e->method,
+                                             "path", e->path, "query", e->query, "body", e->body,
+                                             "status", e->status)) != 0) {
+      json_decref(arr);
+      arr = NULL;
+    }
+  }
+  return arr;
 }
 
 json_t *sim_requests(sim *s) {
-  json_t *arr = json_array();
-  if (!arr)
-    return NULL;
   pthread_mutex_lock(&s->lock);
-  for (size_t i = 0; i < s->log_len; i++) {
-    const sim_log_entry *e = &s->log[(s->log_start + i) % s->opt.request_log_max];
-    json_array_append_new(arr, json_pack("{s:s?,s:s?,s:s?,s:s?,s:i}", "method", e->method, "path",
-                                         e->path, "query", e->query, "body", e->body, "status",
-                                         e->status));
-  }
+  json_t *arr = log_to_json_locked(s);
   pthread_mutex_unlock(&s->lock);
   return arr;
 }
@@ -229,12 +277,21 @@ size_t sim_request_count(sim *s) {
   return n;
 }
 
+void sim_request_log_usage(sim *s, size_t *bytes, uint64_t *dropped) {
+  pthread_mutex_lock(&s->lock);
+  *bytes = s->log_bytes;
+  *dropped = s->log_dropped;
+  pthread_mutex_unlock(&s->lock);
+}
+
 void sim_requests_clear(sim *s) {
   pthread_mutex_lock(&s->lock);
   for (size_t i = 0; i < s->log_len; i++)
     log_entry_clear(&s->log[(s->log_start + i) % s->opt.request_log_max]);
   s->log_start = 0;
   s->log_len = 0;
+  s->log_bytes = 0;
+  s->log_dropped = 0;
   pthread_mutex_unlock(&s->lock);
 }
 
@@ -263,12 +320,22 @@ void sim_expire_tokens(sim *s) {
   pthread_mutex_unlock(&s->lock);
 }
 
-void sim_advance_clock(sim *s, int64_t seconds) {
-  if (seconds <= 0)
-    return;
-  pthread_mutex_lock(&s->lock);
-  __atomic_add_fetch(&s->clock_offset, seconds, __ATOMIC_SEQ_CST);
-  pthread_mutex_unlock(&s->lock);
+/* Adds SECONDS to the clock offset when the sum stays within
+ * [0, SIM_CLOCK_OFFSET_MAX]. Returns 0, or -1 leaving the clock as it was. */
+static int clock_advance(sim *s, int64_t seconds) {
+  if (seconds < 0 || seconds > SIM_CLOCK_OFFSET_MAX)
+    return -1;
+  int64_t cur = __atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST);
+  do {
+    if (cur > SIM_CLOCK_OFFSET_MAX - seconds)
+      return -1;
+  } while (!__atomic_compare_exchange_n(&s->clock_offset, &cur, cur + seconds, false,
+                                        __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+  return 0;
+}
+
+int sim_advance_clock(sim *s, int64_t seconds) {
+  return clock_advance(s, seconds);
 }
 
 int sim_save(sim *s) {
@@ -288,12 +355,16 @@ uint16_t sim_port(const sim *s) {
 
 /* ---- admin endpoints (/_sim) ------------------------------------------------------- */
 
+/* GET /_sim/requests: the log, and how much of it was dropped to stay in bounds. */
 static void admin_requests_get(sim *s, sim_req *rq, sim_resp *rs) {
   (void)rq;
-  pthread_mutex_unlock(&s->lock); /* sim_requests takes the lock itself */
-  json_t *arr = sim_requests(s);
-  pthread_mutex_lock(&s->lock);
-  sim_reply_json(rs, 200, json_pack("{s:o}", "requests", arr));
+  json_t *arr = log_to_json_locked(s);
+  sim_reply_json(rs, 200,
+                 arr ? json_pack("{s:o,s:I,s:I,s:I,s:I}", "requests", arr, "dropped",
+                                 (json_int_t)s->log_dropped, "bytes", (json_int_t)s->log_bytes,
+                                 "max_bytes", (json_int_t)s->opt.request_log_bytes, "max_entries",
+                                 (json_int_t)s->opt.request_log_max)
+                     : NULL);
 }
 
 static void admin_requests_delete(sim *s, sim_req *rq, sim_resp *rs) {
@@ -313,31 +384,51 @@ static void admin_expire_tokens(sim *s, sim_req *rq, sim_resp *rs) {
   sim_reply_empty(rs, 204);
 }
 
-/* Reads a number field of OBJ into *OUT when present; -1 when of the wrong type. */
-static int admin_number(json_t *obj, const char *key, double *out) {
+/* Reads the number KEY of OBJ, when present, into *OUT: it must lie in
+ * [MIN, MAX] and, when INTEGRAL, be a JSON integer. Returns 0, or -1 after
+ * answering 400 with a message naming the field and its range. */
+static int admin_number(json_t *obj, const char *key, double min, double max, bool integral,
+                        double *out, sim_resp *rs) {
   json_t *v = json_object_get(obj, key);
   if (!v)
     return 0;
-  if (!json_is_number(v))
+  double d = json_number_value(v);
+  /* The comparisons are false for NaN, which jansson never parses anyway. */
+  if ((integral ? !json_is_integer(v) : !json_is_number(v)) || !(d >= min && d <= max)) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: %s must be %s from %g to %g.", key,
+                    integral ? "an integer" : "a number", min, max);
     return -1;
-  *out = json_number_value(v);
+  }
+  *out = d;
   return 0;
 }
 
-/* POST /_sim/faults {"latency_ms":"10-20","rate_5xx":0.1,...}: replaces the faults. */
+/* POST /_sim/faults {"latency_ms":"10-20","rate_5xx":0.1,...}: replaces the
+ * faults. Every value is range-checked before it is converted, so the casts
+ * below cannot overflow. */
 static void admin_faults(sim *s, sim_req *rq, sim_resp *rs) {
   sim_faults f = {0};
   double every = 0, length = 1, status = 0;
+  if (!json_is_object(rq->body)) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: the body must be a JSON object.");
+    return;
+  }
   json_t *lat = json_object_get(rq->body, "latency_ms");
-  if (!json_is_object(rq->body) || (lat && !json_is_string(lat)) ||
-      (lat && sim_faults_parse_latency(&f, json_string_value(lat))) ||
-      admin_number(rq->body, "rate_5xx", &f.rate_5xx) ||
-      admin_number(rq->body, "status_5xx", &status) ||
-      admin_number(rq->body, "burst_429_every", &every) ||
-      admin_number(rq->body, "burst_429_length", &length) ||
-      admin_number(rq->body, "rate_drop", &f.rate_drop) ||
-      admin_number(rq->body, "rate_truncate", &f.rate_truncate)) {
-    sim_reply_error(rs, 400, 300, "Bad fault settings.");
+  if (lat && (!json_is_string(lat) || sim_faults_parse_latency(&f, json_string_value(lat)))) {
+    sim_reply_error(rs, 400, 300,
+                    "Bad fault settings: latency_ms must be \"N\" or \"MIN-MAX\", "
+                    "milliseconds from 0 to 600000.");
+    return;
+  }
+  if (admin_number(rq->body, "rate_5xx", 0, 1, false, &f.rate_5xx, rs) ||
+      admin_number(rq->body, "status_5xx", 0, 599, true, &status, rs) ||
+      admin_number(rq->body, "burst_429_every", 0, SIM_FAULT_COUNT_MAX, true, &every, rs) ||
+      admin_number(rq->body, "burst_429_length", 1, SIM_FAULT_COUNT_MAX, true, &length, rs) ||
+      admin_number(rq->body, "rate_drop", 0, 1, false, &f.rate_drop, rs) ||
+      admin_number(rq->body, "rate_truncate", 0, 1, false, &f.rate_truncate, rs))
+    return;
+  if (status != 0 && status < 500) {
+    sim_reply_error(rs, 400, 300, "Bad fault settings: status_5xx must be 0 or from 500 to 599.");
     return;
   }
   f.status_5xx = (int)status;
@@ -348,14 +439,17 @@ static void admin_faults(sim *s, sim_req *rq, sim_resp *rs) {
   sim_reply_empty(rs, 204);
 }
 
-/* POST /_sim/clock {"advance": seconds}. */
+/* POST /_sim/clock {"advance": seconds}: at most SIM_CLOCK_OFFSET_MAX in all. */
 static void admin_clock(sim *s, sim_req *rq, sim_resp *rs) {
   json_t *adv = json_object_get(rq->body, "advance");
-  if (!json_is_integer(adv) || json_integer_value(adv) < 0) {
-    sim_reply_error(rs, 400, 300, "advance must be a non-negative integer.");
+  if (!json_is_integer(adv) || clock_advance(s, (int64_t)json_integer_value(adv)) != 0) {
+    sim_reply_error(rs, 400, 300,
+                    "advance must be an integer of seconds from 0 to %lld, and the clock can "
+                    "move at most %lld seconds in all (now %lld).",
+                    (long long)SIM_CLOCK_OFFSET_MAX, (long long)SIM_CLOCK_OFFSET_MAX,
+                    (long long)__atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST));
     return;
   }
-  __atomic_add_fetch(&s->clock_offset, (int64_t)json_integer_value(adv), __ATOMIC_SEQ_CST);
   sim_reply_json(rs, 200, json_pack("{s:I}", "now", (json_int_t)sim_now(s)));
 }
 
@@ -551,15 +645,6 @@ const char *sim_req_header(const sim_req *rq, const char *name) {
 
 /* ---- request handling ----------------------------------------------------------------- */
 
-/* Sleeps MS milliseconds (outside the lock). */
-static void sleep_ms(int ms) {
-  if (ms <= 0)
-    return;
-  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {
-  }
-}
-
 /* A body served in part: the reader gives HALF of the bytes then reports an
  * error, so the connection closes before Content-Length is reached. */
 typedef struct trunc_body {
@@ -642,6 +727,19 @@ static bool is_faultable(const char *path) {
   return strncmp(path, "/v2/", 4) == 0 || strcmp(path, "/oauth/token") == 0;
 }
 
+/* Whether the request log may keep the body of a request to ROUTE (NULL:
+ * none matched) answered STATUS (0: dropped unanswered): only when it carried
+ * credentials the sandbox accepts, a valid bearer token or, for the OAuth
+ * token request, client credentials it issued a token for. Clients that
+ * fail authentication cannot fill memory with bodies. Lock held. */
+static bool log_keeps_body(sim *s, const sim_route *route, struct MHD_Connection *conn,
+                           int status) {
+  if (route && (route->flags & SIM_ROUTE_NO_AUTH))
+    return status == 200;
+  return sim_oauth_check(s, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                        MHD_HTTP_HEADER_AUTHORIZATION)) == 0;
+}
+
 /* Handles one complete request. Returns MHD_YES when a reply was queued. */
 static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *method,
                               sim_conn_ctx *ctx) {
@@ -663,14 +761,17 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   rq.conn = conn;
   rq.nquery = sim_parse_pairs(rq.query, rq.qkeys, rq.qvals, SIM_QUERY_MAX);
 
-  bool faultable = is_faultable(path);
-  sim_fault_plan plan = {0};
-  if (faultable) {
+  if (is_faultable(path) && !ctx->planned) {
     pthread_mutex_lock(&s->lock);
-    plan = faults_roll(s);
+    ctx->plan = faults_roll(s);
     pthread_mutex_unlock(&s->lock);
-    sleep_ms(plan.latency_ms);
+    ctx->planned = true;
+    if (sim_delay_park(&s->delay, &ctx->delay, conn, ctx->plan.latency_ms)) {
+      ret = MHD_YES; /* called again once the latency has run */
+      goto done;
+    }
   }
+  const sim_fault_plan plan = ctx->plan; /* all off for /_sim */
 
   pthread_mutex_lock(&s->lock);
   rq.now = sim_now(s);
@@ -680,7 +781,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   bool admin = route ? (route->flags & SIM_ROUTE_ADMIN) != 0 : strncmp(path, "/_sim/", 6) == 0;
 
   if (plan.drop) {
-    log_append(s, method, path, rq.query, ctx->body, 0);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
+               ctx->body && log_keeps_body(s, route, conn, 0), 0);
     pthread_mutex_unlock(&s->lock);
     goto done; /* MHD_NO closes the connection without a reply */
   }
@@ -725,7 +827,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
     }
   }
   if (!admin)
-    log_append(s, method, path, rq.query, ctx->body, rs.status);
+    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
+               ctx->body && log_keeps_body(s, route, conn, rs.status), rs.status);
   pthread_mutex_unlock(&s->lock);
 
   ret = send_reply(conn, &rs, plan.truncate && !admin);
@@ -771,6 +874,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
     *upload_data_size = 0;
     return MHD_YES;
   }
+  sim_delay_done(&s->delay, &ctx->delay); /* back from a latency, when parked */
   return handle(s, conn, method, ctx);
 }
 
@@ -786,11 +890,12 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
                          enum MHD_RequestTerminationCode toe) {
-  (void)cls;
+  sim *s = cls;
   (void)conn;
   (void)toe;
   sim_conn_ctx *ctx = *req_cls;
   if (ctx) {
+    sim_delay_done(&s->delay, &ctx->delay); /* never resume a request that ended */
     free(ctx->uri);
     free(ctx->body);
     free(ctx);
@@ -827,6 +932,7 @@ static char *dup_or_null(const char *s) {
 static void sim_free(sim *s) {
   if (!s)
     return;
+  sim_delay_free(&s->delay);
   sim_account_free(s);
   if (s->log) {
     for (size_t i = 0; i < s->opt.request_log_max; i++)
@@ -843,6 +949,19 @@ static void sim_free(sim *s) {
   free(s->state_file);
   pthread_mutex_destroy(&s->lock);
   free(s);
+}
+
+/* Open connections allowed: SIM_CONNECTIONS_MAX, or fewer so that they fit
+ * under the process's descriptor limit with room for everything else. */
+static unsigned int connection_limit(void) {
+  struct rlimit rl;
+  rlim_t max = SIM_CONNECTIONS_MAX;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+    rlim_t room = rl.rlim_cur > 128 ? rl.rlim_cur - 64 : rl.rlim_cur / 2;
+    if (room < max)
+      max = room;
+  }
+  return max > 0 ? (unsigned int)max : 1;
 }
 
 int sim_start(sim **out, const sim_options *opt) {
@@ -883,6 +1002,10 @@ int sim_start(sim **out, const sim_options *opt) {
   s->fault_rng = opt->seed ^ 0x4661756c7473ULL;
   s->faults = opt->faults;
   s->rate_limits = opt->rate_limits;
+  if (s->opt.idle_timeout_s <= 0)
+    s->opt.idle_timeout_s = SIM_IDLE_TIMEOUT_S;
+  if (s->opt.request_log_bytes == 0)
+    s->opt.request_log_bytes = 8u * 1024u * 1024u;
   if (s->opt.request_log_max > 0) {
     s->log = calloc(s->opt.request_log_max, sizeof *s->log);
     if (!s->log)
@@ -908,13 +1031,18 @@ int sim_start(sim **out, const sim_options *opt) {
     log_error(COMPONENT, "listen address must be a numeric IPv4 address: %s", s->listen_host);
     goto cleanup;
   }
+  if (sim_delay_start(&s->delay) != 0)
+    goto cleanup;
+  /* A few threads, each polling many connections (epoll): an idle connection
+   * costs memory, not a thread, and is closed after opt.idle_timeout_s. */
   s->daemon = MHD_start_daemon(
-      MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0, NULL,
-      NULL, on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-      MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-      MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned int)512, MHD_OPTION_END);
+      MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
+      (unsigned int)SIM_THREADS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+      MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+      MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned int)s->opt.idle_timeout_s, MHD_OPTION_CONNECTION_LIMIT, connection_limit(),
+      MHD_OPTION_END);
   if (!s->daemon) {
     log_error(COMPONENT, "cannot listen on %s:%u", s->listen_host, (unsigned)opt->port);
     goto cleanup;
@@ -935,6 +1063,7 @@ cleanup:
 void sim_stop(sim *s) {
   if (!s)
     return;
+  sim_delay_stop(&s->delay); /* delayed replies go now: no connection stays suspended */
   if (s->daemon)
     MHD_stop_daemon(s->daemon);
   s->daemon = NULL;

@@ -4,6 +4,7 @@
  *   sim_core.c      server (libmicrohttpd), router, request log, faults, rate limits, admin
  *   sim_util.c      ids, PRNG, time formatting and parsing, pagination, replies
  *   sim_state.c     account model: webinar/user lookups, daily quota, seed data, --state files
+ *   sim_delay.c     injected latency: parked (suspended) connections and their timer thread
  *   sim_modules.c   THE LIST of resource modules the router serves
  *   sim_oauth.c     POST /oauth/token, token checks
  *   sim_users.c     /users, /users/{userId}
@@ -45,7 +46,10 @@
  *      s->opt.scale (registrants per seeded webinar).
  *   4. Locking: the router holds s->lock around every handler and hook, so
  *      handlers touch the model freely and must never take the lock, sleep or
- *      do I/O. All randomness comes from sim_rand(s) (deterministic by seed).
+ *      do I/O. A handler also runs on one of the server's SIM_THREADS
+ *      threads, each serving many connections: blocking there stalls them
+ *      all (injected latency parks the connection instead, see sim_delay.c).
+ *      All randomness comes from sim_rand(s) (deterministic by seed).
  *
  * Ownership words follow jansson: "new" reference (caller owns), "borrowed"
  * (valid while the lock is held / the object lives), "steals" (callee owns). */
@@ -70,7 +74,11 @@ struct MHD_Connection;
 #define SIM_BODY_MAX (4u * 1024u * 1024u) /* request bodies larger: 413 */
 #define SIM_URI_MAX 4096u                 /* longer request targets: 414 */
 #define SIM_LOG_BODY_MAX 65536u           /* bytes of a body kept in the request log */
+#define SIM_ECHO_MAX 65                   /* bytes + NUL of an input echoed in a message */
 #define SIM_PARAMS_MAX 4                  /* path params per pattern */
+#define SIM_THREADS 4                     /* server threads; each serves many connections */
+#define SIM_IDLE_TIMEOUT_S 10             /* default: a connection silent this long is closed */
+#define SIM_CONNECTIONS_MAX 4096          /* open connections (also below RLIMIT_NOFILE) */
 #define SIM_QUERY_MAX 32                  /* query pairs kept per request */
 #define SIM_TOKENS_MAX 256                /* access tokens remembered (oldest evicted) */
 #define SIM_PAGE_TOKENS_MAX 1024          /* next_page_tokens remembered */
@@ -78,7 +86,9 @@ struct MHD_Connection;
 #define SIM_PAGE_SIZE_DEFAULT 30
 #define SIM_PAGE_SIZE_MAX 300
 #define SIM_OCCURRENCES_MAX 50
-#define SIM_HOST_DAILY_WRITES 100 /* webinar creates + updates per host per day */
+#define SIM_HOST_DAILY_WRITES 100                  /* webinar creates + updates per host per day */
+#define SIM_CLOCK_OFFSET_MAX (100LL * 366 * 86400) /* seconds the clock may move ahead in all */
+#define SIM_FAULT_COUNT_MAX 1000000                /* burst_429_every and burst_429_length */
 
 /* ---- rate-limit categories ------------------------------------------------ */
 
@@ -210,6 +220,47 @@ extern const sim_module sim_module_oauth;
 extern const sim_module sim_module_users;
 extern const sim_module sim_module_webinars;
 
+/* ---- sim_delay.c: injected latency ---------------------------------------------------- */
+
+/* The server's few threads each serve many connections, so a reply is never
+ * delayed by sleeping: the connection is suspended (parked) and a timer
+ * thread resumes it when its time comes; libmicrohttpd then calls the access
+ * handler again and the reply is made. */
+typedef struct sim_delay_item {
+  struct sim_delay_item *next; /* in the queue, by due time */
+  struct MHD_Connection *conn;
+  int64_t due_ms; /* CLOCK_MONOTONIC */
+  bool queued;    /* in the queue, not resumed yet */
+  bool parked;    /* suspended and not yet called back */
+} sim_delay_item;
+
+typedef struct sim_delay {
+  pthread_mutex_t lock; /* guards everything below */
+  pthread_cond_t cond;  /* CLOCK_MONOTONIC */
+  pthread_t thread;
+  bool started, stopping, joined;
+  sim_delay_item *head;
+  size_t parked; /* items parked and not yet called back */
+} sim_delay;
+
+/* Starts the timer thread. 0 or -1. */
+int sim_delay_start(sim_delay *d);
+/* From the access handler: suspends CONN and queues IT (borrowed until
+ * sim_delay_done) to be resumed in MS milliseconds. Returns true when parked
+ * (the handler returns MHD_YES and is called again once resumed), false when
+ * MS <= 0 or the sim is stopping (reply now). */
+bool sim_delay_park(sim_delay *d, sim_delay_item *it, struct MHD_Connection *conn, int ms);
+/* When the access handler runs again for IT, or its request ends: forgets IT.
+ * Returns true when IT had been parked. */
+bool sim_delay_done(sim_delay *d, sim_delay_item *it);
+/* Resumes every parked connection now and waits (at most 5 s) until
+ * libmicrohttpd has called back for each; stops the thread. Call before
+ * MHD_stop_daemon, which refuses suspended connections. Once only: a
+ * second call does nothing. */
+void sim_delay_stop(sim_delay *d);
+/* Stops (when not done yet) and frees. Accepts a sim_delay never started. */
+void sim_delay_free(sim_delay *d);
+
 /* ---- the simulator ------------------------------------------------------------- */
 
 typedef struct sim_token {
@@ -225,8 +276,9 @@ typedef struct sim_page_token {
 } sim_page_token;
 
 typedef struct sim_log_entry {
-  char *method, *path, *query, *body;
+  char *method, *path, *query, *body; /* owned, valid UTF-8 */
   int status;
+  size_t bytes; /* counted against opt.request_log_bytes */
 } sim_log_entry;
 
 typedef struct sim_rate {
@@ -242,6 +294,7 @@ struct sim {
   char base_url[80];
   uint16_t port;
   struct MHD_Daemon *daemon;
+  sim_delay delay;      /* parked connections (its own lock) */
   pthread_mutex_t lock; /* guards everything below */
   uint64_t rng;         /* data PRNG (ids, seed data) */
   uint64_t fault_rng;   /* fault PRNG, separate so faults do not shift ids */
@@ -257,6 +310,8 @@ struct sim {
   size_t next_page_token;
   sim_log_entry *log; /* ring of opt.request_log_max */
   size_t log_start, log_len;
+  size_t log_bytes;     /* sum of the entries' bytes, at most opt.request_log_bytes */
+  uint64_t log_dropped; /* entries dropped to stay in bounds since the last clear */
   sim_account acct;
 };
 
@@ -278,7 +333,21 @@ void sim_time_format(int64_t t, char out[21]);
  * Returns 0 and stores UTC seconds in *out, or -1 (bad text or unknown zone). */
 int sim_time_parse(const char *text, const char *zone, int64_t *out);
 
-/* Reply helpers: each replaces any earlier reply. */
+/* Text echoed from a request into a reply or the log must be valid UTF-8
+ * (jansson refuses any other string). sim_utf8_copy copies IN[0..INLEN) into
+ * OUT (CAP bytes, NUL-terminated) with each byte that does not start a
+ * well-formed character (NUL included) replaced by U+FFFD, stopping at a
+ * character boundary when OUT is full; returns the bytes written. */
+size_t sim_utf8_copy(char *out, size_t cap, const char *in, size_t inlen);
+/* The same into a new string of at most MAX bytes (NULL when out of memory). */
+char *sim_utf8_dup(const char *in, size_t inlen, size_t max);
+/* TEXT (NULL: "") made valid UTF-8 and clipped to CAP-1 bytes at a character
+ * boundary, in BUF; returns BUF. For "%s" in an error message. */
+const char *sim_text_clip(char *buf, size_t cap, const char *text);
+
+/* Reply helpers: each replaces any earlier reply. Messages are made valid
+ * UTF-8 (see sim_utf8_copy), so an error reply always has Zoom's
+ * {"code","message"} body. */
 void sim_reply_json(sim_resp *rs, int status, json_t *body); /* steals BODY */
 void sim_reply_empty(sim_resp *rs, int status);
 void sim_reply_error(sim_resp *rs, int status, int code, const char *fmt, ...)

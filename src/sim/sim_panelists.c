@@ -145,8 +145,9 @@ static void panelist_remove(sim *s, sim_req *rq, sim_resp *rs) {
   json_t *list = json_object_get(w->ext, "panelists");
   size_t at = 0;
   if (!panelist_find(list, key, &at)) {
-    sim_reply_error(rs, 404, 1001, "User %.128s does not exist or does not belong to this account.",
-                    key);
+    char clip[2 * SIM_ECHO_MAX];
+    sim_reply_error(rs, 404, 1001, "User %s does not exist or does not belong to this account.",
+                    sim_text_clip(clip, sizeof clip, key));
     return;
   }
   json_array_remove(list, at);

@@ -457,10 +457,11 @@ static void absentees_list(sim *s, sim_req *rq, sim_resp *rs) {
           if (w->past->inst[k].start == w->occ[i].start)
             found = &w->past->inst[k];
     if (!found) {
+      char clip[41];
       sim_reply_error(rs, 400, 300,
                       "The request could not be completed because you have provided an invalid "
-                      "occurrence ID: %.40s",
-                      occ);
+                      "occurrence ID: %s",
+                      sim_text_clip(clip, sizeof clip, occ));
       return;
     }
     in = found;

@@ -165,7 +165,8 @@ static json_t *poll_find(sim_webinar *w, const char *id, size_t *at) {
 }
 
 static void reply_poll_not_found(sim_resp *rs, const char *id) {
-  sim_reply_error(rs, 404, 3001, "Poll %.64s not found.", id ? id : "");
+  char clip[SIM_ECHO_MAX];
+  sim_reply_error(rs, 404, 3001, "Poll %s not found.", sim_text_clip(clip, sizeof clip, id));
 }
 
 static void polls_create(sim *s, sim_req *rq, sim_resp *rs) {
@@ -290,8 +291,10 @@ static void check_survey(json_t *body, json_t *errors) {
   sim_field_bool(body, "show_in_the_follow_up_email", NULL, errors);
   if (sim_field_string(body, "third_party_survey", 64, false, NULL, errors) == 0) {
     const char *url = json_string_value(json_object_get(body, "third_party_survey"));
+    char clip[SIM_ECHO_MAX];
     if (url && *url && strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-      sim_errors_add(errors, "third_party_survey", "Invalid third party survey: %.64s.", url);
+      sim_errors_add(errors, "third_party_survey", "Invalid third party survey: %s.",
+                     sim_text_clip(clip, sizeof clip, url));
   }
   json_t *cs = json_object_get(body, "custom_survey");
   if (!cs)

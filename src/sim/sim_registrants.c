@@ -263,10 +263,11 @@ static int occ_query(const sim_webinar *w, sim_req *rq, sim_resp *rs, uint64_t *
     return 0;
   int i = occ_index(w, occ);
   if (i < 0) {
+    char clip[41];
     sim_reply_error(rs, 400, 300,
                     "The request could not be completed because you have provided an invalid "
-                    "occurrence ID: %.40s",
-                    occ);
+                    "occurrence ID: %s",
+                    sim_text_clip(clip, sizeof clip, occ));
     return -1;
   }
   *bit = (uint64_t)1 << i;
@@ -383,8 +384,10 @@ static void check_required_questions(sim_webinar *w, json_t *body, json_t *error
       if (t && strcmp(t, title) == 0 && v && *v)
         found = true;
     }
+    char clip[SIM_ECHO_MAX];
     if (!found)
-      sim_errors_add(errors, "custom_questions", "An answer to \"%.64s\" is required.", title);
+      sim_errors_add(errors, "custom_questions", "An answer to \"%s\" is required.",
+                     sim_text_clip(clip, sizeof clip, title));
   }
 }
 
@@ -470,8 +473,10 @@ static void registrants_create(sim *s, sim_req *rq, sim_resp *rs) {
   check_registrant_body(rq->body, errors);
   uint64_t mask = occ_all(w);
   const char *occ_ids = sim_req_query(rq, "occurrence_ids");
+  char clip[SIM_ECHO_MAX];
   if (occ_ids && *occ_ids && occ_mask_parse(w, occ_ids, &mask) != 0)
-    sim_errors_add(errors, "occurrence_ids", "Invalid occurrence_ids: %.64s.", occ_ids);
+    sim_errors_add(errors, "occurrence_ids", "Invalid occurrence_ids: %s.",
+                   sim_text_clip(clip, sizeof clip, occ_ids));
   if (json_array_size(errors) > 0) {
     sim_reply_invalid(rs, errors);
     return;
@@ -601,7 +606,9 @@ static void registrant_get(sim *s, sim_req *rq, sim_resp *rs) {
   const char *id = sim_req_param(rq, "registrantId");
   sim_registrant *r = store_find_id(w->registrants, id);
   if (!r || !(r->occ & bit)) {
-    sim_reply_error(rs, 404, 3001, "Registrant does not exist: %.64s.", id);
+    char clip[SIM_ECHO_MAX];
+    sim_reply_error(rs, 404, 3001, "Registrant does not exist: %s.",
+                    sim_text_clip(clip, sizeof clip, id));
     return;
   }
   sim_reply_json(rs, 200, sim_reg_json(w, w->registrants, r, true));
@@ -617,7 +624,9 @@ static void registrant_delete(sim *s, sim_req *rq, sim_resp *rs) {
   const char *id = sim_req_param(rq, "registrantId");
   sim_registrant *r = store_find_id(w->registrants, id);
   if (!r || !(r->occ & bit)) {
-    sim_reply_error(rs, 400, 3000, "Registrant %.64s was not found.", id);
+    char clip[SIM_ECHO_MAX];
+    sim_reply_error(rs, 400, 3000, "Registrant %s was not found.",
+                    sim_text_clip(clip, sizeof clip, id));
     return;
   }
   r->occ &= ~bit;

@@ -208,6 +208,7 @@ static json_t *seed_user_json(sim *s, const seed_user *u) {
   long long pmi = 3000000000LL + (long long)(sim_rand(s) % 6999999999ULL);
   char name[160];
   snprintf(name, sizeof name, "%s %s", u->first, u->last);
+  /* Types as Zoom's description gives them: verified is the integer 1 or 0. */
   return json_pack("{s:s,s:s,s:s,s:s,s:s,s:i,s:I,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:[]}",
                    "id", id, "first_name", u->first, "last_name", u->last, "display_name", name,
                    "email", u->email, "type", u->type, "pmi", (json_int_t)pmi, "timezone", u->tz,
@@ -412,6 +413,13 @@ int sim_state_load(sim *s) {
     goto cleanup;
   sim_account_free(s);
   s->acct.users = json_incref(users);
+  size_t k;
+  json_t *u;
+  json_array_foreach(users, k, u) { /* files written before verified became 1 or 0 */
+    json_t *verified = json_object_get(u, "verified");
+    if (json_is_boolean(verified))
+      json_object_set_new(u, "verified", json_integer(json_is_true(verified) ? 1 : 0));
+  }
   s->acct.ext = json_incref(ext);
   s->rng = (uint64_t)rng;
   size_t i;

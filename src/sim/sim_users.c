@@ -4,7 +4,8 @@
 
 #include "sim/sim_internal.h"
 
-/* Keys of the user object that GET /users lists (the full object has more). */
+/* Keys of the user object that GET /users lists, as Zoom's description names
+ * them for a list item (the full object, GET /users/{userId}, has more). */
 static const char *const list_keys[] = {
     "id",
     "first_name",
@@ -19,7 +20,6 @@ static const char *const list_keys[] = {
     "created_at",
     "user_created_at",
     "last_login_time",
-    "language",
     "status",
     "role_id",
     "group_ids",

@@ -141,6 +141,73 @@ int sim_time_parse(const char *text, const char *zone, int64_t *out) {
   return tz_local_to_utc(zone, local, out);
 }
 
+/* ---- text ------------------------------------------------------------------- */
+
+static const char utf8_replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+/* Length of the well-formed UTF-8 character at P (N >= 1 bytes readable):
+ * 1 to 4, or 0 when the bytes there do not form one (Unicode's table 3-7: no
+ * overlong forms, no surrogates, nothing above U+10FFFF, no NUL). */
+static size_t utf8_char_len(const unsigned char *p, size_t n) {
+  unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+  size_t len;
+  if (c >= 0x01 && c <= 0x7F)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    lo = c == 0xE0 ? 0xA0 : 0x80;
+    hi = c == 0xED ? 0x9F : 0xBF;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    lo = c == 0xF0 ? 0x90 : 0x80;
+    hi = c == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return 0;
+  }
+  if (n < len || p[1] < lo || p[1] > hi)
+    return 0;
+  for (size_t i = 2; i < len; i++)
+    if (p[i] < 0x80 || p[i] > 0xBF)
+      return 0;
+  return len;
+}
+
+size_t sim_utf8_copy(char *out, size_t cap, const char *in, size_t inlen) {
+  size_t o = 0;
+  if (cap == 0)
+    return 0;
+  const unsigned char *p = (const unsigned char *)in;
+  for (size_t i = 0; i < inlen;) {
+    size_t n = utf8_char_len(p + i, inlen - i);
+    const char *src = n ? in + i : utf8_replacement;
+    size_t w = n ? n : sizeof utf8_replacement - 1;
+    if (w >= cap - o) /* the character and the NUL must fit: stop at its start */
+      break;
+    memcpy(out + o, src, w);
+    o += w;
+    i += n ? n : 1;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+char *sim_utf8_dup(const char *in, size_t inlen, size_t max) {
+  size_t cap = inlen <= max / 3 ? inlen * 3 : max; /* each byte grows to 3 at most */
+  char *out = malloc(cap + 1);
+  if (out)
+    sim_utf8_copy(out, cap + 1, in, inlen);
+  return out;
+}
+
+const char *sim_text_clip(char *buf, size_t cap, const char *text) {
+  if (!text)
+    text = "";
+  sim_utf8_copy(buf, cap, text, strlen(text));
+  return buf;
+}
+
 /* ---- replies ----------------------------------------------------------------- */
 
 void sim_resp_clear(sim_resp *rs) {
@@ -173,11 +240,28 @@ void sim_reply_empty(sim_resp *rs, int status) {
   reply_set(rs, status, NULL);
 }
 
+/* Formats FMT into OUT (CAP bytes) as valid UTF-8: input echoed in a message
+ * may hold any bytes, and jansson refuses a string that is not UTF-8. */
+static void format_utf8(char *out, size_t cap, const char *fmt, va_list ap) {
+  char raw[512];
+  int n = vsnprintf(raw, sizeof raw, fmt, ap);
+  size_t len = n < 0 ? 0 : strlen(raw);
+  if (n >= 0 && (size_t)n > len) { /* cut short: drop a character cut in two */
+    size_t start = len;
+    while (start > 0 && len - start < 4 && ((unsigned char)raw[start - 1] & 0xC0) == 0x80)
+      start--;
+    if (start > 0 && (unsigned char)raw[start - 1] >= 0xC0 &&
+        utf8_char_len((const unsigned char *)raw + start - 1, len - start + 1) == 0)
+      len = start - 1;
+  }
+  sim_utf8_copy(out, cap, raw, len);
+}
+
 void sim_reply_error(sim_resp *rs, int status, int code, const char *fmt, ...) {
   char msg[512];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  format_utf8(msg, sizeof msg, fmt, ap);
   va_end(ap);
   reply_set(rs, status, json_pack("{s:i,s:s}", "code", code, "message", msg));
 }
@@ -198,11 +282,14 @@ bool sim_reply_if_invalid(sim_resp *rs, json_t *errors) {
 }
 
 void sim_reply_webinar_not_found(sim_resp *rs, const char *id) {
-  sim_reply_error(rs, 404, 3001, "Webinar %.64s not found or has expired.", id ? id : "");
+  char clip[SIM_ECHO_MAX];
+  sim_reply_error(rs, 404, 3001, "Webinar %s not found or has expired.",
+                  sim_text_clip(clip, sizeof clip, id));
 }
 
 void sim_reply_user_not_found(sim_resp *rs, const char *id) {
-  sim_reply_error(rs, 404, 1001, "User does not exist: %.128s.", id ? id : "");
+  char clip[2 * SIM_ECHO_MAX];
+  sim_reply_error(rs, 404, 1001, "User does not exist: %s.", sim_text_clip(clip, sizeof clip, id));
 }
 
 void sim_reply_header(sim_resp *rs, const char *name, const char *value) {
@@ -230,12 +317,14 @@ void sim_reply_header(sim_resp *rs, const char *name, const char *value) {
 }
 
 void sim_errors_add(json_t *errors, const char *field, const char *fmt, ...) {
-  char msg[256];
+  char msg[256], clean_field[SIM_ECHO_MAX];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  format_utf8(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  json_array_append_new(errors, json_pack("{s:s,s:s}", "field", field, "message", msg));
+  json_array_append_new(errors, json_pack("{s:s,s:s}", "field",
+                                          sim_text_clip(clean_field, sizeof clean_field, field),
+                                          "message", msg));
 }
 
 /* ---- requests ------------------------------------------------------------------ */

@@ -114,7 +114,9 @@ static void check_settings(json_t *st, json_t *errors) {
     if (json_is_boolean(val) || json_is_integer(val) || json_is_string(val) ||
         json_is_object(val) || json_is_array(val))
       continue;
-    sim_errors_add(errors, "settings", "Invalid field: settings.%.64s.", key);
+    char clip[SIM_ECHO_MAX];
+    sim_errors_add(errors, "settings", "Invalid field: settings.%s.",
+                   sim_text_clip(clip, sizeof clip, key));
   }
 }
 
@@ -608,7 +610,9 @@ static void webinars_create(sim *s, sim_req *rq, sim_resp *rs) {
   const char *uid = sim_req_param(rq, "userId");
   json_t *user = sim_user_find(s, uid);
   if (!user) {
-    sim_reply_error(rs, 404, 1001, "User %.128s not exist or not belong to this account.", uid);
+    char clip[2 * SIM_ECHO_MAX];
+    sim_reply_error(rs, 404, 1001, "User %s not exist or not belong to this account.",
+                    sim_text_clip(clip, sizeof clip, uid));
     return;
   }
   json_t *empty = rq->body ? NULL : json_object();
@@ -703,7 +707,9 @@ static void webinars_list(sim *s, sim_req *rq, sim_resp *rs) {
   const char *uid = sim_req_param(rq, "userId");
   json_t *user = sim_user_find(s, uid);
   if (!user) {
-    sim_reply_error(rs, 404, 1001, "User %.128s not exist or not belong to this account.", uid);
+    char clip[2 * SIM_ECHO_MAX];
+    sim_reply_error(rs, 404, 1001, "User %s not exist or not belong to this account.",
+                    sim_text_clip(clip, sizeof clip, uid));
     return;
   }
   const char *type = sim_req_query(rq, "type");

@@ -297,6 +297,87 @@ static void daily_limit_of_heavy_requests(void **state) {
   simtest_stop(&t);
 }
 
+/* POSTs BODY to the admin endpoint PATH; returns the status (0 when no reply). */
+static long admin_post(simtest *t, const char *path, const char *body) {
+  simtest_reply r;
+  simtest_call_ex(t, "POST", path, body, NULL, NULL, 0, &r);
+  long st = r.status;
+  if (st == 400) /* a refusal is Zoom's {"code","message"} */
+    assert_non_null(json_string_value(json_object_get(r.json, "message")));
+  simtest_reply_free(&r);
+  return st;
+}
+
+/* The sim clock's "now" after advancing it by ADVANCE (JSON text); -1 when refused. */
+static long long clock_after(simtest *t, const char *advance) {
+  char body[128];
+  snprintf(body, sizeof body, "{\"advance\":%s}", advance);
+  simtest_reply r;
+  simtest_call_ex(t, "POST", "/_sim/clock", body, NULL, NULL, 0, &r);
+  long long now =
+      r.status == 200 ? (long long)json_integer_value(json_object_get(r.json, "now")) : -1;
+  simtest_reply_free(&r);
+  return now;
+}
+
+static void admin_values_out_of_range_are_refused(void **state) {
+  (void)state;
+  simtest t;
+  start_with(&t, NULL, 1);
+  const char *bad[] = {
+      "{\"rate_5xx\":1e300}",
+      "{\"rate_5xx\":-0.5}",
+      "{\"rate_drop\":2}",
+      "{\"rate_truncate\":1.01}",
+      "{\"status_5xx\":1e300}",
+      "{\"status_5xx\":404}",
+      "{\"status_5xx\":600}",
+      "{\"burst_429_every\":1e300}",
+      "{\"burst_429_every\":-3}",
+      "{\"burst_429_every\":2.5}",
+      "{\"burst_429_length\":0}",
+      "{\"burst_429_length\":9223372036854775807}",
+      "{\"latency_ms\":\"1e300\"}",
+      "{\"latency_ms\":7}",
+      "[1]",
+      "{\"rate_5xx\":\"0.5\"}",
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    if (admin_post(&t, "/_sim/faults", bad[i]) != 400)
+      fail_msg("accepted: %s", bad[i]);
+  }
+  /* Nothing refused was applied: requests are served normally. */
+  simtest_reply r;
+  assert_int_equal(simtest_call(&t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  simtest_reply_free(&r);
+  /* The bounds themselves are accepted. */
+  assert_int_equal(admin_post(&t, "/_sim/faults",
+                              "{\"rate_5xx\":0,\"status_5xx\":599,\"burst_429_every\":1000000,"
+                              "\"burst_429_length\":1000000,\"rate_drop\":0,\"rate_truncate\":0}"),
+                   204);
+  assert_int_equal(admin_post(&t, "/_sim/faults", "{}"), 204);
+  /* The clock (last: moving it far expires the token). */
+  long long before = clock_after(&t, "0");
+  assert_true(before > 0);
+  /* Values that overflowed the clock or the casts are refused; the clock stays. */
+  assert_int_equal(clock_after(&t, "9223372036854775807"), -1);
+  assert_int_equal(clock_after(&t, "-1"), -1);
+  assert_int_equal(clock_after(&t, "1.5"), -1);
+  long long later = clock_after(&t, "86400");
+  assert_true(later >= before + 86400 && later < before + 86400 + 60);
+  /* The total is bounded too: a series of large steps stops at the bound. */
+  later = clock_after(&t, "3000000000");
+  assert_true(later > 0);
+  assert_int_equal(clock_after(&t, "3000000000"), -1);
+  assert_int_equal(sim_advance_clock(t.s, INT64_MAX), -1);
+  assert_int_equal(sim_advance_clock(t.s, -5), -1);
+  assert_int_equal(sim_advance_clock(t.s, 60), 0);
+  assert_true(clock_after(&t, "0") >= later + 60);
+
+  simtest_stop(&t);
+}
+
 static void options_from_environment(void **state) {
   (void)state;
   sim_options opt;
@@ -337,6 +418,7 @@ int main(void) {
       cmocka_unit_test(rate_limits_per_category),
       cmocka_unit_test(daily_limit_of_heavy_requests),
       cmocka_unit_test(options_from_environment),
+      cmocka_unit_test(admin_values_out_of_range_are_refused),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
   curl_global_cleanup();

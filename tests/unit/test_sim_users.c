@@ -24,9 +24,82 @@ static int teardown(void **state) {
 }
 
 /* Every field GET /users names for an item. */
-static const char *const list_fields[] = {"id",       "first_name", "last_name", "display_name",
-                                          "email",    "type",       "pmi",       "timezone",
-                                          "verified", "created_at", "status",    "language"};
+static const char *const list_fields[] = {
+    "id",         "first_name", "last_name",       "display_name",    "email",
+    "type",       "pmi",        "timezone",        "verified",        "dept",
+    "created_at", "status",     "user_created_at", "last_login_time", "role_id",
+    "group_ids"};
+
+/* JSON types of user fields, from Zoom's OpenAPI description (GET /users and
+ * GET /users/{userId}). */
+typedef struct field_type {
+  const char *name;
+  json_type type;
+} field_type;
+
+static const field_type user_types[] = {
+    {"id", JSON_STRING},
+    {"first_name", JSON_STRING},
+    {"last_name", JSON_STRING},
+    {"display_name", JSON_STRING},
+    {"email", JSON_STRING},
+    {"type", JSON_INTEGER},
+    {"pmi", JSON_INTEGER},
+    {"timezone", JSON_STRING},
+    {"verified", JSON_INTEGER}, /* 1 or 0, not a boolean */
+    {"dept", JSON_STRING},
+    {"created_at", JSON_STRING},
+    {"user_created_at", JSON_STRING},
+    {"last_login_time", JSON_STRING},
+    {"language", JSON_STRING},
+    {"status", JSON_STRING},
+    {"role_id", JSON_STRING},
+    {"role_name", JSON_STRING},
+    {"group_ids", JSON_ARRAY},
+    {"account_id", JSON_STRING},
+    {"personal_meeting_url", JSON_STRING},
+    {"use_pmi", JSON_TRUE}, /* a boolean: JSON_TRUE or JSON_FALSE */
+};
+
+/* Fails when a field of user U named in user_types has another type, or
+ * verified is not 1 or 0; fields U lacks are not checked here. */
+static void assert_user_types(json_t *u) {
+  for (size_t k = 0; k < sizeof user_types / sizeof user_types[0]; k++) {
+    json_t *v = json_object_get(u, user_types[k].name);
+    if (!v)
+      continue;
+    bool ok =
+        user_types[k].type == JSON_TRUE ? json_is_boolean(v) : json_typeof(v) == user_types[k].type;
+    if (!ok)
+      fail_msg("user field %s has JSON type %d", user_types[k].name, (int)json_typeof(v));
+  }
+  json_int_t verified = json_integer_value(json_object_get(u, "verified"));
+  assert_true(verified == 0 || verified == 1);
+}
+
+/* GET /users lists only the fields of a list item; GET /users/{userId}
+ * has the full object; both with the types of Zoom's description. */
+static void user_fields_have_zoom_types(void **state) {
+  simtest *t = *state;
+  simtest_reply r;
+  assert_int_equal(simtest_call(t, "GET", "/v2/users", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  size_t i;
+  json_t *u;
+  json_array_foreach(json_object_get(r.json, "users"), i, u) {
+    assert_user_types(u);
+    assert_null(json_object_get(u, "language")); /* not a list item field */
+    assert_null(json_object_get(u, "role_name"));
+  }
+  simtest_reply_free(&r);
+  assert_int_equal(simtest_call(t, "GET", "/v2/users/me", NULL, &r), 0);
+  assert_int_equal(r.status, 200);
+  assert_user_types(r.json);
+  assert_non_null(json_object_get(r.json, "verified"));
+  assert_non_null(json_object_get(r.json, "language"));
+  assert_true(json_is_boolean(json_object_get(r.json, "use_pmi")));
+  simtest_reply_free(&r);
+}
 
 static void list_active_users(void **state) {
   simtest *t = *state;
@@ -194,6 +267,7 @@ int main(void) {
       cmocka_unit_test(page_tokens_expire_after_15_minutes),
       cmocka_unit_test(get_user_by_me_id_and_email),
       cmocka_unit_test(unknown_user_is_1001),
+      cmocka_unit_test(user_fields_have_zoom_types),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
