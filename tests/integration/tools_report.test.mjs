@@ -5,6 +5,7 @@
 // decoded (chunks, IHDR size, IDAT inflated), the CSV, and Zoom's refusals.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { startZoom, apiRequests, simClear, call } from './lib/zoom.mjs';
 
@@ -251,6 +252,15 @@ describe('webinar_attendance_report: refusals', () => {
     z = await startZoom();
   });
   after(async () => z.close());
+
+  it('cairo is mapped only once a chart is drawn (the idle server does not pay for it)', async () => {
+    const cairoMapped = () => /libcairo\.so/.test(fs.readFileSync(`/proc/${z.pid()}/maps`, 'utf8'));
+    await call(z.client, 'list_webinars', { user_id: 'me' });
+    assert.equal(cairoMapped(), false);
+    const id = await webinarId(z.client, 'Quarterly town hall');
+    await call(z.client, 'webinar_attendance_report', { webinar_id: id });
+    assert.equal(cairoMapped(), true);
+  });
 
   it('a webinar that never took place is a tool error that says what to do', async () => {
     await simClear(z.sim);
