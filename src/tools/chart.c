@@ -39,11 +39,16 @@
   X(cairo_restore)                                                                                 \
   X(cairo_rotate)
 
+/* F is a function's name, used as a member name too: it cannot be parenthesised.
+ * NOLINTBEGIN(bugprone-macro-parentheses) */
 #define CAIRO_FIELD(f) __typeof__(&f) f;
+/* NOLINTEND(bugprone-macro-parentheses) */
 static struct { CAIRO_FUNCTIONS(CAIRO_FIELD) } cr_api;
 
 static pthread_once_t cr_once = PTHREAD_ONCE_INIT;
 static char cr_problem[256]; /* empty once cairo is loaded; written once, under cr_once */
+
+static void *cr_lib; /* kept open for the life of the process once complete */
 
 static void cairo_load(void) {
   void *lib = dlopen("libcairo.so.2", RTLD_NOW | RTLD_LOCAL);
@@ -54,15 +59,18 @@ static void cairo_load(void) {
              e ? e : "unknown error");
     return;
   }
+  /* NOLINTBEGIN(bugprone-macro-parentheses): F names a function, as above */
 #define CAIRO_RESOLVE(f)                                                                           \
   cr_api.f = (__typeof__(&f))dlsym(lib, #f);                                                       \
   if (!cr_api.f) {                                                                                 \
     snprintf(cr_problem, sizeof cr_problem, "libcairo.so.2 has no %s", #f);                        \
+    dlclose(lib);                                                                                  \
     return;                                                                                        \
   }
   CAIRO_FUNCTIONS(CAIRO_RESOLVE)
 #undef CAIRO_RESOLVE
-  /* the library stays loaded for the life of the process */
+  /* NOLINTEND(bugprone-macro-parentheses) */
+  cr_lib = lib;
 }
 
 /* ---- PNG into memory ------------------------------------------------------------ */
