@@ -27,6 +27,9 @@ BASE_CFLAGS := -std=c11 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANITIZE) -Isrc -pthre
 PKG_CURL := $(shell pkg-config --cflags libcurl 2>/dev/null)
 PKG_JSON := $(shell pkg-config --cflags jansson 2>/dev/null)
 PKG_MHD  := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+# cairo's header types the functions chart.c takes from libcairo.so.2 (dlopen on
+# the first chart: nothing links it).
+PKG_CAIRO := $(shell pkg-config --cflags cairo 2>/dev/null)
 ALL_CFLAGS := $(BASE_CFLAGS) $(PKG_CURL) $(PKG_JSON) $(PKG_MHD) $(CFLAGS)
 
 LIB_JSON := $(shell pkg-config --libs jansson 2>/dev/null)
@@ -55,6 +58,8 @@ $(foreach l,$(LAYERS),$(eval $(BUILD)/lib$(l).a: $(call layer_objs,$(l))))
 $(OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(OBJ)/src/tools/chart.o: ALL_CFLAGS += $(PKG_CAIRO)
 
 # The tool catalogue is JSON built into catalog.o (.incbin).
 $(OBJ)/src/tools/catalog.o: $(wildcard src/tools/catalog/*.json)
@@ -168,7 +173,7 @@ format-check:
 # cppcheck (scripts/cppcheck: jansson's macros, project-wide suppressions with
 # their reasons) and clang-tidy (checks and exclusions in .clang-tidy). clang-tidy
 # gets the build's flags less the warnings (clang's own -Wall is not the gate).
-LINT_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -pthread $(PKG_CURL) $(PKG_JSON) $(PKG_MHD) \
+LINT_CFLAGS := -std=c11 -D_GNU_SOURCE -Isrc -pthread $(PKG_CURL) $(PKG_JSON) $(PKG_MHD) $(PKG_CAIRO) \
   $(shell pkg-config --cflags cmocka 2>/dev/null)
 # The static analyzer (clang-analyzer-*, about 2 s of CPU a file) looks at src/
 # alone; tests and benchmarks get the other checks, and run under ASan, UBSan

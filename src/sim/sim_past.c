@@ -5,7 +5,8 @@
  * was ended); seeded held webinars get two (a false start, then the session),
  * whose UUIDs start with "/" and contain "//", so that they must arrive
  * double-encoded as Zoom requires. Participants who registered point at their
- * registrant by serial; only guests carry their own name and e-mail. */
+ * registrant by serial; only guests carry their own name and e-mail. The first
+ * panelist attends each held instance from start to end, the others do not. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,19 @@ static void instance_fill(sim *s, sim_webinar *w, struct sim_past *p, sim_past_i
     pt.leave = pt.join + (int32_t)(span / 4 + (int32_t)((roll >> 16) % (uint64_t)(span / 2 + 1)));
     if (part_add(in, &cap, &pt) != 0)
       break;
+  }
+  /* the first panelist is there from start to end (the others stay away), so a
+   * report can tell panelists present from panelists invited */
+  json_t *panelist = json_array_get(json_object_get(w->ext, "panelists"), 0);
+  const char *pname = json_string_value(json_object_get(panelist, "name"));
+  const char *pmail = json_string_value(json_object_get(panelist, "email"));
+  if (!small && pname && pmail) {
+    sim_past_participant pt = {0};
+    pt.guest = past_guest_add(p, pname, pmail);
+    sim_new_user_id(s, pt.id);
+    pt.leave = span;
+    if (pt.guest != UINT32_MAX)
+      part_add(in, &cap, &pt);
   }
   if (small) {
     for (size_t i = 0; i < in->nparts; i++) {

@@ -37,6 +37,7 @@ extern const app_handler live_handlers[];
 extern const app_handler past_handlers[];
 extern const app_handler engine_handlers[];
 extern const app_handler schedule_handlers[];
+extern const app_handler report_handlers[];
 
 /* The app of the running call (the server's userdata). Borrowed. */
 app *app_of(const mcp_call *call);
@@ -58,6 +59,9 @@ int app_register_all(mcp_server *srv, const app *a);
 int config_resources_register(mcp_server *srv);
 int webinar_resources_register(mcp_server *srv);
 int past_resources_register(mcp_server *srv);
+/* Reads zoom://past_webinars/{webinarUuid}/report: the attendance report
+ * (report.c) as JSON, then its chart as a PNG blob. */
+json_t *report_read_resource(mcp_call *call, const char *uri, json_t *vars);
 /* zoom://users; called by webinar_resources_register (app.c lists no users
  * resources of its own). */
 int user_resources_register(mcp_server *srv);

@@ -42,8 +42,9 @@ typedef struct catalog_file {
 static const catalog_file catalog_files[] = {CATALOG_FILES(CATALOG_ENTRY)};
 
 static const app_handler *const handler_tables[] = {
-    engine_handlers,   config_handlers, user_handlers, webinar_handlers, registrant_handlers,
-    panelist_handlers, poll_handlers,   live_handlers, past_handlers,    schedule_handlers,
+    engine_handlers,     config_handlers,   user_handlers,   webinar_handlers,
+    registrant_handlers, panelist_handlers, poll_handlers,   live_handlers,
+    past_handlers,       schedule_handlers, report_handlers,
 };
 
 json_t *catalog_load(void) {

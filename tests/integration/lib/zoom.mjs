@@ -26,8 +26,8 @@ export function sandboxEnv(extra = {}) {
 
 // Starts the server on the sandbox and connects a client. era: 'legacy' (the
 // 1.x SDK, 2025-11-25 handshake) or 'modern' (the 2.x client pinned to
-// 2026-07-28). Returns { client, sim, stderr(), close() } where sim is the
-// sandbox's base URL.
+// 2026-07-28). Returns { client, sim, stderr(), pid(), close() } where sim is
+// the sandbox's base URL and pid() the server's process id.
 export async function startZoom({ era = 'legacy', env = {}, args = [], capabilities = {} } = {}) {
   let client, transport;
   if (era === 'modern') {
@@ -45,7 +45,7 @@ export async function startZoom({ era = 'legacy', env = {}, args = [], capabilit
   await client.connect(transport);
   const cfg = await client.readResource({ uri: 'zoom://config' });
   const sim = JSON.parse(cfg.contents[0].text).sandbox_url;
-  return { client, sim, stderr: () => stderr, close: () => client.close() };
+  return { client, sim, stderr: () => stderr, pid: () => transport.pid, close: () => client.close() };
 }
 
 // The sandbox's request log: [{method, path, query, body, status}], oldest first.
