@@ -14,6 +14,7 @@
 #include "mcp/mcp.h"
 #include "sim/sim.h"
 #include "tools/app.h"
+#include "transport/http.h"
 #include "transport/stdio.h"
 #include "zoom/client.h"
 #include "zoom/config.h"
@@ -83,6 +84,7 @@ typedef struct options {
   size_t max_frame;
   const char *log_level;
   const char *log_file;
+  http_options http; /* http.enabled: serve over HTTP instead of stdio */
 } options;
 
 /* Parses argv into *o. Returns 0, 1 when the program should exit 0 (help,
@@ -95,6 +97,8 @@ static int parse_args(int argc, char **argv, options *o) {
     const char *next = i + 1 < argc ? argv[i + 1] : NULL;
     if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
       fputs(usage, stdout);
+      fputs("\nStreamable HTTP (instead of stdio):\n", stdout);
+      fputs(http_usage_text, stdout);
       return 1;
     } else if (!strcmp(a, "--version")) {
       printf("zoom-webinar-mcp %s\n", ZWM_VERSION);
@@ -103,6 +107,14 @@ static int parse_args(int argc, char **argv, options *o) {
       o->sandbox = true;
     } else if (!strcmp(a, "--read-only")) {
       o->read_only = true;
+    } else if (!strncmp(a, "--http", 6) || !strcmp(a, "--auth-token") ||
+               !strcmp(a, "--allow-origin")) {
+      int used = http_parse_option(&o->http, a, next);
+      if (used == 0)
+        fprintf(stderr, "zoom-webinar-mcp: unknown option %s (see --help)\n", a);
+      if (used <= 0)
+        return -1;
+      i++;
     } else if (!strcmp(a, "--env-file") || !strcmp(a, "--sandbox-state") ||
                !strcmp(a, "--max-frame") || !strcmp(a, "--log-level") || !strcmp(a, "--log-file")) {
       if (!next) {
@@ -425,10 +437,14 @@ int main(int argc, char **argv) {
     goto cleanup;
   }
   if (o.cmd == CMD_SERVE) {
-    if (isatty(STDIN_FILENO))
+    if (!o.http.enabled && isatty(STDIN_FILENO))
       terminal_guide(argv[0]);
-    stdio_options so = {.max_frame = o.max_frame};
-    status = stdio_serve(srv, &so) == 0 ? 0 : 1;
+    if (o.http.enabled) {
+      status = http_serve(srv, &o.http) == 0 ? 0 : 1;
+    } else {
+      stdio_options so = {.max_frame = o.max_frame};
+      status = stdio_serve(srv, &so) == 0 ? 0 : 1;
+    }
   } else {
     status = run_oneshot(srv, &o);
   }
