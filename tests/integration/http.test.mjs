@@ -1,0 +1,297 @@
+// http.test.mjs - the Streamable HTTP transport of the real fixture server:
+// sessions, both eras' rules, the security checks (Origin, Host, bearer
+// token, body cap, slow headers), load (many sessions, many clients) and
+// SIGTERM. Loopback only; every loop is bounded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { BUILD_DIR, FIXTURE, MODERN, WAIT_MS, modernMeta } from './lib/fixture.mjs';
+import { openSession, post, rawConnect, startHttp } from './lib/http.mjs';
+
+const ASAN = /asan/.test(BUILD_DIR);
+
+function rssKb(pid) {
+  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m[1]);
+}
+
+const call = (id, name, args = {}) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
+
+test('legacy sessions: issued at initialize, required after, ended by DELETE', async () => {
+  const srv = await startHttp(FIXTURE);
+  try {
+    const sid = await openSession(srv.url);
+    assert.match(sid, /^[0-9a-f]{32}$/, '128 random bits, hex');
+    const other = await openSession(srv.url);
+    assert.notEqual(sid, other);
+
+    const ok = await post(srv.url, call(2, 'test_simple_text'), { 'Mcp-Session-Id': sid });
+    assert.equal(ok.status, 200);
+    assert.match(ok.headers.get('content-type'), /application\/json/);
+    assert.equal(ok.json.result.content[0].text, 'This is a simple text response for testing.');
+
+    const missing = await post(srv.url, call(3, 'test_simple_text'));
+    assert.equal(missing.status, 400);
+    const unknown = await post(srv.url, call(4, 'test_simple_text'), { 'Mcp-Session-Id': 'f'.repeat(32) });
+    assert.equal(unknown.status, 404);
+    const badVersion = await post(srv.url, call(5, 'test_simple_text'), {
+      'Mcp-Session-Id': sid,
+      'MCP-Protocol-Version': '1999-01-01',
+    });
+    assert.equal(badVersion.status, 400);
+
+    // progress before the result: the answer is an SSE stream with event ids
+    const progress = await post(
+      srv.url,
+      { jsonrpc: '2.0', id: 6, method: 'tools/call', params: { name: 'test_tool_with_progress', arguments: {}, _meta: { progressToken: 't' } } },
+      { 'Mcp-Session-Id': sid },
+    );
+    assert.equal(progress.status, 200);
+    assert.match(progress.headers.get('content-type'), /text\/event-stream/);
+    const events = progress.text.split('\n\n').filter((e) => e.includes('data: '));
+    assert.equal(events.length, 4, progress.text);
+    for (const e of events) assert.match(e, /^id: \d+-\d+$/m);
+    assert.equal(JSON.parse(events[3].split('data: ')[1]).id, 6);
+
+    const del = await fetch(srv.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': sid } });
+    assert.equal(del.status, 200);
+    const after = await post(srv.url, call(7, 'test_simple_text'), { 'Mcp-Session-Id': sid });
+    assert.equal(after.status, 404, 'an ended session is unknown');
+    const still = await post(srv.url, call(8, 'test_simple_text'), { 'Mcp-Session-Id': other });
+    assert.equal(still.status, 200, 'other sessions live on');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('2026-07-28: stateless POSTs, Mcp-Method/Mcp-Name checked, GET and DELETE 405', async () => {
+  const srv = await startHttp(FIXTURE);
+  try {
+    const h = { 'MCP-Protocol-Version': MODERN };
+    const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'test_simple_text', arguments: {}, _meta: modernMeta() } };
+    const ok = await post(srv.url, body, { ...h, 'Mcp-Method': 'tools/call', 'Mcp-Name': '  test_simple_text ' });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.headers.get('mcp-session-id'), null, 'no session in the stateless era');
+    assert.equal(ok.json.result.resultType, 'complete');
+
+    for (const [headers, why] of [
+      [{ 'Mcp-Name': 'test_simple_text' }, 'missing Mcp-Method'],
+      [{ 'Mcp-Method': 'tools/list', 'Mcp-Name': 'test_simple_text' }, 'wrong Mcp-Method'],
+      [{ 'Mcp-Method': 'TOOLS/CALL', 'Mcp-Name': 'test_simple_text' }, 'values are case-sensitive'],
+      [{ 'Mcp-Method': 'tools/call' }, 'missing Mcp-Name'],
+      [{ 'Mcp-Method': 'tools/call', 'Mcp-Name': 'other' }, 'wrong Mcp-Name'],
+    ]) {
+      const res = await post(srv.url, body, { ...h, ...headers });
+      assert.equal(res.status, 400, why);
+      assert.equal(res.json.error.code, -32020, why);
+      assert.equal(res.json.id, 1, why);
+    }
+    for (const method of ['GET', 'DELETE']) {
+      const res = await fetch(srv.url, { method, headers: h });
+      assert.equal(res.status, 405, method);
+    }
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('Origin and Host: a foreign origin or host gets 403, loopback ones pass', async () => {
+  const srv = await startHttp(FIXTURE, ['--allow-origin', 'https://app.example.com']);
+  try {
+    const init = (id) => ({
+      jsonrpc: '2.0', id, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'o', version: '1' } },
+    });
+    assert.equal((await post(srv.url, init(1), { Origin: 'http://evil.example.com' })).status, 403);
+    assert.equal((await post(srv.url, init(2), { Origin: 'http://localhost.evil.com' })).status, 403);
+    assert.equal((await post(srv.url, init(3), { Origin: 'null' })).status, 403);
+    assert.equal((await post(srv.url, init(4), { Origin: 'http://localhost:5173' })).status, 200);
+    assert.equal((await post(srv.url, init(5), { Origin: 'http://127.0.0.1' })).status, 200);
+    assert.equal((await post(srv.url, init(6), { Origin: 'https://app.example.com' })).status, 200);
+    // DNS rebinding: the right address under a foreign name
+    const u = new URL(srv.url);
+    const res = await new Promise((resolve, reject) => {
+      import('node:http').then(({ request }) => {
+        const req = request(
+          { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { Host: 'evil.example.com', 'Content-Type': 'application/json' } },
+          (r) => { r.resume(); r.on('end', () => resolve(r.statusCode)); },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify(init(7)));
+      });
+    });
+    assert.equal(res, 403);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopback it is required', async () => {
+  const token = 'zwm-test-token-0123456789abcdef';
+  const srv = await startHttp(FIXTURE, ['--auth-token', token]);
+  try {
+    const ping = { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: modernMeta() } };
+    const h = { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' };
+    for (const auth of [undefined, 'Bearer wrong', `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`]) {
+      const res = await post(srv.url, ping, auth ? { ...h, Authorization: auth } : h);
+      assert.equal(res.status, 401, String(auth));
+      assert.match(res.headers.get('www-authenticate'), /^Bearer /);
+      assert.ok(!res.text.includes(token), 'the token is never echoed');
+    }
+    const ok = await post(srv.url, ping, { ...h, Authorization: `Bearer ${token}` });
+    assert.equal(ok.status, 200, ok.text);
+    assert.ok(!srv.stderr().includes(token), 'the token never reaches the log');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+  // binding to all interfaces without a token: refused before listening
+  const env = { ...process.env };
+  delete env.MCP_HTTP_AUTH_TOKEN;
+  const refused = await new Promise((resolve) => {
+    import('node:child_process').then(({ spawn }) => {
+      const p = spawn(FIXTURE, ['--http', '0.0.0.0:0'], { stdio: ['ignore', 'ignore', 'pipe'], env });
+      let err = '';
+      p.stderr.on('data', (d) => (err += d));
+      p.on('exit', (code) => resolve({ code, err }));
+    });
+  });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /auth-token/);
+  assert.doesNotMatch(refused.err, /listening/);
+});
+
+test('an oversized body gets 413; a client that sends its headers slowly is cut off', async () => {
+  const srv = await startHttp(FIXTURE, ['--http-max-body', '1024', '--http-header-timeout-ms', '300']);
+  try {
+    const big = { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(2000), _meta: modernMeta() } };
+    const res = await post(srv.url, big, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' });
+    assert.equal(res.status, 413);
+
+    // a slowloris: the request line, then one header byte at a time
+    const sock = await rawConnect(srv.url);
+    let closed = false;
+    const gone = new Promise((resolve) => sock.on('close', () => { closed = true; resolve(); }));
+    sock.on('error', () => {});
+    sock.write('POST /mcp HTTP/1.1\r\nHost: localhost\r\n');
+    const header = 'X-Slow: ' + 'a'.repeat(200);
+    let sent = 0;
+    const drip = setInterval(() => {
+      if (closed || sent >= header.length) return clearInterval(drip);
+      sock.write(header[sent++]);
+    }, 50);
+    // meanwhile other clients are served
+    const ping = { jsonrpc: '2.0', id: 2, method: 'ping', params: { _meta: modernMeta() } };
+    const other = await post(srv.url, ping, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' });
+    assert.equal(other.status, 200);
+    const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('slow client never cut off')), WAIT_MS));
+    await Promise.race([gone, guard]);
+    clearInterval(drip);
+    assert.ok(closed);
+    assert.ok(sent < header.length, 'cut off before its headers were complete');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('1,000 sessions opened and ended leave no memory behind', async () => {
+  const srv = await startHttp(FIXTURE);
+  try {
+    const cycle = async (n) => {
+      for (let i = 0; i < n; i += 8) {
+        await Promise.all(
+          Array.from({ length: Math.min(8, n - i) }, async () => {
+            const sid = await openSession(srv.url);
+            const res = await post(srv.url, call(2, 'test_simple_text'), { 'Mcp-Session-Id': sid });
+            assert.equal(res.status, 200);
+            const del = await fetch(srv.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': sid } });
+            assert.equal(del.status, 200);
+            await del.arrayBuffer();
+          }),
+        );
+      }
+    };
+    await cycle(200); // warm-up: thread stacks, arenas
+    const before = rssKb(srv.proc.pid);
+    await cycle(1000);
+    const after = rssKb(srv.proc.pid);
+    console.log(`# RSS before ${before} kB, after 1,000 sessions ${after} kB`);
+    // ASan keeps freed memory in quarantine; there the exit code (leak check) decides
+    if (!ASAN) assert.ok(after - before < 2048, `RSS grew ${after - before} kB over 1,000 sessions`);
+  } finally {
+    assert.equal(await srv.stop(), 0, 'exit 0 (under ASan: no leak at exit)');
+  }
+});
+
+test('200 concurrent clients making 100 calls each all get their own answers', async () => {
+  const srv = await startHttp(FIXTURE, ['--http-max-streams', '400']);
+  try {
+    const clients = 200;
+    const calls = ASAN ? 25 : 100;
+    let good = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        const sid = await openSession(srv.url);
+        for (let i = 0; i < calls; i++) {
+          const name = `client-${c}-call-${i}`;
+          const res = await fetch(srv.url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sid },
+            body: JSON.stringify(call(i, 'json_schema_2020_12_tool', { name })),
+          });
+          const body = await res.json();
+          assert.equal(body.id, i);
+          assert.ok(body.result.content[0].text.includes(`"${name}"`), body.result.content[0].text);
+          good++;
+        }
+      }),
+    );
+    assert.equal(good, clients * calls);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+// Starts fixture_sleep MS on SID with a progress token and resolves once its
+// first SSE event (progress 0: the call is running) has arrived; .rest then
+// resolves the remaining text of the stream (or the error that cut it).
+async function startSleep(url, sid, ms) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sid },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'fixture_sleep', arguments: { ms }, _meta: { progressToken: 1 } } }),
+  });
+  assert.match(res.headers.get('content-type'), /text\/event-stream/);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!text.includes('\n\n')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  const rest = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return text;
+      text += value;
+    }
+  })().catch((e) => e);
+  return { first: text, rest };
+}
+
+test('SIGTERM: requests in flight finish, then exit 0; past the drain bound they are cut', async () => {
+  const srv = await startHttp(FIXTURE);
+  const sid = await openSession(srv.url);
+  const running = await startSleep(srv.url, sid, 800);
+  assert.match(running.first, /notifications\/progress/);
+  srv.proc.kill('SIGTERM');
+  assert.match(await running.rest, /slept 800 ms/);
+  assert.equal(await srv.exited, 0);
+
+  const slow = await startHttp(FIXTURE, ['--http-drain-ms', '200']);
+  const sid2 = await openSession(slow.url);
+  const stuck = await startSleep(slow.url, sid2, 10000);
+  slow.proc.kill('SIGTERM');
+  assert.equal(await slow.exited, 0, 'exits 0 after the drain bound');
+  const outcome = await stuck.rest;
+  assert.ok(outcome instanceof Error || !/slept/.test(outcome), 'the cut call gives no result');
+});
