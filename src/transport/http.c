@@ -761,6 +761,30 @@ static enum MHD_Result respond_sse(struct MHD_Connection *c, http_server *srv, h
 
 /* ---- POST ----------------------------------------------------------------------- */
 
+/* 2026-07-28 gives errors HTTP statuses: 404 for an unknown (or removed)
+ * method, 400 for a request that is wrong on its face. */
+static unsigned modern_status(const char *msg, size_t len) {
+  if (!memmem(msg, len, "\"error\"", 7))
+    return MHD_HTTP_OK;
+  json_t *doc = json_loadb(msg, len, 0, NULL);
+  json_t *code = json_object_get(json_object_get(doc, "error"), "code");
+  json_int_t n = json_is_integer(code) ? json_integer_value(code) : 0;
+  json_decref(doc);
+  switch (n) {
+  case MCP_METHOD_NOT_FOUND:
+    return MHD_HTTP_NOT_FOUND;
+  case MCP_PARSE_ERROR:
+  case MCP_INVALID_REQUEST:
+  case MCP_INVALID_PARAMS:
+  case MCP_HEADER_MISMATCH:
+  case MCP_MISSING_CAPABILITY:
+  case MCP_UNSUPPORTED_VERSION:
+    return MHD_HTTP_BAD_REQUEST;
+  default:
+    return MHD_HTTP_OK;
+  }
+}
+
 /* Waits for ST's first message and answers: application/json when it is the
  * final one, else an SSE stream. Takes over the reference REQ holds on HS. */
 static enum MHD_Result answer_stream(struct MHD_Connection *c, http_server *srv, req *rq,
@@ -793,7 +817,8 @@ static enum MHD_Result answer_stream(struct MHD_Connection *c, http_server *srv,
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
       if (!hs->stateless)
         MHD_add_response_header(r, "Mcp-Session-Id", hs->id);
-      ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+      ret =
+          MHD_queue_response(c, hs->stateless ? modern_status(ev->data, ev->len) : MHD_HTTP_OK, r);
       MHD_destroy_response(r);
     }
     free(ev);
@@ -901,17 +926,29 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
   body_kind k;
   classify(doc, &k);
   char version[32];
-  if (header_trimmed(c, "MCP-Protocol-Version", version, sizeof version) &&
-      !version_known(version)) {
+  bool has_version = header_trimmed(c, "MCP-Protocol-Version", version, sizeof version);
+  const char *body_version = json_string_value(json_object_get(
+      json_object_get(k.params, "_meta"), "io.modelcontextprotocol/protocolVersion"));
+  /* an unknown version the body repeats is the core's to refuse (-32022) */
+  if (has_version && !version_known(version) &&
+      !(body_version && strcmp(body_version, version) == 0)) {
     ret = respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_INVALID_REQUEST,
-                        "Bad Request: unsupported MCP-Protocol-Version", NULL);
+                        "Bad Request: unsupported MCP-Protocol-Version", k.first_id);
     goto done;
   }
-  bool modern = body_is_modern(c, &k);
+  bool modern = body_is_modern(c, &k) || (has_version && body_version);
   if (modern) {
     const char *why = k.any_request ? headers_mismatch(c, &k) : NULL;
+    if (!why && has_version && body_version && strcmp(version, body_version) != 0)
+      why = "Header mismatch: MCP-Protocol-Version does not match the body's protocol version";
     if (why) {
       ret = respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_HEADER_MISMATCH, why, k.first_id);
+      goto done;
+    }
+    if (k.initialize) {
+      ret = respond_error(c, MHD_HTTP_NOT_FOUND, MCP_METHOD_NOT_FOUND,
+                          "Method not found: initialize (protocol 2026-07-28 has no handshake)",
+                          k.first_id);
       goto done;
     }
     if (!k.any_request) {
