@@ -94,6 +94,7 @@ struct mcp_call {
                               a handler that then returns NULL answers with it */
   json_t *input_requests;  /* modern: questions recorded by mcp_call_ask */
   json_t *input_responses; /* modern: borrowed from params */
+  char *request_state;     /* modern: sent with input_required (owned), or NULL */
   struct mcp_call *next_inflight;
   struct mcp_call *next_job; /* in the pool's queue, then in the session's garbage */
   uint64_t queued_ns;        /* when it entered the pool's queue */

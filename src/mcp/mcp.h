@@ -254,6 +254,16 @@ void mcp_call_log(mcp_call *call, mcp_log_level level, const char *logger, json_
  * cancelled call is a protocol error as with mcp_call_fail. */
 json_t *mcp_call_ask(mcp_call *call, const char *key, const char *method, json_t *params);
 
+/* 2026-07-28: the requestState the client echoed back with its
+ * inputResponses (params.requestState), borrowed; NULL when absent or in the
+ * legacy era. The client cannot be trusted with it: a handler that keeps
+ * anything there protects it (a MAC) and checks it. */
+const char *mcp_call_request_state(const mcp_call *call);
+
+/* 2026-07-28: sets the requestState sent with this call's InputRequiredResult
+ * (STATE is copied; NULL clears it). Ignored in the legacy era. */
+void mcp_call_set_request_state(mcp_call *call, const char *state);
+
 /* Records a JSON-RPC error for this call and returns NULL, so a handler can
  * write `return mcp_call_fail(call, MCP_INVALID_PARAMS, "...")`. */
 json_t *mcp_call_fail(mcp_call *call, int code, const char *fmt, ...)

@@ -279,6 +279,7 @@ static void call_free(mcp_call *call) {
   json_decref(call->err_data);
   json_decref(call->input_requests);
   free(call->ask_failure);
+  free(call->request_state);
   free(call->err_msg);
   free(call);
 }
@@ -312,6 +313,8 @@ static json_t *call_reply(mcp_call *call, json_t *result) {
     result = json_object();
     json_object_set_new(result, "resultType", json_string("input_required"));
     json_object_set(result, "inputRequests", call->input_requests);
+    if (call->request_state)
+      json_object_set_new(result, "requestState", json_string(call->request_state));
   }
   if (!result)
     return jsonrpc_error(call->id, MCP_INTERNAL_ERROR, "Internal error: the handler gave no result",
@@ -912,6 +915,19 @@ static const char *ask_capability(const char *method) {
     if (strcmp(table[i].method, method) == 0)
       return table[i].capability;
   return NULL;
+}
+
+const char *mcp_call_request_state(const mcp_call *call) {
+  if (call->era != MCP_ERA_MODERN)
+    return NULL;
+  return json_string_value(json_object_get(call->params, "requestState"));
+}
+
+void mcp_call_set_request_state(mcp_call *call, const char *state) {
+  if (call->era != MCP_ERA_MODERN)
+    return;
+  free(call->request_state);
+  call->request_state = state ? strdup(state) : NULL;
 }
 
 static json_t *ask_modern(mcp_call *call, const char *key, const char *method, json_t *params,
