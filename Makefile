@@ -3,7 +3,7 @@
 #
 #   base       logging and small utilities every layer may use
 #   mcp        the MCP core (JSON-RPC, both protocol eras, registries)   -> base
-#   transport  stdio framing, Streamable HTTP                             -> mcp, base
+#   transport  stdio framing, Streamable HTTP (libmicrohttpd)             -> mcp, base
 #   zoom       config, OAuth token cache, libcurl client                  -> base
 #   sim        the Zoom simulator ("sandbox") on libmicrohttpd            -> base
 #   tools      the webinar tools and resources                            -> mcp, zoom
@@ -116,7 +116,7 @@ $(BUILD)/bench/%: $(OBJ)/bench/%.o $(ALL_LIBS)
 
 # ---- goals ------------------------------------------------------------------
 
-.PHONY: all bootstrap build run test unit integration asan valgrind bench format \
+.PHONY: all bootstrap build run test unit integration conformance asan valgrind bench format \
   format-check clean
 
 all: build
@@ -148,6 +148,12 @@ unit: build
 
 integration: build
 	@scripts/test integration
+
+# The official MCP conformance suites (0.1.16 active and pending; 0.2.0-alpha.12
+# with --requirements 2025-11-25 and 2026-07-28) against build/mcp-fixture-server
+# over its own HTTP transport. Also part of integration (so of test).
+conformance: build
+	@scripts/test conformance
 
 asan: bootstrap
 	@scripts/test asan

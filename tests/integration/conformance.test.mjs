@@ -2,14 +2,13 @@
 // scenarios against the fixture server over its own Streamable HTTP
 // transport: @modelcontextprotocol/conformance 0.1.16 (active and pending
 // scenarios, every one), and 0.2.0-alpha.12 with --requirements 2025-11-25
-// and 2026-07-28 when it is installed. A scenario may fail only when
+// and 2026-07-28. A scenario may fail only when
 // tests/integration/conformance-expected.yaml lists it with the reason the
 // specification excuses it.
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -18,12 +17,15 @@ import { startHttp } from './lib/http.mjs';
 
 const run = promisify(execFile);
 const SUITE = path.join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance', 'dist', 'index.js');
+const NEXT = path.join(ROOT, 'node_modules', '@modelcontextprotocol', 'conformance-next', 'dist', 'index.js');
+const EXPECTED = path.join(ROOT, 'tests', 'integration', 'conformance-expected.yaml');
 // SSE polling: the fixture's test_reconnection runs 1 s; streams close after 200 ms.
 const FIXTURE_ARGS = ['--http-sse-poll-ms', '200'];
 
 // Runs the suite in ARGS against a fresh fixture server; returns a Map of
 // scenario name -> checks.
 async function runSuite(suite, args) {
+  let exitCode = 0;
   const server = await startHttp(FIXTURE, FIXTURE_ARGS);
   const out = await fs.mkdtemp(path.join(os.tmpdir(), 'zwm-conformance-'));
   try {
@@ -33,7 +35,9 @@ async function runSuite(suite, args) {
       cwd: out,
       timeout: 240000,
       maxBuffer: 16 << 20,
-    }).catch((err) => err); // the verdict comes from each scenario's checks.json
+    }).catch((err) => {
+      exitCode = err.code ?? 1; // the verdict comes from each scenario's checks.json
+    });
     const results = new Map();
     for (const dir of await fs.readdir(out)) {
       const m = /^server-(.+)-\d{4}-\d\d-\d\dT[\d-]+Z$/.exec(dir);
@@ -41,6 +45,7 @@ async function runSuite(suite, args) {
       results.set(m[1], JSON.parse(await fs.readFile(path.join(out, dir, 'checks.json'), 'utf8')));
     }
     assert.equal(await server.stop(), 0, 'the fixture server exits 0 on SIGTERM');
+    results.exitCode = exitCode;
     return results;
   } finally {
     await server.stop();
@@ -71,3 +76,22 @@ it('@modelcontextprotocol/conformance 0.1.16: every active and pending scenario 
   assert.equal(polling?.status, 'SUCCESS', 'a closed POST stream resumes with Last-Event-ID');
   console.log(`# conformance 0.1.16: ${results.size} scenarios, ${count(results)} checks passed`);
 });
+
+// The scenarios conformance-expected.yaml excuses (comments and all).
+async function expected() {
+  const text = await fs.readFile(EXPECTED, 'utf8');
+  return new Set([...text.matchAll(/^\s*-\s*([\w-]+)\s*$/gm)].map((m) => m[1]));
+}
+
+for (const revision of ['2025-11-25', '2026-07-28']) {
+  it(`@modelcontextprotocol/conformance 0.2.0-alpha.12 --requirements ${revision}: every scored scenario passes`, async () => {
+    const results = await runSuite(NEXT, ['--requirements', revision, '--expected-failures', EXPECTED]);
+    assert.ok(results.size >= 30, `${results.size} scenarios ran`);
+    const excused = await expected();
+    const failing = [...results].filter(([, checks]) => checks.some((c) => c.status === 'FAILURE')).map(([n]) => n);
+    assert.deepEqual(failing.filter((n) => !excused.has(n)), [], 'failures not excused by conformance-expected.yaml');
+    assert.equal(results.exitCode, 0, 'the suite accepts the baseline (no unexpected failure, no stale entry)');
+    const excusedRan = failing.length;
+    console.log(`# conformance 0.2.0-alpha.12 ${revision}: ${results.size} scenarios, ${count(results)} checks passed, ${excusedRan} excused scenarios failing`);
+  });
+}

@@ -236,7 +236,7 @@ test('200 concurrent clients making 100 calls each all get their own answers', a
           const res = await fetch(srv.url, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'Mcp-Session-Id': sid },
-            body: JSON.stringify(call(i, 'json_schema_2020_12_tool', { name })),
+            body: JSON.stringify(call(i, 'json_schema_2020_12_tool', { name, email: `${c}@example.com` })),
           });
           const body = await res.json();
           assert.equal(body.id, i);

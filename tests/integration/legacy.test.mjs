@@ -159,7 +159,7 @@ describe('legacy era: fixtures through the SDK client', () => {
     assert.deepEqual(Object.keys(s.$defs.address.properties), ['street', 'city']);
     assert.equal(s.properties.address.$ref, '#/$defs/address');
     assert.equal(s.additionalProperties, false);
-    const r = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { name: 'Ada', address: { city: 'Paris' } } });
+    const r = await client.callTool({ name: 'json_schema_2020_12_tool', arguments: { name: 'Ada', email: 'ada@example.com', address: { city: 'Paris' } } });
     assert.notEqual(r.isError, true);
     assert.match(onlyText(r), /"name":"Ada"/);
   });
@@ -255,6 +255,7 @@ describe('legacy era: fixtures through the SDK client', () => {
   it('prompts/list and prompts/get', async () => {
     const { prompts } = await client.listPrompts();
     assert.deepEqual(prompts.map((p) => p.name).sort(), [
+      'test_input_required_result_prompt',
       'test_prompt_with_arguments',
       'test_prompt_with_embedded_resource',
       'test_prompt_with_image',

@@ -115,7 +115,7 @@ describe('modern era (2026-07-28) over raw stdio', () => {
   it('prompts and completion carry resultType', async () => {
     const list = await call('prompts/list');
     assertCacheable(list.result);
-    assert.equal(list.result.prompts.length, 4);
+    assert.equal(list.result.prompts.length, 5);
     const get = await call('prompts/get', { name: 'test_prompt_with_arguments', arguments: { arg1: 'a', arg2: 'b' } });
     assert.equal(get.result.resultType, 'complete');
     assert.equal(get.result.messages[0].content.text, "Prompt with arguments: arg1='a', arg2='b'");
