@@ -17,8 +17,10 @@
 #define META_CAPS "io.modelcontextprotocol/clientCapabilities"
 #define META_LOG_LEVEL "io.modelcontextprotocol/logLevel"
 #define META_SERVER_INFO "io.modelcontextprotocol/serverInfo"
+#define META_SUBSCRIPTION_ID "io.modelcontextprotocol/subscriptionId"
 
 #define MCP_PAGE_SIZE 50
+#define MCP_MAX_SUBSCRIPTIONS 1024 /* resources one session may follow */
 #define MCP_ASK_TIMEOUT_MS 60000
 #define MCP_INFLIGHT_BUCKETS 256
 #define MCP_LOG_NONE (-1)
@@ -100,6 +102,7 @@ struct mcp_call {
   uint64_t queued_ns;        /* when it entered the pool's queue */
   char key[96];              /* canonical id key in the in-flight table */
   const mcp_tool *tool;      /* tools/call: the tool being run, else NULL */
+  bool detached;             /* answered later, or never (subscriptions/listen) */
 };
 
 /* A server->client request waiting for its answer (legacy era). */
@@ -144,6 +147,10 @@ struct mcp_server {
   bool sup_started, sup_sleeping;
   pthread_t supervisor; /* grows the pool when calls wait behind busy workers */
   bool stopping;
+
+  /* sessions following resources (resources/subscribe, subscriptions/listen) */
+  pthread_mutex_t subs_mu;
+  mcp_session *subscribers;
 };
 
 struct mcp_session {
@@ -169,6 +176,14 @@ struct mcp_session {
    * (memory goes back where it came from: no cross-thread malloc traffic). */
   _Atomic(mcp_call *) garbage;
   atomic_size_t backlog; /* calls staged or queued for the pool, not started */
+  /* Resource subscriptions, under s->mu; the session is in srv->subscribers
+   * (under srv->subs_mu) from its first subscription until it is freed. */
+  json_t *subs;        /* legacy: uri -> true */
+  json_t *listen_id;   /* modern: the subscriptions/listen request's id, or NULL */
+  void *listen_tag;    /* its tag */
+  json_t *listen_uris; /* its resourceSubscriptions: uri -> true */
+  bool subscribed;     /* in srv->subscribers (under srv->subs_mu) */
+  mcp_session *next_subscriber;
 };
 
 /* server.c */
@@ -179,6 +194,10 @@ void core_mutex_init(pthread_mutex_t *m);
  * for the workers, starting the pool on first use. Returns 0, or -1 when no
  * worker could be started (the calls are then not queued). */
 int server_enqueue(mcp_server *srv, mcp_call *first, mcp_call *last, size_t n);
+/* Puts S in the server's list of sessions following resources (once). */
+void server_add_subscriber(mcp_server *srv, mcp_session *s);
+/* Takes S out of that list; called when S is freed. */
+void server_remove_subscriber(mcp_server *srv, mcp_session *s);
 /* Returns a new reference to the ServerCapabilities object for ERA. */
 json_t *server_capabilities(mcp_server *srv, mcp_era era);
 /* Returns a new reference to {name, title, version}. */

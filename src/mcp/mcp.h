@@ -160,6 +160,15 @@ int mcp_server_add_resources(mcp_server *srv, const mcp_resource *res, size_t n)
 int mcp_server_add_templates(mcp_server *srv, const mcp_resource_template *t, size_t n);
 int mcp_server_add_prompts(mcp_server *srv, const mcp_prompt *prompts, size_t n);
 
+/* Tells the clients that follow resource URI that it changed: a legacy
+ * session that sent resources/subscribe for URI gets
+ * notifications/resources/updated with no request tag (a transport's channel
+ * for server messages: stdout, or the HTTP GET stream), and a 2026-07-28
+ * subscriptions/listen whose resourceSubscriptions name URI gets it on its
+ * stream, tagged with its subscriptionId. Thread-safe; a tool that changed
+ * something calls it. */
+void mcp_server_notify_resource_updated(mcp_server *srv, const char *uri);
+
 /* Replaces the instructions sent in initialize and server/discover. Thread-safe. */
 void mcp_server_set_instructions(mcp_server *srv, const char *instructions);
 
@@ -219,6 +228,8 @@ void *mcp_call_userdata(const mcp_call *call);
  * table given to mcp_server_add_tools), or NULL when the call is not a
  * tools/call. Lets one handler serve several tools. */
 const mcp_tool *mcp_call_tool(const mcp_call *call);
+/* The server serving CALL (for mcp_server_notify_resource_updated). */
+mcp_server *mcp_call_server(const mcp_call *call);
 mcp_era mcp_call_era(const mcp_call *call);
 const char *mcp_call_protocol_version(const mcp_call *call);
 

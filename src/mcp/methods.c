@@ -275,6 +275,75 @@ static json_t *m_subscribe(mcp_call *call, json_t *params) {
   const char *uri = json_string_value(json_object_get(params, "uri"));
   if (!uri)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: uri is required (a string)");
+  mcp_session *s = call->s;
+  bool subscribe = strcmp(call->method->name, "resources/subscribe") == 0;
+  pthread_mutex_lock(&s->mu);
+  if (subscribe && json_object_size(s->subs) >= MCP_MAX_SUBSCRIPTIONS) {
+    pthread_mutex_unlock(&s->mu);
+    return mcp_call_fail(call, MCP_INVALID_PARAMS,
+                         "Invalid params: at most %d subscriptions per session",
+                         MCP_MAX_SUBSCRIPTIONS);
+  }
+  if (subscribe) {
+    if (!s->subs)
+      s->subs = json_object();
+    json_object_set_new(s->subs, uri, json_true());
+  } else {
+    json_object_del(s->subs, uri);
+  }
+  pthread_mutex_unlock(&s->mu);
+  if (subscribe)
+    server_add_subscriber(s->srv, s);
+  return json_object();
+}
+
+/* 2026-07-28: opens the session's notification stream. The request gets no
+ * reply while the stream lasts (its transport ends it); the first message is
+ * notifications/subscriptions/acknowledged with what is honoured: resource
+ * updates (lists never change here). */
+static json_t *m_listen(mcp_call *call, json_t *params) {
+  json_t *filter = json_object_get(params, "notifications");
+  json_t *uris = json_object_get(filter, "resourceSubscriptions");
+  if (!json_is_object(filter) || (uris && !json_is_array(uris)))
+    return mcp_call_fail(call, MCP_INVALID_PARAMS,
+                         "Invalid params: notifications must be an object whose "
+                         "resourceSubscriptions is an array of URIs");
+  if (json_array_size(uris) > MCP_MAX_SUBSCRIPTIONS)
+    return mcp_call_fail(call, MCP_INVALID_PARAMS,
+                         "Invalid params: at most %d resourceSubscriptions", MCP_MAX_SUBSCRIPTIONS);
+  mcp_session *s = call->s;
+  json_t *set = json_object();
+  json_t *honoured = json_array();
+  size_t i;
+  json_t *u;
+  json_array_foreach(uris, i, u) {
+    if (json_is_string(u) && !json_object_get(set, json_string_value(u))) {
+      json_object_set_new(set, json_string_value(u), json_true());
+      json_array_append(honoured, u);
+    }
+  }
+  pthread_mutex_lock(&s->mu);
+  bool busy = s->listen_id != NULL;
+  if (!busy) {
+    s->listen_id = json_deep_copy(call->id);
+    s->listen_tag = call->tag;
+    s->listen_uris = set;
+    set = NULL;
+  }
+  pthread_mutex_unlock(&s->mu);
+  json_decref(set);
+  if (busy) {
+    json_decref(honoured);
+    return mcp_call_fail(call, MCP_INVALID_REQUEST,
+                         "Invalid Request: this session already has a subscriptions/listen stream");
+  }
+  server_add_subscriber(s->srv, s);
+  json_t *ack =
+      json_pack("{s:s,s:s,s:{s:{s:o},s:{s:O}}}", "jsonrpc", "2.0", "method",
+                "notifications/subscriptions/acknowledged", "params", "notifications",
+                "resourceSubscriptions", honoured, "_meta", META_SUBSCRIPTION_ID, call->id);
+  session_send(s, ack, call->tag);
+  call->detached = true;
   return json_object();
 }
 
@@ -380,6 +449,7 @@ static const method_def method_table[] = {
     {"prompts/get", ERA_BOTH, true, m_prompts_get},
     {"completion/complete", ERA_BOTH, true, m_complete},
     {"logging/setLevel", ERA_LEGACY_BIT, false, m_set_level},
+    {"subscriptions/listen", ERA_MODERN_BIT, false, m_listen},
 };
 
 const method_def *methods_find(const char *name) {

@@ -43,6 +43,7 @@ mcp_server *mcp_server_new(const mcp_server_config *config) {
     srv->max_depth = 1000; /* jansson's own limit is 2048 */
   core_mutex_init(&srv->mu);
   core_mutex_init(&srv->qmu);
+  pthread_mutex_init(&srv->subs_mu, NULL);
   pthread_cond_init(&srv->qcv, NULL);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
@@ -86,6 +87,7 @@ void mcp_server_free(mcp_server *srv) {
   free(srv->prompts);
   pthread_mutex_destroy(&srv->mu);
   pthread_mutex_destroy(&srv->qmu);
+  pthread_mutex_destroy(&srv->subs_mu);
   pthread_cond_destroy(&srv->qcv);
   pthread_cond_destroy(&srv->sup_cv);
   free(srv->name);
@@ -390,6 +392,58 @@ const template_entry *server_match_template(mcp_server *srv, const char *uri, js
   return NULL;
 }
 
+/* ---- resource subscriptions ------------------------------------------------------ */
+
+void server_add_subscriber(mcp_server *srv, mcp_session *s) {
+  pthread_mutex_lock(&srv->subs_mu);
+  if (!s->subscribed) {
+    s->subscribed = true;
+    s->next_subscriber = srv->subscribers;
+    srv->subscribers = s;
+  }
+  pthread_mutex_unlock(&srv->subs_mu);
+}
+
+void server_remove_subscriber(mcp_server *srv, mcp_session *s) {
+  pthread_mutex_lock(&srv->subs_mu);
+  if (s->subscribed) {
+    mcp_session **pp = &srv->subscribers;
+    while (*pp && *pp != s)
+      pp = &(*pp)->next_subscriber;
+    if (*pp)
+      *pp = s->next_subscriber;
+    s->subscribed = false;
+  }
+  pthread_mutex_unlock(&srv->subs_mu);
+}
+
+void mcp_server_notify_resource_updated(mcp_server *srv, const char *uri) {
+  if (!srv || !uri)
+    return;
+  /* subs_mu keeps every listed session alive (mcp_session_free leaves the
+   * list first); sending takes the session's own locks, never subs_mu */
+  pthread_mutex_lock(&srv->subs_mu);
+  for (mcp_session *s = srv->subscribers; s; s = s->next_subscriber) {
+    pthread_mutex_lock(&s->mu);
+    bool legacy = json_object_get(s->subs, uri) != NULL;
+    json_t *listen_id = json_object_get(s->listen_uris, uri) ? json_incref(s->listen_id) : NULL;
+    void *tag = s->listen_tag;
+    pthread_mutex_unlock(&s->mu);
+    if (legacy)
+      session_send(s,
+                   json_pack("{s:s,s:s,s:{s:s}}", "jsonrpc", "2.0", "method",
+                             "notifications/resources/updated", "params", "uri", uri),
+                   NULL);
+    if (listen_id)
+      session_send(s,
+                   json_pack("{s:s,s:s,s:{s:s,s:{s:o}}}", "jsonrpc", "2.0", "method",
+                             "notifications/resources/updated", "params", "uri", uri, "_meta",
+                             META_SUBSCRIPTION_ID, listen_id),
+                   tag);
+  }
+  pthread_mutex_unlock(&srv->subs_mu);
+}
+
 /* ---- capabilities ----------------------------------------------------------- */
 
 json_t *server_capabilities(mcp_server *srv, mcp_era era) {
@@ -398,8 +452,8 @@ json_t *server_capabilities(mcp_server *srv, mcp_era era) {
     json_object_set_new(caps, "tools", json_pack("{s:b}", "listChanged", 0));
   if (srv->nresources || srv->ntemplates) {
     json_t *res = json_pack("{s:b}", "listChanged", 0);
-    if (era == MCP_ERA_LEGACY)
-      json_object_set_new(res, "subscribe", json_true());
+    (void)era; /* both eras: resources/subscribe, or subscriptions/listen */
+    json_object_set_new(res, "subscribe", json_true());
     json_object_set_new(caps, "resources", res);
   }
   if (srv->nprompts)

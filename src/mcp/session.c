@@ -215,9 +215,13 @@ void mcp_session_drain(mcp_session *s, bool cancel) {
 void mcp_session_free(mcp_session *s) {
   if (!s)
     return;
+  server_remove_subscriber(s->srv, s);
   mcp_session_drain(s, true);
   session_collect(s);
   json_decref(s->client_caps);
+  json_decref(s->subs);
+  json_decref(s->listen_id);
+  json_decref(s->listen_uris);
   pthread_mutex_destroy(&s->send_mu);
   pthread_mutex_destroy(&s->mu);
   pthread_cond_destroy(&s->cv);
@@ -357,7 +361,10 @@ void session_run_call(mcp_call *call) {
   }
   batch *b = call->batch;
   void *tag = call->tag;
-  if (cancelled) {
+  if (call->detached && !call->err_code) {
+    json_decref(result); /* the reply comes later, or never */
+    session_emit(s, b, tag, NULL);
+  } else if (cancelled) {
     json_decref(result);
     log_debug("mcp", "request %s cancelled: no reply", call->key);
     session_emit(s, b, tag, NULL);
@@ -798,6 +805,10 @@ void mcp_session_reject(mcp_session *s, int code, const char *message, void *tag
 
 void *mcp_call_userdata(const mcp_call *call) {
   return call->s->srv->userdata;
+}
+
+mcp_server *mcp_call_server(const mcp_call *call) {
+  return call->s->srv;
 }
 
 mcp_era mcp_call_era(const mcp_call *call) {

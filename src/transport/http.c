@@ -790,7 +790,9 @@ static unsigned modern_status(const char *msg, size_t len) {
 static enum MHD_Result answer_stream(struct MHD_Connection *c, http_server *srv, req *rq,
                                      stream *st) {
   hsession *hs = rq->hs;
-  uint64_t poll_at = srv->opt.sse_poll_ms > 0 ? now_ms() + (uint64_t)srv->opt.sse_poll_ms : 0;
+  /* SSE polling needs resumption, which needs a session */
+  uint64_t poll_at =
+      srv->opt.sse_poll_ms > 0 && !hs->stateless ? now_ms() + (uint64_t)srv->opt.sse_poll_ms : 0;
   pthread_mutex_lock(&hs->mu);
   for (;;) {
     if (st->head || hs->ended || srv->stopping)
@@ -832,7 +834,7 @@ static enum MHD_Result answer_stream(struct MHD_Connection *c, http_server *srv,
   }
   st->readers++;
   rq->hs = NULL; /* the reader holds the reference now */
-  return respond_sse(c, srv, hs, st, 0, true);
+  return respond_sse(c, srv, hs, st, 0, !hs->stateless);
 }
 
 /* The JSON-RPC message kinds a POST body holds. */

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { BUILD_DIR, FIXTURE, MODERN, WAIT_MS, modernMeta } from './lib/fixture.mjs';
-import { openSession, post, rawConnect, startHttp } from './lib/http.mjs';
+import { openSession, openSse, post, rawConnect, startHttp } from './lib/http.mjs';
 
 const ASAN = /asan/.test(BUILD_DIR);
 
@@ -130,8 +130,8 @@ test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopbac
   const token = 'zwm-test-token-0123456789abcdef';
   const srv = await startHttp(FIXTURE, ['--auth-token', token]);
   try {
-    const ping = { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: modernMeta() } };
-    const h = { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' };
+    const ping = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: modernMeta() } };
+    const h = { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'tools/list' };
     for (const auth of [undefined, 'Bearer wrong', `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, `Basic ${token}`]) {
       const res = await post(srv.url, ping, auth ? { ...h, Authorization: auth } : h);
       assert.equal(res.status, 401, String(auth));
@@ -163,8 +163,8 @@ test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopbac
 test('an oversized body gets 413; a client that sends its headers slowly is cut off', async () => {
   const srv = await startHttp(FIXTURE, ['--http-max-body', '1024', '--http-header-timeout-ms', '300']);
   try {
-    const big = { jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(2000), _meta: modernMeta() } };
-    const res = await post(srv.url, big, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' });
+    const big = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { pad: 'x'.repeat(2000), _meta: modernMeta() } };
+    const res = await post(srv.url, big, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'tools/list' });
     assert.equal(res.status, 413);
 
     // a slowloris: the request line, then one header byte at a time
@@ -180,8 +180,8 @@ test('an oversized body gets 413; a client that sends its headers slowly is cut 
       sock.write(header[sent++]);
     }, 50);
     // meanwhile other clients are served
-    const ping = { jsonrpc: '2.0', id: 2, method: 'ping', params: { _meta: modernMeta() } };
-    const other = await post(srv.url, ping, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'ping' });
+    const list = { jsonrpc: '2.0', id: 2, method: 'tools/list', params: { _meta: modernMeta() } };
+    const other = await post(srv.url, list, { 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'tools/list' });
     assert.equal(other.status, 200);
     const guard = new Promise((_, reject) => setTimeout(() => reject(new Error('slow client never cut off')), WAIT_MS));
     await Promise.race([gone, guard]);
@@ -294,4 +294,87 @@ test('SIGTERM: requests in flight finish, then exit 0; past the drain bound they
   assert.equal(await slow.exited, 0, 'exits 0 after the drain bound');
   const outcome = await stuck.rest;
   assert.ok(outcome instanceof Error || !/slept/.test(outcome), 'the cut call gives no result');
+});
+
+test('resources/subscribe: notifications/resources/updated arrive on the GET stream, only for subscribed URIs', async () => {
+  const srv = await startHttp(FIXTURE);
+  try {
+    const sid = await openSession(srv.url);
+    const h = { 'Mcp-Session-Id': sid };
+    const stream = await openSse(srv.url, { method: 'GET', headers: { Accept: 'text/event-stream', ...h } });
+    assert.equal(stream.status, 200);
+    const rpc = async (id, method, params) => {
+      const res = await post(srv.url, { jsonrpc: '2.0', id, method, params }, h);
+      assert.equal(res.status, 200, res.text);
+      return res.json;
+    };
+    await rpc(2, 'resources/subscribe', { uri: 'test://a' });
+    await rpc(3, 'resources/subscribe', { uri: 'test://b' });
+    await rpc(4, 'tools/call', { name: 'fixture_touch_resource', arguments: { uri: 'test://a' } });
+    let ev = await stream.next();
+    assert.deepEqual(ev.data, { jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri: 'test://a' } });
+    assert.match(ev.id, /^1-\d+$/);
+    await rpc(5, 'resources/unsubscribe', { uri: 'test://a' });
+    await rpc(6, 'tools/call', { name: 'fixture_touch_resource', arguments: { uri: 'test://a' } });
+    await rpc(7, 'tools/call', { name: 'fixture_touch_resource', arguments: { uri: 'test://c' } });
+    await rpc(8, 'tools/call', { name: 'fixture_touch_resource', arguments: { uri: 'test://b' } });
+    ev = await stream.next();
+    assert.equal(ev.data.params.uri, 'test://b', 'nothing for an unsubscribed or never subscribed URI');
+
+    // a second session's subscriptions are its own
+    const other = await openSession(srv.url);
+    const otherStream = await openSse(srv.url, { method: 'GET', headers: { Accept: 'text/event-stream', 'Mcp-Session-Id': other } });
+    await post(srv.url, { jsonrpc: '2.0', id: 2, method: 'resources/subscribe', params: { uri: 'test://d' } }, { 'Mcp-Session-Id': other });
+    await rpc(9, 'tools/call', { name: 'fixture_touch_resource', arguments: { uri: 'test://d' } });
+    assert.equal((await otherStream.next()).data.params.uri, 'test://d');
+    // a second GET stream on the same session is refused
+    const dup = await fetch(srv.url, { method: 'GET', headers: { Accept: 'text/event-stream', ...h } });
+    assert.equal(dup.status, 409);
+    stream.close();
+    otherStream.close();
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
+test('2026-07-28 subscriptions/listen: acknowledged first, then resource updates tagged with the subscription id', async () => {
+  const srv = await startHttp(FIXTURE);
+  try {
+    const headers = (method, name) => ({
+      'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+      'MCP-Protocol-Version': MODERN,
+      'Mcp-Method': method,
+      ...(name ? { 'Mcp-Name': name } : {}),
+    });
+    const listen = await openSse(srv.url, {
+      method: 'POST',
+      headers: headers('subscriptions/listen'),
+      body: JSON.stringify({
+        jsonrpc: '2.0', id: 'listen-1', method: 'subscriptions/listen',
+        params: { notifications: { resourceSubscriptions: ['test://watched'] }, _meta: modernMeta() },
+      }),
+    });
+    assert.equal(listen.status, 200);
+    assert.match(listen.headers.get('content-type'), /text\/event-stream/);
+    const ack = await listen.next();
+    assert.equal(ack.data.method, 'notifications/subscriptions/acknowledged');
+    assert.deepEqual(ack.data.params.notifications.resourceSubscriptions, ['test://watched']);
+    assert.equal(ack.data.params._meta['io.modelcontextprotocol/subscriptionId'], 'listen-1');
+    for (const uri of ['test://other', 'test://watched']) {
+      const res = await post(
+        srv.url,
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'fixture_touch_resource', arguments: { uri }, _meta: modernMeta() } },
+        headers('tools/call', 'fixture_touch_resource'),
+      );
+      assert.equal(res.status, 200, res.text);
+    }
+    const update = await listen.next();
+    assert.equal(update.data.method, 'notifications/resources/updated');
+    assert.equal(update.data.params.uri, 'test://watched', 'only the URIs listened to');
+    assert.equal(update.data.params._meta['io.modelcontextprotocol/subscriptionId'], 'listen-1');
+    listen.close();
+  } finally {
+    assert.equal(await srv.stop(), 0, 'a listen stream does not hold up SIGTERM');
+  }
 });

@@ -98,3 +98,36 @@ export function rawConnect(url) {
     sock.on('error', reject);
   });
 }
+
+// Opens an SSE response (GET, or a POST answered with text/event-stream).
+// Returns { status, headers, next(), close() }: next() resolves the next
+// event carrying data, as { id, data } with data parsed, or null at the end.
+export async function openSse(url, init) {
+  const ctl = new AbortController();
+  const res = await fetch(url, { ...init, signal: ctl.signal });
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = '';
+  return {
+    status: res.status,
+    headers: res.headers,
+    async next() {
+      for (;;) {
+        const end = buf.indexOf('\n\n');
+        if (end >= 0) {
+          const block = buf.slice(0, end);
+          buf = buf.slice(end + 2);
+          const data = /^data: ?(.*)$/m.exec(block)?.[1];
+          if (!data) continue; // a comment or a priming event
+          return { id: /^id: ?(.*)$/m.exec(block)?.[1], data: JSON.parse(data) };
+        }
+        const { value, done } = await reader.read();
+        if (done) return null;
+        buf += value;
+      }
+    },
+    close() {
+      ctl.abort();
+      reader.cancel().catch(() => {});
+    },
+  };
+}
