@@ -1041,12 +1041,16 @@ static enum MHD_Result handle_get(struct MHD_Connection *c, http_server *srv, re
   bool resume = false;
   char last[64];
   if (header_trimmed(c, "Last-Event-ID", last, sizeof last)) {
+    char *dash = strchr(last, '-');
     unsigned long long a, b;
-    char tail;
-    if (sscanf(last, "%llu-%llu%c", &a, &b, &tail) == 2) {
-      stream_id = a;
-      seq = b;
-      resume = true;
+    if (dash) {
+      *dash = '\0';
+      if (num_parse_ull(last, UINT64_MAX, &a) == 0 &&
+          num_parse_ull(dash + 1, UINT64_MAX, &b) == 0) {
+        stream_id = a;
+        seq = b;
+        resume = true;
+      }
     }
   }
   pthread_mutex_lock(&hs->mu);
