@@ -196,6 +196,15 @@ void mcp_session_handle(mcp_session *s, const char *msg, size_t len, void *tag);
 void mcp_session_burst_begin(mcp_session *s);
 void mcp_session_burst_end(mcp_session *s);
 
+/* Like mcp_session_handle, but a request in MSG runs on the calling thread
+ * instead of the worker pool, and this returns once its reply has been
+ * sent. For a transport that gives each request a thread of its own (HTTP,
+ * a thread per connection): it saves two thread switches per call. Only for
+ * requests that will not wait on the client (a legacy mcp_call_ask waits for
+ * an answer that this thread would have to deliver), and whose progress or
+ * log messages may arrive together with the reply. */
+void mcp_session_handle_inline(mcp_session *s, const char *msg, size_t len, void *tag);
+
 /* The number of this session's requests waiting for a worker, not started
  * yet: more replies will follow soon, so a transport may hold a reply back
  * briefly to write several at once. Thread-safe. */

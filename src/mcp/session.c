@@ -144,6 +144,9 @@ static _Thread_local struct {
   size_t n;
 } burst;
 
+/* Set by mcp_session_handle_inline: requests run on this thread. */
+static _Thread_local bool inline_here;
+
 /* ---- sessions ----------------------------------------------------------------- */
 
 mcp_session *mcp_session_new(mcp_server *srv, mcp_send_fn send, void *ctx) {
@@ -614,7 +617,7 @@ static void dispatch_request(mcp_session *s, json_t *msg, json_t *id, void *tag,
   }
   pthread_mutex_unlock(&s->mu);
 
-  if (!m->on_worker) {
+  if (!m->on_worker || inline_here) {
     session_run_call(call);
     return;
   }
@@ -795,6 +798,12 @@ void mcp_session_handle(mcp_session *s, const char *msg, size_t len, void *tag) 
     handle_batch(s, doc, tag);
   else
     handle_one(s, doc, tag, NULL);
+}
+
+void mcp_session_handle_inline(mcp_session *s, const char *msg, size_t len, void *tag) {
+  inline_here = true;
+  mcp_session_handle(s, msg, len, tag);
+  inline_here = false;
 }
 
 void mcp_session_reject(mcp_session *s, int code, const char *message, void *tag) {

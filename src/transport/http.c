@@ -73,8 +73,9 @@ typedef struct hsession {
   stream *streams;
   size_t nstreams;
   uint64_t next_stream;
-  int refs;   /* under srv->mu: the table, requests and readers using it */
-  bool ended; /* DELETE, expiry or shutdown: readers stop */
+  int refs;     /* under srv->mu: the table, requests and readers using it */
+  bool ended;   /* DELETE, expiry or shutdown: readers stop */
+  bool askable; /* the client declared sampling, elicitation or roots */
   bool stateless;
   uint64_t last_used_ms; /* under srv->mu */
 } hsession;
@@ -970,6 +971,9 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
     }
     hsession *hs = session_new(srv, false);
     if (hs) {
+      json_t *caps = json_object_get(k.params, "capabilities");
+      hs->askable = json_object_get(caps, "sampling") || json_object_get(caps, "elicitation") ||
+                    json_object_get(caps, "roots");
       pthread_mutex_lock(&srv->mu);
       size_t b = bucket_of(hs->id);
       hs->next_bucket = srv->table[b];
@@ -1014,7 +1018,15 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
                         "Too many requests in progress on this session", k.first_id);
     goto done;
   }
-  mcp_session_handle(hs->mcp, rq->body, rq->len, (void *)(uintptr_t)sid);
+  /* A request that will not wait on the client runs on this connection's
+   * thread (no hand-over to a worker and back); one that may (a legacy client
+   * that can be asked) or wants progress as it happens goes to the workers,
+   * so that its SSE stream flows while it runs. */
+  json_t *meta = json_object_get(k.params, "_meta");
+  if (json_is_array(doc) || (!modern && hs->askable) || json_object_get(meta, "progressToken"))
+    mcp_session_handle(hs->mcp, rq->body, rq->len, (void *)(uintptr_t)sid);
+  else
+    mcp_session_handle_inline(hs->mcp, rq->body, rq->len, (void *)(uintptr_t)sid);
   ret = answer_stream(c, srv, rq, st);
 done:
   json_decref(doc);

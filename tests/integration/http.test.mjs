@@ -53,9 +53,16 @@ test('legacy sessions: issued at initialize, required after, ended by DELETE', a
     for (const e of events) assert.match(e, /^id: \d+-\d+$/m);
     assert.equal(JSON.parse(events[3].split('data: ')[1]).id, 6);
 
+    // log messages of a call run on the connection's thread come before its result
+    const level = await post(srv.url, { jsonrpc: '2.0', id: 7, method: 'logging/setLevel', params: { level: 'info' } }, { 'Mcp-Session-Id': sid });
+    assert.equal(level.status, 200);
+    const logged = await post(srv.url, call(8, 'test_tool_with_logging'), { 'Mcp-Session-Id': sid });
+    const frames = logged.text.split('\n\n').filter((e) => e.includes('data: ')).map((e) => JSON.parse(e.split('data: ')[1]));
+    assert.deepEqual(frames.map((f) => f.method ?? f.id), ['notifications/message', 'notifications/message', 'notifications/message', 8]);
+
     const del = await fetch(srv.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': sid } });
     assert.equal(del.status, 200);
-    const after = await post(srv.url, call(7, 'test_simple_text'), { 'Mcp-Session-Id': sid });
+    const after = await post(srv.url, call(9, 'test_simple_text'), { 'Mcp-Session-Id': sid });
     assert.equal(after.status, 404, 'an ended session is unknown');
     const still = await post(srv.url, call(8, 'test_simple_text'), { 'Mcp-Session-Id': other });
     assert.equal(still.status, 200, 'other sessions live on');
