@@ -245,15 +245,30 @@ static long rss_kb(int pid) {
   if (!f)
     return -1;
   while (fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+    if (strncmp(line, "VmRSS:", 6) == 0) {
+      kb = strtol(line + 6, NULL, 10);
       break;
+    }
   fclose(f);
   return kb;
 }
 
+/* "http://HOST:PORT/PATH" into host, port and path. */
 static int parse_url(const char *url) {
-  if (sscanf(url, "http://%63[^:]:%d%255s", host, &port, path) < 2)
+  if (strncmp(url, "http://", 7) != 0)
     return -1;
+  const char *h = url + 7, *colon = strchr(h, ':');
+  if (!colon || (size_t)(colon - h) >= sizeof host)
+    return -1;
+  memcpy(host, h, (size_t)(colon - h));
+  host[colon - h] = '\0';
+  char *end;
+  long p = strtol(colon + 1, &end, 10);
+  if (p <= 0 || p > 65535)
+    return -1;
+  port = (int)p;
+  if (*end)
+    snprintf(path, sizeof path, "%s", end);
   if (strcmp(host, "localhost") == 0)
     snprintf(host, sizeof host, "127.0.0.1");
   return 0;
