@@ -145,6 +145,29 @@ json_t *engine_dry_run(mcp_call *call, const char *method, const char *path, jso
   return out;
 }
 
+/* After a change Zoom accepted (METHOD is not GET): tells the clients that
+ * follow the webinar PATH is under (zoom://webinars/{id}: resources/subscribe,
+ * subscriptions/listen), and, for its registrants or the webinar itself
+ * going away, zoom://webinars/{id}/registrants. */
+static void engine_notify_change(mcp_call *call, const char *method, const char *path) {
+  if (strcmp(method, "GET") == 0 || strncmp(path, "/webinars/", 10) != 0)
+    return;
+  const char *id = path + 10;
+  size_t n = strcspn(id, "/?");
+  if (n == 0 || n > 200)
+    return;
+  char uri[256];
+  snprintf(uri, sizeof uri, "zoom://webinars/%.*s", (int)n, id);
+  mcp_server *srv = mcp_call_server(call);
+  mcp_server_notify_resource_updated(srv, uri);
+  const char *rest = id + n;
+  if (strncmp(rest, "/registrants", 12) == 0 || strncmp(rest, "/batch_registrants", 18) == 0 ||
+      (strcmp(method, "DELETE") == 0 && (*rest == '\0' || *rest == '?'))) {
+    snprintf(uri, sizeof uri, "zoom://webinars/%.*s/registrants", (int)n, id);
+    mcp_server_notify_resource_updated(srv, uri);
+  }
+}
+
 int engine_request(mcp_call *call, const char *method, const char *path, json_t *query,
                    json_t *body, bool dry_run, json_t **out) {
   if (dry_run) {
@@ -161,6 +184,7 @@ int engine_request(mcp_call *call, const char *method, const char *path, json_t 
     return -1;
   }
   zoom_error_clear(&err);
+  engine_notify_change(call, method, path);
   return 0;
 }
 
@@ -302,9 +326,10 @@ json_t *engine_batch_send(mcp_call *call, const char *method, const char *path, 
   } else {
     zoom_cancel cancel = app_cancel_of(call);
     json_t *reply = NULL;
-    if (zoom_request(app_of(call)->zoom, method, path, query, body, &cancel, &reply, &err) == 0)
+    if (zoom_request(app_of(call)->zoom, method, path, query, body, &cancel, &reply, &err) == 0) {
       json_object_set_new(one, "reply", reply);
-    else
+      engine_notify_change(call, method, path);
+    } else
       json_object_set_new(one, "error", zoom_error_to_json(&err));
   }
   zoom_error_clear(&err);
