@@ -425,8 +425,22 @@ static stream *stream_find(hsession *hs, uint64_t id) {
   return NULL;
 }
 
-/* Creates a stream. Called with hs->mu held; NULL when there are too many. */
+static void stream_remove(hsession *hs, stream *st);
+
+/* Creates a stream. Called with hs->mu held; NULL when there are too many
+ * unfinished ones. */
 static stream *stream_new(hsession *hs, uint64_t id) {
+  if (hs->nstreams >= MAX_STREAMS_PER_SESSION) {
+    /* make room: drop answered requests whose client never came back for the
+     * answer (a closed connection, SSE polling not resumed) */
+    stream *st = hs->streams;
+    while (st) {
+      stream *next = st->next;
+      if (st->id != STANDALONE_STREAM && st->final && st->readers == 0)
+        stream_remove(hs, st);
+      st = next;
+    }
+  }
   if (hs->nstreams >= MAX_STREAMS_PER_SESSION)
     return NULL;
   stream *st = calloc(1, sizeof *st);

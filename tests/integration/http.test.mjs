@@ -385,3 +385,26 @@ test('2026-07-28 subscriptions/listen: acknowledged first, then resource updates
     assert.equal(await srv.stop(), 0, 'a listen stream does not hold up SIGTERM');
   }
 });
+
+test('answers nobody came back for do not pile up: a session keeps serving after 100 abandoned SSE-polled calls', async () => {
+  // every call outlasts the 20 ms poll: its stream closes with a retry hint
+  // and this client never resumes it; the session holds at most 64 streams
+  const srv = await startHttp(FIXTURE, ['--http-sse-poll-ms', '20']);
+  try {
+    const sid = await openSession(srv.url);
+    for (let i = 0; i < 100; i++) {
+      const res = await post(
+        srv.url,
+        { jsonrpc: '2.0', id: 100 + i, method: 'tools/call', params: { name: 'fixture_sleep', arguments: { ms: 60 }, _meta: { progressToken: i } } },
+        { 'Mcp-Session-Id': sid },
+      );
+      assert.equal(res.status, 200, `call ${i}: ${res.text}`);
+    }
+    // the last one finishes; then a new call still gets its answer
+    const ok = await post(srv.url, call(1000, 'test_simple_text'), { 'Mcp-Session-Id': sid });
+    assert.equal(ok.status, 200, ok.text);
+    assert.match(ok.text, /simple text response/);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
