@@ -408,3 +408,38 @@ test('answers nobody came back for do not pile up: a session keeps serving after
     assert.equal(await srv.stop(), 0);
   }
 });
+
+test('caps: sessions beyond --http-max-sessions get 503; an ended or idle one frees its place', async () => {
+  const srv = await startHttp(FIXTURE, ['--http-max-sessions', '2']);
+  try {
+    const a = await openSession(srv.url);
+    await openSession(srv.url);
+    await assert.rejects(openSession(srv.url), /HTTP 503/);
+    const del = await fetch(srv.url, { method: 'DELETE', headers: { 'Mcp-Session-Id': a } });
+    assert.equal(del.status, 200);
+    await openSession(srv.url);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+
+  // one place, sessions idle for 1 s end: a second session gets in once the
+  // first has been left alone long enough (no event to wait on: retry after
+  // idle spells longer than the limit, within the guard)
+  const idle = await startHttp(FIXTURE, ['--http-max-sessions', '1', '--http-session-idle-s', '1']);
+  try {
+    const first = await openSession(idle.url);
+    const deadline = Date.now() + WAIT_MS;
+    let second = null;
+    while (!second) {
+      await new Promise((r) => setTimeout(r, 1500));
+      second = await openSession(idle.url).catch((err) => {
+        if (Date.now() > deadline) throw err;
+        return null;
+      });
+    }
+    const old = await post(idle.url, call(5, 'test_simple_text'), { 'Mcp-Session-Id': first });
+    assert.equal(old.status, 404, 'the idle session ended');
+  } finally {
+    assert.equal(await idle.stop(), 0);
+  }
+});
