@@ -1431,7 +1431,6 @@ int http_serve(mcp_server *mcp, const http_options *opt) {
   pthread_condattr_destroy(&cattr);
 
   int result = -1;
-  bool signals = !opt->keep_signals;
   struct sigaction old_term, old_int, old_pipe;
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
@@ -1458,19 +1457,17 @@ int http_serve(mcp_server *mcp, const http_options *opt) {
               HTTP_TOKEN_ENV);
     goto cleanup;
   }
-  if (signals) {
-    if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
-      log_error("http", "pipe: %s", strerror(errno));
-      goto cleanup;
-    }
-    struct sigaction sa = {.sa_handler = on_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, &old_term);
-    sigaction(SIGINT, &sa, &old_int);
-    struct sigaction ign = {.sa_handler = SIG_IGN};
-    sigemptyset(&ign.sa_mask);
-    sigaction(SIGPIPE, &ign, &old_pipe);
+  if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) != 0) {
+    log_error("http", "pipe: %s", strerror(errno));
+    goto cleanup;
   }
+  struct sigaction sa = {.sa_handler = on_signal};
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGINT, &sa, &old_int);
+  struct sigaction ign = {.sa_handler = SIG_IGN};
+  sigemptyset(&ign.sa_mask);
+  sigaction(SIGPIPE, &ign, &old_pipe);
   unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
                    MHD_USE_ITC | MHD_USE_ERROR_LOG | (v6 ? MHD_USE_IPv6 : 0);
   srv->daemon = MHD_start_daemon(
@@ -1494,7 +1491,7 @@ int http_serve(mcp_server *mcp, const http_options *opt) {
   log_info("http", "serving MCP on %s%s", srv->url, srv->token ? " (bearer token required)" : "");
   for (;;) {
     struct pollfd pfd = {.fd = sig_pipe[0], .events = POLLIN};
-    int r = poll(&pfd, signals ? 1 : 0, TICK_MS);
+    int r = poll(&pfd, 1, TICK_MS);
     if (r < 0 && errno != EINTR) {
       log_error("http", "poll: %s", strerror(errno));
       break;
@@ -1507,14 +1504,12 @@ int http_serve(mcp_server *mcp, const http_options *opt) {
   http_shutdown(srv);
   result = 0;
 restore:
-  if (signals) {
-    sigaction(SIGTERM, &old_term, NULL);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGPIPE, &old_pipe, NULL);
-    close(sig_pipe[0]);
-    close(sig_pipe[1]);
-    sig_pipe[0] = sig_pipe[1] = -1;
-  }
+  sigaction(SIGTERM, &old_term, NULL);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGPIPE, &old_pipe, NULL);
+  close(sig_pipe[0]);
+  close(sig_pipe[1]);
+  sig_pipe[0] = sig_pipe[1] = -1;
   goto cleanup;
 bad_host:
   log_error("http", "--http: '%s' is not an IP address", host);

@@ -39,7 +39,6 @@ typedef struct http_options {
   long sse_poll_ms;       /* > 0: a POST whose result takes longer gets an SSE stream
                              that is closed with a retry hint (SSE polling, resumed by
                              GET with Last-Event-ID); 0 = off */
-  bool keep_signals;      /* true: leave SIGTERM/SIGINT/SIGPIPE to the caller */
 } http_options;
 
 /* Parses one command-line option of the HTTP transport: "--http",
@@ -54,7 +53,8 @@ int http_parse_option(http_options *opt, const char *flag, const char *value);
 /* The usage lines of those options, for --help texts. */
 extern const char http_usage_text[];
 
-/* Serves SRV over HTTP until SIGTERM/SIGINT. Binding to an address other
+/* Serves SRV over HTTP until SIGTERM/SIGINT (handlers installed here, the
+ * previous ones put back on return; SIGPIPE is ignored meanwhile). Binding to an address other
  * than loopback needs a token (opt->token, else the environment variable
  * HTTP_TOKEN_ENV). Prints one line "mcp-http: listening on http://HOST:PORT
  * PATH" on stderr once ready. On a signal: stops accepting, lets requests in
