@@ -169,6 +169,12 @@ int mcp_server_add_prompts(mcp_server *srv, const mcp_prompt *prompts, size_t n)
  * something calls it. */
 void mcp_server_notify_resource_updated(mcp_server *srv, const char *uri);
 
+/* The inputSchema of tool NAME as tools/list shows it (borrowed; lives as
+ * long as the server), or NULL for an unknown tool. Lets a transport check
+ * what it needs of the arguments (HTTP: parameters mirrored in headers).
+ * Thread-safe once the tables are registered. */
+json_t *mcp_server_tool_input_schema(mcp_server *srv, const char *name);
+
 /* Replaces the instructions sent in initialize and server/discover. Thread-safe. */
 void mcp_server_set_instructions(mcp_server *srv, const char *instructions);
 

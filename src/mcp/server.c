@@ -312,6 +312,11 @@ const tool_entry *server_find_tool(mcp_server *srv, const char *name) {
   return NULL;
 }
 
+json_t *mcp_server_tool_input_schema(mcp_server *srv, const char *name) {
+  const tool_entry *t = srv && name ? server_find_tool(srv, name) : NULL;
+  return t ? json_object_get(t->listing, "inputSchema") : NULL;
+}
+
 const prompt_entry *server_find_prompt(mcp_server *srv, const char *name) {
   for (size_t i = 0; i < srv->nprompts; i++)
     if (strcmp(srv->prompts[i].def->name, name) == 0)

@@ -914,6 +914,82 @@ static const char *headers_mismatch(struct MHD_Connection *c, const body_kind *k
   return NULL;
 }
 
+/* Decodes strict base64 (RFC 4648: the standard alphabet, padded to a
+ * multiple of 4) of IN[0..N) into OUT (NUL-terminated). Returns the length,
+ * or -1 when IN is not valid or OUT is too small. */
+static long base64_decode(const char *in, size_t n, char *out, size_t outlen) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  if (n % 4 != 0 || n / 4 * 3 >= outlen)
+    return -1;
+  size_t len = 0;
+  for (size_t i = 0; i < n; i += 4) {
+    unsigned v = 0;
+    int pad = 0;
+    for (size_t j = 0; j < 4; j++) {
+      char ch = in[i + j];
+      const char *at = ch ? strchr(alphabet, ch) : NULL;
+      if (ch == '=' && i + 4 == n && j >= 2 && (j == 3 || in[i + 3] == '=')) {
+        pad++;
+        v <<= 6;
+      } else if (at && pad == 0) {
+        v = (v << 6) | (unsigned)(at - alphabet);
+      } else {
+        return -1;
+      }
+    }
+    out[len++] = (char)(v >> 16);
+    if (pad < 2)
+      out[len++] = (char)(v >> 8 & 0xff);
+    if (pad < 1)
+      out[len++] = (char)(v & 0xff);
+  }
+  out[len] = '\0';
+  return (long)len;
+}
+
+/* 2026-07-28 (SEP-2243): a tools/call argument whose schema property names
+ * an "x-mcp-header" H travels in the header Mcp-Param-H too, as is or as
+ * =?base64?...?=, and the two must agree. Returns NULL, or why not. */
+static const char *param_headers_mismatch(struct MHD_Connection *c, mcp_server *mcp,
+                                          const body_kind *k) {
+  if (!k->method || strcmp(k->method, "tools/call") != 0)
+    return NULL;
+  json_t *schema =
+      mcp_server_tool_input_schema(mcp, json_string_value(json_object_get(k->params, "name")));
+  json_t *props = json_object_get(schema, "properties");
+  json_t *args = json_object_get(k->params, "arguments");
+  const char *prop;
+  json_t *def;
+  json_object_foreach(props, prop, def) {
+    const char *suffix = json_string_value(json_object_get(def, "x-mcp-header"));
+    if (!suffix || strlen(suffix) > 100)
+      continue;
+    char name[128], raw[1024] = "", decoded[1024];
+    snprintf(name, sizeof name, "Mcp-Param-%s", suffix);
+    json_t *v = json_object_get(args, prop);
+    bool has = header_trimmed(c, name, raw, sizeof raw);
+    if (!has && (!v || json_is_null(v)))
+      continue;
+    if (!has)
+      return "Header mismatch: an argument mirrored in an Mcp-Param header is missing its header";
+    if (!v)
+      return "Header mismatch: an Mcp-Param header names an argument the body does not have";
+    const char *value = raw;
+    size_t n = strlen(raw);
+    if (n >= 11 && strncmp(raw, "=?base64?", 9) == 0 && strcmp(raw + n - 2, "?=") == 0) {
+      if (base64_decode(raw + 9, n - 11, decoded, sizeof decoded) < 0)
+        return "Header mismatch: an Mcp-Param header holds invalid base64";
+      value = decoded;
+    }
+    char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    bool same = strcmp(value, json_is_string(v) ? json_string_value(v) : text ? text : "") == 0;
+    free(text);
+    if (!same)
+      return "Header mismatch: an Mcp-Param header does not match its argument";
+  }
+  return NULL;
+}
+
 static bool body_is_modern(struct MHD_Connection *c, const body_kind *k) {
   char v[32];
   if (header_trimmed(c, "MCP-Protocol-Version", v, sizeof v))
@@ -956,6 +1032,8 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
   bool modern = body_is_modern(c, &k) || (has_version && body_version);
   if (modern) {
     const char *why = k.any_request ? headers_mismatch(c, &k) : NULL;
+    if (!why && k.any_request)
+      why = param_headers_mismatch(c, srv->mcp, &k);
     if (!why && has_version && body_version && strcmp(version, body_version) != 0)
       why = "Header mismatch: MCP-Protocol-Version does not match the body's protocol version";
     if (why) {

@@ -97,6 +97,21 @@ test('2026-07-28: stateless POSTs, Mcp-Method/Mcp-Name checked, GET and DELETE 4
       const res = await fetch(srv.url, { method, headers: h });
       assert.equal(res.status, 405, method);
     }
+
+    // an argument marked x-mcp-header travels in Mcp-Param-*, as is or base64
+    const region = (value, id) => ({
+      jsonrpc: '2.0', id, method: 'tools/call',
+      params: { name: 'test_custom_header', arguments: { region: value }, _meta: modernMeta() },
+    });
+    const ch = { ...h, 'Mcp-Method': 'tools/call', 'Mcp-Name': 'test_custom_header' };
+    const b64 = `=?base64?${Buffer.from('eu-west').toString('base64')}?=`;
+    assert.equal((await post(srv.url, region('eu-west', 10), { ...ch, 'Mcp-Param-Region': 'eu-west' })).status, 200);
+    assert.equal((await post(srv.url, region('eu-west', 11), { ...ch, 'mcp-param-region': b64 })).status, 200);
+    for (const [value, why] of [[undefined, 'missing'], ['us-east', 'different'], ['=?base64?ZXUtd2VzdA?=', 'bad padding']]) {
+      const res = await post(srv.url, region('eu-west', 12), value === undefined ? ch : { ...ch, 'Mcp-Param-Region': value });
+      assert.equal(res.status, 400, why);
+      assert.equal(res.json.error.code, -32020, why);
+    }
   } finally {
     assert.equal(await srv.stop(), 0);
   }
