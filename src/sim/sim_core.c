@@ -675,7 +675,12 @@ static void trunc_free(void *cls) {
 static enum MHD_Result send_reply(struct MHD_Connection *conn, sim_resp *rs, bool truncate) {
   char *text = NULL;
   size_t len = 0;
-  if (rs->body) {
+  if (json_is_string(rs->body)) { /* a file (text), sent as it is */
+    len = json_string_length(rs->body);
+    if (!(text = malloc(len + 1)))
+      return MHD_NO;
+    memcpy(text, json_string_value(rs->body), len + 1);
+  } else if (rs->body) {
     text = json_dumps(rs->body, JSON_COMPACT);
     if (!text)
       return MHD_NO;

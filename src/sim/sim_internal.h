@@ -177,7 +177,7 @@ typedef struct sim_req {
 
 typedef struct sim_resp {
   int status;               /* 0 until a reply helper ran */
-  json_t *body;             /* owned, NULL for an empty body */
+  json_t *body;             /* owned, NULL for an empty body; a string is sent as it is */
   const char *content_type; /* static; default application/json */
   char *hnames[SIM_RESP_HEADERS_MAX];
   char *hvalues[SIM_RESP_HEADERS_MAX];

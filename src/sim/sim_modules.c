@@ -17,6 +17,7 @@ const sim_module *const sim_modules[] = {
     &sim_module_polls,
     &sim_module_livestream,
     &sim_module_past,
+    &sim_module_recordings,
 };
 /* clang-format on */
 

@@ -338,18 +338,18 @@ void sim_past_refresh(sim *s, sim_webinar *w, int64_t now) {
 
 /* ---- lookups ------------------------------------------------------------------------ */
 
-/* The instance a path parameter names: a numeric id gives the webinar's latest
- * instance; a UUID (decoded once by the router, once more here) gives that
- * instance. *W_OUT receives its webinar. NULL after replying 404 3001. */
-static sim_past_instance *instance_param(sim *s, sim_req *rq, sim_resp *rs, sim_webinar **w_out) {
-  const char *raw = sim_req_param(rq, "webinarId");
+/* The instance RAW (a path parameter) names at NOW: a numeric id gives the
+ * webinar's latest instance; a UUID (decoded once by the router, once more
+ * here) gives that instance. *W_OUT receives its webinar. NULL when none. */
+static sim_past_instance *instance_lookup(sim *s, const char *raw, int64_t now,
+                                          sim_webinar **w_out) {
   bool digits = raw && *raw && strlen(raw) <= 19;
   for (const char *c = raw; digits && *c; c++)
     digits = *c >= '0' && *c <= '9';
   if (digits) {
     sim_webinar *w = sim_webinar_by_id(s, strtoll(raw, NULL, 10));
     if (w)
-      sim_past_refresh(s, w, rq->now);
+      sim_past_refresh(s, w, now);
     if (w && w->past && w->past->n > 0) {
       *w_out = w;
       return &w->past->inst[w->past->n - 1];
@@ -360,7 +360,7 @@ static sim_past_instance *instance_param(sim *s, sim_req *rq, sim_resp *rs, sim_
     char *uuid = pct_decode(raw, strlen(raw), false);
     for (size_t i = 0; uuid && i < s->acct.nwebinars; i++) {
       sim_webinar *w = s->acct.webinars[i];
-      sim_past_refresh(s, w, rq->now);
+      sim_past_refresh(s, w, now);
       for (size_t k = 0; w->past && k < w->past->n; k++) {
         if (strcmp(w->past->inst[k].uuid, uuid) == 0) {
           free(uuid);
@@ -371,8 +371,29 @@ static sim_past_instance *instance_param(sim *s, sim_req *rq, sim_resp *rs, sim_
     }
     free(uuid);
   }
-  sim_reply_error(rs, 404, 3001, "Webinar ID is invalid or not end.");
   return NULL;
+}
+
+/* The instance the request's webinarId names (see instance_lookup). NULL after
+ * replying 404 3001. */
+static sim_past_instance *instance_param(sim *s, sim_req *rq, sim_resp *rs, sim_webinar **w_out) {
+  sim_past_instance *in = instance_lookup(s, sim_req_param(rq, "webinarId"), rq->now, w_out);
+  if (!in)
+    sim_reply_error(rs, 404, 3001, "Webinar ID is invalid or not end.");
+  return in;
+}
+
+int sim_past_find(sim *s, const char *raw, int64_t now, sim_past_ref *out) {
+  sim_webinar *w = NULL;
+  sim_past_instance *in = instance_lookup(s, raw, now, &w);
+  if (!in)
+    return -1;
+  out->w = w;
+  out->uuid = in->uuid;
+  out->start = in->start;
+  out->duration = in->duration;
+  out->latest = in == &w->past->inst[w->past->n - 1];
+  return 0;
 }
 
 /* ---- handlers ------------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
  *   sim_polls.c        polls and the survey
  *   sim_livestream.c   live stream, live stream status, invite links
  *   sim_past.c         past webinar instances, participants, absentees, Q&A, poll answers, reports
+ *   sim_recordings.c   cloud recordings of past instances, the download route and the storage host
  *
  * Everything here runs with s->lock held (see sim_internal.h). */
 #ifndef SIM_SIM_RESOURCES_H
@@ -133,6 +134,22 @@ const char *sim_reg_status_name(int status);
  * when the webinar ended); seeds participants from the approved registrants. */
 void sim_past_refresh(sim *s, sim_webinar *w, int64_t now);
 
+/* One past instance, as sim_past_find names it (borrowed; valid while the
+ * lock is held and the webinar is not changed). */
+typedef struct sim_past_ref {
+  sim_webinar *w;
+  const char *uuid;
+  int64_t start;
+  int duration; /* minutes */
+  bool latest;  /* the webinar's latest instance */
+} sim_past_ref;
+
+/* The instance RAW (a path parameter, decoded once) names at NOW: a numeric id
+ * gives the webinar's latest instance, a UUID that instance (a UUID starting
+ * with "/" or holding "//" must have come double-encoded). Returns 0 with
+ * *OUT filled, or -1 when there is none. */
+int sim_past_find(sim *s, const char *raw, int64_t now, sim_past_ref *out);
+
 /* ---- modules --------------------------------------------------------------------------- */
 
 extern const sim_module sim_module_registrants;
@@ -140,5 +157,6 @@ extern const sim_module sim_module_panelists;
 extern const sim_module sim_module_polls;
 extern const sim_module sim_module_livestream;
 extern const sim_module sim_module_past;
+extern const sim_module sim_module_recordings;
 
 #endif
