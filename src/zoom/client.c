@@ -590,14 +590,21 @@ int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_pa
 
 /* ---- token and stats ---- */
 
-static int token_get(zoom_client *c, const zoom_cancel *cancel, bool force, zoom_error *err) {
+int zoom_client_token_copy(zoom_client *c, const zoom_cancel *cancel, bool force, char **token,
+                           zoom_error *err) {
   zoom_error scratch = {0};
   generation *g = generation_acquire(c);
-  char *token = NULL;
-  int rc = zoom_auth_token(g->auth, cancel, force, &token, NULL, 0, err ? err : &scratch);
+  *token = NULL;
+  int rc = zoom_auth_token(g->auth, cancel, force, token, NULL, 0, err ? err : &scratch);
   zoom_error_clear(&scratch);
-  zoom_secret_free(token);
   generation_release(c, g);
+  return rc;
+}
+
+static int token_get(zoom_client *c, const zoom_cancel *cancel, bool force, zoom_error *err) {
+  char *token = NULL;
+  int rc = zoom_client_token_copy(c, cancel, force, &token, err);
+  zoom_secret_free(token);
   return rc;
 }
 

@@ -173,6 +173,16 @@ void zoom_auth_status(zoom_auth *a, zoom_token_status *out);
 /* Wipes and frees a secret string. Accepts NULL. */
 void zoom_secret_free(char *s);
 
+/* ---- client.c, for download.c -------------------------------------------------- */
+
+struct zoom_client; /* client.h */
+
+/* Stores in *TOKEN a new copy of a valid access token of the configuration in use (free
+ * with zoom_secret_free), asking Zoom for one when needed or when FORCE. 0 or -1 (ERR set;
+ * it may be NULL). */
+int zoom_client_token_copy(struct zoom_client *c, const zoom_cancel *cancel, bool force,
+                           char **token, zoom_error *err);
+
 /* ---- config.c -------------------------------------------------------------- */
 
 /* True when libcurl's URL parser finds in URL the scheme https, or http with a loopback

@@ -3,7 +3,8 @@
  * Tests queue declarative replies (status, headers, body, delay, drop, truncate) for a
  * method and path; the fake answers the token URL itself (checking Basic credentials and
  * counting token requests), checks Bearer tokens on every other path (401 code 124 for a
- * token it did not issue or has revoked), counts TCP connections, and logs every request
+ * token it did not issue or has revoked) except those under /_open/ (a storage host that
+ * takes signed URLs), counts TCP connections, and logs every request
  * it saw (method, path, query, auth scheme, body; never a secret). */
 #ifndef TESTS_FAKEZOOM_H
 #define TESTS_FAKEZOOM_H
