@@ -38,6 +38,7 @@ extern const app_handler past_handlers[];
 extern const app_handler engine_handlers[];
 extern const app_handler schedule_handlers[];
 extern const app_handler report_handlers[];
+extern const app_handler recording_handlers[];
 
 /* The app of the running call (the server's userdata). Borrowed. */
 app *app_of(const mcp_call *call);

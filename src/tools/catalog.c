@@ -19,7 +19,8 @@
   X(registrants)                                                                                   \
   X(polls)                                                                                         \
   X(live)                                                                                          \
-  X(past)
+  X(past)                                                                                          \
+  X(recordings)
 
 #define CATALOG_EMBED(name)                                                                        \
   __asm__(".pushsection .rodata\n"                                                                 \
@@ -44,7 +45,7 @@ static const catalog_file catalog_files[] = {CATALOG_FILES(CATALOG_ENTRY)};
 static const app_handler *const handler_tables[] = {
     engine_handlers,     config_handlers,   user_handlers,   webinar_handlers,
     registrant_handlers, panelist_handlers, poll_handlers,   live_handlers,
-    past_handlers,       schedule_handlers, report_handlers,
+    past_handlers,       schedule_handlers, report_handlers, recording_handlers,
 };
 
 json_t *catalog_load(void) {
