@@ -213,6 +213,31 @@ static json_t *collector_request(collector *c, mcp_session *s, json_int_t id, js
   return reply;
 }
 
+/* tools/list with every page: the first page's reply with the tools of the pages after it
+ * appended (nextCursor followed, at most 100 pages). New reference. */
+static json_t *collector_tools(collector *c, mcp_session *s) {
+  json_t *reply =
+      collector_request(c, s, 2, json_pack("{s:s, s:{}}", "method", "tools/list", "params"));
+  json_t *result = json_object_get(reply, "result");
+  json_t *tools = json_object_get(result, "tools");
+  for (json_int_t id = 3; id < 103 && json_is_array(tools); id++) {
+    const char *cursor = json_string_value(json_object_get(result, "nextCursor"));
+    if (!cursor)
+      break;
+    json_t *page = collector_request(
+        c, s, id, json_pack("{s:s, s:{s:s}}", "method", "tools/list", "params", "cursor", cursor));
+    json_t *more = json_object_get(json_object_get(page, "result"), "tools");
+    json_t *next = json_object_get(json_object_get(page, "result"), "nextCursor");
+    bool ok = json_is_array(more) && json_array_extend(tools, more) == 0;
+    if (ok && next)
+      json_object_set(result, "nextCursor", next);
+    else
+      json_object_del(result, "nextCursor");
+    json_decref(page);
+  }
+  return reply;
+}
+
 static int run_oneshot(mcp_server *srv, const options *o) {
   int status = 1;
   json_t *args = NULL, *init = NULL, *reply = NULL;
@@ -244,7 +269,7 @@ static int run_oneshot(mcp_server *srv, const options *o) {
   mcp_session_handle(s, note, strlen(note), NULL);
 
   if (o->cmd == CMD_TOOLS)
-    reply = collector_request(&c, s, 2, json_pack("{s:s, s:{}}", "method", "tools/list", "params"));
+    reply = collector_tools(&c, s);
   else
     reply = collector_request(&c, s, 2,
                               json_pack("{s:s, s:{s:s, s:O}}", "method", "tools/call", "params",

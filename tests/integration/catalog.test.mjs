@@ -41,6 +41,16 @@ test('every tool has a title, a description naming its Zoom call and scope, and 
   }
 });
 
+test('`tools` lists every catalogued tool, past the first page of tools/list', () => {
+  const dir = path.join(ROOT, 'src/tools/catalog');
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')).map((t) => t.name));
+  assert.ok(names.length > 50, 'more tools than one page (50) of tools/list');
+  assert.deepEqual(listTools().map((t) => t.name).sort(), names.sort());
+});
+
 test('--read-only and ZOOM_READ_ONLY=1 list only the tools that change nothing', () => {
   const all = listTools();
   for (const ro of [listTools(['--read-only']), listTools([], { ZOOM_READ_ONLY: '1' })]) {
