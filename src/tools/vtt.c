@@ -75,7 +75,7 @@ typedef struct strbuf {
 static void sb_add(strbuf *b, const char *s, size_t n) {
   if (b->failed)
     return;
-  if (b->len + n + 1 > b->cap) {
+  if (!b->p || b->len + n + 1 > b->cap) {
     size_t cap = b->cap ? b->cap : 1024;
     while (cap < b->len + n + 1)
       cap *= 2;
