@@ -85,6 +85,7 @@ static const zoom_scope_need scope_table[] = {
     {"GET", "/report/webinars/{webinarId}/participants", "report:read:admin", NULL,
      ZOOM_RATE_HEAVY},
     {"GET", "/report/webinars/{webinarId}/qa", "report:read:admin", NULL, ZOOM_RATE_HEAVY},
+    {"GET", "/meetings/{meetingId}/recordings", "recording:read:admin", NULL, ZOOM_RATE_LIGHT},
 };
 
 /* True when the concrete PATH (ending at '?' or NUL) matches PATTERN segment by segment. */

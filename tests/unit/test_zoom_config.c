@@ -297,6 +297,11 @@ static void scopes_for_operations(void **state) {
   n = zoom_scopes_for("GET", "/users");
   assert_string_equal(n->classic, "user:read:admin");
   assert_null(n->granular);
+  /* a webinar's recordings are under /meetings: Light, not the default Medium */
+  n = zoom_scopes_for("GET", "/meetings/%252Fab%3D%3D/recordings");
+  assert_non_null(n);
+  assert_string_equal(n->classic, "recording:read:admin");
+  assert_int_equal(zoom_rate_category_for("GET", "/v2/meetings/123/recordings"), ZOOM_RATE_LIGHT);
   assert_null(zoom_scopes_for("GET", "/webinars"));
   assert_null(zoom_scopes_for("GET", "/webinars/1/extra/stuff/here"));
   assert_null(zoom_scopes_for("GET", "/webinars//registrants"));
