@@ -363,6 +363,18 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
   return -1;
 }
 
+/* A new "Authorization: Bearer TOKEN" header line (free with zoom_secret_free), or NULL. */
+static char *bearer_line(const char *token) {
+  static const char bearer[] = "Authorization: Bearer ";
+  size_t token_len = strlen(token);
+  char *line = malloc(sizeof bearer + token_len);
+  if (line) {
+    memcpy(line, bearer, sizeof bearer - 1);
+    memcpy(line + sizeof bearer - 1, token, token_len + 1);
+  }
+  return line;
+}
+
 static int request_run(zoom_client *c, const char *method, const char *path, json_t *query,
                        json_t *body, const zoom_cancel *cancel, json_t **out, zoom_error *err) {
   int result = -1;
@@ -416,14 +428,10 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
                      URL_MAX_LEN);
       goto cleanup;
     }
-    static const char bearer[] = "Authorization: Bearer ";
-    size_t token_len = strlen(token);
-    if (!(auth_line = malloc(sizeof bearer + token_len))) {
+    if (!(auth_line = bearer_line(token))) {
       zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
       goto cleanup;
     }
-    memcpy(auth_line, bearer, sizeof bearer - 1);
-    memcpy(auth_line + sizeof bearer - 1, token, token_len + 1);
     const char *headers[] = {auth_line, "Accept: application/json",
                              body_text ? "Content-Type: application/json" : NULL, NULL};
     /* A fresh connection for a POST, which must never be sent twice, and for a DELETE, so
@@ -590,8 +598,9 @@ int zoom_paginate(zoom_client *c, const char *path, json_t *query, const zoom_pa
 
 /* ---- token and stats ---- */
 
-int zoom_client_token_copy(zoom_client *c, const zoom_cancel *cancel, bool force, char **token,
-                           zoom_error *err) {
+/* A new copy of a valid token in *TOKEN (free with zoom_secret_free). */
+static int token_copy(zoom_client *c, const zoom_cancel *cancel, bool force, char **token,
+                      zoom_error *err) {
   zoom_error scratch = {0};
   generation *g = generation_acquire(c);
   *token = NULL;
@@ -603,7 +612,18 @@ int zoom_client_token_copy(zoom_client *c, const zoom_cancel *cancel, bool force
 
 static int token_get(zoom_client *c, const zoom_cancel *cancel, bool force, zoom_error *err) {
   char *token = NULL;
-  int rc = zoom_client_token_copy(c, cancel, force, &token, err);
+  int rc = token_copy(c, cancel, force, &token, err);
+  zoom_secret_free(token);
+  return rc;
+}
+
+int zoom_client_bearer(zoom_client *c, const zoom_cancel *cancel, bool force, char **line,
+                       zoom_error *err) {
+  char *token = NULL;
+  *line = NULL;
+  int rc = token_copy(c, cancel, force, &token, err);
+  if (rc == 0 && !(*line = bearer_line(token)))
+    rc = zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
   zoom_secret_free(token);
   return rc;
 }

@@ -216,7 +216,7 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
   int result = -1;
   zoom_config *cfg = NULL;
   CURL *h = NULL;
-  char *token = NULL, *auth_line = NULL, *next = NULL, *here = NULL;
+  char *auth_line = NULL, *next = NULL, *here = NULL;
   sink k = {.max = max_bytes, .cancel = cancel};
   url_parts first, at;
   if (url_split(url, &first) != 0 || !first.allowed) {
@@ -243,18 +243,8 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
   bool renewed = false;
   for (int hop = 0; hop <= ZOOM_DOWNLOAD_MAX_HOPS;) {
     bool with_token = same_origin(&at, &first);
-    if (with_token && !auth_line) {
-      if (zoom_client_token_copy(c, cancel, renewed, &token, err) != 0)
-        goto cleanup;
-      static const char bearer[] = "Authorization: Bearer ";
-      size_t tlen = strlen(token);
-      if (!(auth_line = malloc(sizeof bearer + tlen))) {
-        zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
-        goto cleanup;
-      }
-      memcpy(auth_line, bearer, sizeof bearer - 1);
-      memcpy(auth_line + sizeof bearer - 1, token, tlen + 1);
-    }
+    if (with_token && !auth_line && zoom_client_bearer(c, cancel, renewed, &auth_line, err) != 0)
+      goto cleanup;
     long status = 0;
     CURLcode code = hop_get(h, here, with_token ? auth_line : NULL, &k, &status, &next);
     if (code != CURLE_OK) {
@@ -263,9 +253,8 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
     }
     if (status == 401 && with_token && !renewed) { /* the token expired: one more try */
       renewed = true;
-      zoom_secret_free(token);
       zoom_secret_free(auth_line);
-      token = auth_line = NULL;
+      auth_line = NULL;
       continue;
     }
     if (status >= 200 && status < 300) {
@@ -310,7 +299,6 @@ cleanup:
   if (h)
     curl_easy_cleanup(h);
   zoom_config_free(cfg);
-  zoom_secret_free(token);
   zoom_secret_free(auth_line);
   free(next);
   free(here);

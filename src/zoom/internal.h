@@ -177,11 +177,11 @@ void zoom_secret_free(char *s);
 
 struct zoom_client; /* client.h */
 
-/* Stores in *TOKEN a new copy of a valid access token of the configuration in use (free
- * with zoom_secret_free), asking Zoom for one when needed or when FORCE. 0 or -1 (ERR set;
- * it may be NULL). */
-int zoom_client_token_copy(struct zoom_client *c, const zoom_cancel *cancel, bool force,
-                           char **token, zoom_error *err);
+/* Stores in *LINE a new "Authorization: Bearer <token>" header line with a valid access
+ * token of the configuration in use (free with zoom_secret_free), asking Zoom for a token
+ * when needed or when FORCE. 0 or -1 (ERR set; it may be NULL). */
+int zoom_client_bearer(struct zoom_client *c, const zoom_cancel *cancel, bool force, char **line,
+                       zoom_error *err);
 
 /* ---- config.c -------------------------------------------------------------- */
 
