@@ -67,6 +67,11 @@ json_t *report_read_resource(mcp_call *call, const char *uri, json_t *vars);
  * resources of its own). */
 int user_resources_register(mcp_server *srv);
 
+/* Completes a "webinar" or "webinarId" argument (prompts.c): ids of the
+ * account's upcoming webinars whose id starts with VALUE or whose topic
+ * contains it. New reference to an array of strings. */
+json_t *app_complete_webinar(mcp_call *call, const char *name, const char *value, json_t *context);
+
 /* The prompts (prompts.c); with READ_ONLY only those that change nothing. */
 int prompts_register(mcp_server *srv, bool read_only);
 

@@ -89,13 +89,10 @@ static json_t *get_triage(mcp_call *call, json_t *args) {
   return prompt_result("Approve or deny pending registrants, with reasons", text);
 }
 
-/* Completes a webinar argument: ids of the account's upcoming webinars whose
- * id starts with VALUE or whose topic contains it (any case). */
-static json_t *complete_webinar(mcp_call *call, const char *name, const char *value,
-                                json_t *context) {
+json_t *app_complete_webinar(mcp_call *call, const char *name, const char *value, json_t *context) {
   (void)context;
   json_t *out = json_array();
-  if (strcmp(name, "webinar") != 0)
+  if (strcmp(name, "webinar") != 0 && strcmp(name, "webinarId") != 0)
     return out;
   app *a = app_of(call);
   zoom_error err = {0};
@@ -140,11 +137,11 @@ static const mcp_prompt prompts[] = {
     {"post_webinar_follow_up", "Follow up a webinar",
      "Attendance, absentees, questions and polls of a past webinar, and draft follow-up emails "
      "(read-only).",
-     webinar_arg, get_follow_up, complete_webinar},
+     webinar_arg, get_follow_up, app_complete_webinar},
     {"triage_registrants", "Triage registrants",
      "Sort a webinar's pending registrants into approve, deny and ask-me with reasons, then "
      "apply the agreed decisions in batches.",
-     webinar_arg, get_triage, complete_webinar},
+     webinar_arg, get_triage, app_complete_webinar},
 };
 
 int prompts_register(mcp_server *srv, bool read_only) {

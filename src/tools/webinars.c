@@ -343,22 +343,69 @@ static json_t *tool_create_webinar(mcp_call *call, json_t *args) {
 
 /* create_webinar_interactive {topic, user_selection, ...}: the host chosen
  * from list_users_for_selection by number, email or id. */
+/* Asks the person for the missing start time (elicitation). Returns 0 with
+ * ARGS' start_time set, or unchanged when the client cannot be asked (Zoom's
+ * default then applies); -1 with *OUT a tool error when declined, or -1 with
+ * *OUT NULL while the question is pending or the ask failed. */
+static int ask_start_time(mcp_call *call, json_t *args, json_t **out) {
+  *out = NULL;
+  if (!mcp_call_client_has(call, "elicitation"))
+    return 0;
+  json_t *params = json_pack(
+      "{s:s, s:{s:s, s:{s:{s:s, s:s, s:s}}, s:[s]}}", "message",
+      "When should the webinar start? Words are fine (\"tomorrow 3pm\", \"Dec 3 at 9:30am\").",
+      "requestedSchema", "type", "object", "properties", "start_time", "type", "string", "title",
+      "Start time", "description", "In the webinar's time zone", "required", "start_time");
+  json_t *answer = mcp_call_ask(call, "start_time", "elicitation/create", params);
+  if (!answer)
+    return -1;
+  const char *action = json_string_value(json_object_get(answer, "action"));
+  json_t *st = json_object_get(json_object_get(answer, "content"), "start_time");
+  int rc = -1;
+  if (action && !strcmp(action, "accept") && json_is_string(st) && json_string_length(st)) {
+    json_object_set(args, "start_time", st);
+    rc = 0;
+  } else {
+    *out = mcp_tool_error("No start time was given (the answer was %s). Nothing was sent to "
+                          "Zoom.",
+                          action ? action : "empty");
+  }
+  json_decref(answer);
+  return rc;
+}
+
+/* create_webinar_interactive {topic, user_selection?, start_time?, ...}: the
+ * host chosen by number, email, id or name; what is missing (the host, the
+ * start time) is asked of the person when the client can ask. */
 static json_t *tool_create_webinar_interactive(mcp_call *call, json_t *args) {
   json_t *body = json_pack("{s:i}", "type", 5), *extra = json_object(), *host = NULL, *res;
+  json_t *given = json_deep_copy(args); /* start_time may be filled in */
+  bool pending = false;                 /* a question is out to the person */
   if (users_resolve_selection(call, json_string_value(json_object_get(args, "user_selection")),
                               &host) != 0) {
     res = host;
     host = NULL;
-    goto cleanup;
+    /* 2026-07-28: ask the start time in the same round, so one retry answers both. */
+    if (res || mcp_call_era(call) != MCP_ERA_MODERN)
+      goto cleanup;
+    pending = true;
   }
+  if (!json_object_get(given, "start_time") && ask_start_time(call, given, &res) != 0) {
+    if (res || mcp_call_era(call) != MCP_ERA_MODERN)
+      goto cleanup;
+    pending = true;
+  }
+  if (pending) /* NULL: the core answers input_required with the questions */
+    goto cleanup;
   zone_lookup host_zone = {call, NULL, NULL, host};
   when_zone_source fallback = {zone_from_zoom, &host_zone, "the host's Zoom profile"};
-  if ((res = body_common(call, body, args, extra, &fallback)))
+  if ((res = body_common(call, body, given, extra, &fallback)))
     goto cleanup;
   json_object_set(extra, "host", host);
   res = webinar_create(call, json_string_value(json_object_get(host, "id")), body,
                        engine_is_dry_run(args), extra);
 cleanup:
+  json_decref(given);
   json_decref(host);
   json_decref(extra);
   json_decref(body);
@@ -616,11 +663,11 @@ static const mcp_resource_template templates[] = {
     {"zoom://webinars/{webinarId}", "webinar", "A webinar",
      "One webinar as Zoom describes it (GET /webinars/{webinarId}), with its times also in the "
      "webinar's timezone.",
-     "application/json", read_webinar, NULL},
+     "application/json", read_webinar, app_complete_webinar},
     {"zoom://webinars/{webinarId}/registrants", "webinar-registrants", "A webinar's registrants",
      "Every registrant of a webinar, pending, approved and denied (GET "
      "/webinars/{webinarId}/registrants once per status, every page), with counts per status.",
-     "application/json", read_webinar_registrants, NULL},
+     "application/json", read_webinar_registrants, app_complete_webinar},
 };
 
 int webinar_resources_register(mcp_server *srv) {

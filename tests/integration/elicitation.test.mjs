@@ -66,6 +66,35 @@ for (const era of ['legacy', 'modern']) {
       }
     });
 
+    it('create_webinar_interactive asks for what is missing: the host, then the start time', async () => {
+      const z = await startZoom({ era, capabilities: { elicitation: {} } });
+      try {
+        const seen = answerWith(z.client, era, (p) =>
+          p.requestedSchema.properties.user
+            ? { action: 'accept', content: { user: KENJI } }
+            : { action: 'accept', content: { start_time: 'Dec 3 2031 at 9:30am' } });
+        const res = await call(z.client, 'create_webinar_interactive', { topic: 'Asked for', dry_run: true });
+        assert.equal(seen.length, 2);
+        assert.equal(seen[0].requestedSchema.properties.user.enum.length, 3, 'every active user');
+        assert.ok(seen[1].requestedSchema.properties.start_time);
+        assert.equal(res.structuredContent.host.email, KENJI);
+        // Read in the host's zone (Asia/Tokyo): 09:30 JST is 00:30 UTC.
+        assert.equal(res.structuredContent.body.start_time, '2031-12-03T00:30:00Z');
+        const declined = await startZoom({ era, capabilities: { elicitation: {} } });
+        try {
+          answerWith(declined.client, era, (p) =>
+            p.requestedSchema.properties.user ? { action: 'accept', content: { user: KENJI } } : { action: 'decline' });
+          const r2 = await call(declined.client, 'create_webinar_interactive', { topic: 'Asked for', dry_run: true }, { ok: false });
+          assert.equal(r2.isError, true);
+          assert.match(r2.content[0].text, /No start time was given \(the answer was decline\)/);
+        } finally {
+          await declined.close();
+        }
+      } finally {
+        await z.close();
+      }
+    });
+
     it('a name only one user has needs no question', async () => {
       const z = await startZoom({ era, capabilities: { elicitation: {} } });
       try {

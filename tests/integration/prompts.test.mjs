@@ -54,6 +54,11 @@ for (const era of ['legacy', 'modern']) {
         argument: { name: 'webinar', value: String(w.id).slice(0, 4) },
       });
       assert.ok(byId.completion.values.includes(String(w.id)));
+      const byTemplate = await z.client.complete({
+        ref: { type: 'ref/resource', uri: 'zoom://webinars/{webinarId}' },
+        argument: { name: 'webinarId', value: String(w.id).slice(0, 5) },
+      });
+      assert.ok(byTemplate.completion.values.includes(String(w.id)));
       const none = await z.client.complete({
         ref: { type: 'ref/prompt', name: 'triage_registrants' },
         argument: { name: 'webinar', value: 'no such topic at all' },
