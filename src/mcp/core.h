@@ -45,9 +45,10 @@ const method_def *methods_find(const char *name);
 
 typedef struct tool_entry {
   const mcp_tool *def;
-  json_t *listing; /* the Tool object sent by tools/list */
-  schema *input;
-  schema *output; /* NULL when the tool declares no outputSchema */
+  json_t *listing;   /* the Tool object sent by tools/list (holds both schema documents) */
+  schema *input;     /* compiled at registration, or at first use (lazy entries) */
+  schema *output;    /* NULL when the tool declares no outputSchema */
+  atomic_bool ready; /* input (and output) compiled */
 } tool_entry;
 
 typedef struct resource_entry {
@@ -205,6 +206,10 @@ json_t *server_info(mcp_server *srv);
 /* Returns a copy of the instructions (caller frees), or NULL. */
 char *server_instructions(mcp_server *srv);
 const tool_entry *server_find_tool(mcp_server *srv, const char *name);
+
+/* Compiles T's schemas when that has not happened yet (thread-safe). Returns
+ * 0, or -1 with the reason in ERR. */
+int server_tool_ready(mcp_server *srv, const tool_entry *t, char *err, size_t errlen);
 const prompt_entry *server_find_prompt(mcp_server *srv, const char *name);
 const resource_entry *server_find_resource(mcp_server *srv, const char *uri);
 /* Matches URI against the templates; on a match returns the template and

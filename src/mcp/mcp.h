@@ -156,6 +156,18 @@ void mcp_server_free(mcp_server *srv);
  * and logs why when a schema is not valid JSON or a name is taken. Call
  * before the first session is created. */
 int mcp_server_add_tools(mcp_server *srv, const mcp_tool *tools, size_t n);
+
+/* Like mcp_server_add_tools, but the schemas come parsed: INPUTS[i] and
+ * OUTPUTS[i] (borrowed; OUTPUTS may be NULL, an element NULL for no output
+ * schema) replace the text members of TOOLS[i]. They are compiled at the
+ * tool's first call, not here, so start-up stays cheap however many tools
+ * there are; mcp_server_check_tools compiles them all at once (tests). */
+int mcp_server_add_tools_parsed(mcp_server *srv, const mcp_tool *tools, size_t n,
+                                json_t *const *inputs, json_t *const *outputs);
+
+/* Compiles every registered tool's schemas now. Returns 0, or -1 (logged)
+ * naming the first tool whose schema does not compile. */
+int mcp_server_check_tools(mcp_server *srv);
 int mcp_server_add_resources(mcp_server *srv, const mcp_resource *res, size_t n);
 int mcp_server_add_templates(mcp_server *srv, const mcp_resource_template *t, size_t n);
 int mcp_server_add_prompts(mcp_server *srv, const mcp_prompt *prompts, size_t n);

@@ -221,7 +221,10 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: arguments must be an object");
   char problems[1024];
   json_t *result;
-  if (schema_validate(tool->input, args, "arguments", problems, sizeof problems) != 0) {
+  if (server_tool_ready(call->s->srv, tool, problems, sizeof problems) != 0) {
+    log_error("mcp", "tool %s: %s", name, problems);
+    result = mcp_tool_error("Tool %s cannot run: its declaration is broken (%s)", name, problems);
+  } else if (schema_validate(tool->input, args, "arguments", problems, sizeof problems) != 0) {
     result = mcp_tool_error("Invalid arguments for tool %s: %s", name, problems);
   } else {
     call->tool = tool->def;

@@ -162,58 +162,123 @@ static json_t *tool_listing(const mcp_tool *t, json_t *input, json_t *output) {
   return obj;
 }
 
-int mcp_server_add_tools(mcp_server *srv, const mcp_tool *tools, size_t n) {
+/* Compiles INPUT and OUTPUT (borrowed; OUTPUT may be NULL) into *IN and *OUT.
+ * Returns 0, or -1 with the reason in ERR. */
+static int compile_tool(json_t *input, json_t *output, schema **in, schema **out, char *err,
+                        size_t errlen) {
+  char why[256];
+  *in = schema_compile(input, why, sizeof why);
+  if (!*in) {
+    snprintf(err, errlen, "input schema: %s", why);
+    return -1;
+  }
+  *out = NULL;
+  if (output && !(*out = schema_compile(output, why, sizeof why))) {
+    snprintf(err, errlen, "output schema: %s", why);
+    schema_free(*in);
+    *in = NULL;
+    return -1;
+  }
+  return 0;
+}
+
+int server_tool_ready(mcp_server *srv, const tool_entry *t, char *err, size_t errlen) {
+  tool_entry *e = (tool_entry *)t; /* the lookups hand out const entries */
+  if (atomic_load_explicit(&e->ready, memory_order_acquire))
+    return 0;
+  int rc = 0;
+  pthread_mutex_lock(&srv->mu);
+  if (!atomic_load_explicit(&e->ready, memory_order_relaxed)) {
+    rc = compile_tool(json_object_get(e->listing, "inputSchema"),
+                      json_object_get(e->listing, "outputSchema"), &e->input, &e->output, err,
+                      errlen);
+    if (rc == 0)
+      atomic_store_explicit(&e->ready, true, memory_order_release);
+  }
+  pthread_mutex_unlock(&srv->mu);
+  return rc;
+}
+
+/* Registers T with its schema documents INPUT and OUTPUT (stolen; OUTPUT may be
+ * NULL), compiled now unless LAZY. Returns 0 or -1 (logged). */
+static int add_tool(mcp_server *srv, const mcp_tool *t, json_t *input, json_t *output, bool lazy) {
   int result = -1;
-  json_t *input = NULL, *output = NULL;
+  schema *compiled = NULL, *compiled_out = NULL;
+  char err[300];
+  if (!tool_name_ok(t->name) || !t->fn) {
+    log_error("mcp", "tool %s: bad name or no handler", t->name ? t->name : "(null)");
+    goto cleanup;
+  }
+  if (server_find_tool(srv, t->name)) {
+    log_error("mcp", "tool %s: name already registered", t->name);
+    goto cleanup;
+  }
+  if (!input || !json_is_object(input) || (output && !json_is_object(output))) {
+    log_error("mcp", "tool %s: a schema is not a JSON object", t->name);
+    goto cleanup;
+  }
+  if (!lazy && compile_tool(input, output, &compiled, &compiled_out, err, sizeof err) != 0) {
+    log_error("mcp", "tool %s: %s", t->name, err);
+    goto cleanup;
+  }
+  tool_entry *e = &srv->tools[srv->ntools];
+  e->def = t;
+  e->input = compiled;
+  e->output = compiled_out;
+  e->listing = tool_listing(t, input, output);
+  atomic_init(&e->ready, !lazy);
+  srv->ntools++;
+  result = 0;
+cleanup:
+  json_decref(input);
+  json_decref(output);
+  return result;
+}
+
+int mcp_server_add_tools(mcp_server *srv, const mcp_tool *tools, size_t n) {
   tool_entry *grown = realloc(srv->tools, (srv->ntools + n + 1) * sizeof *grown);
   if (!grown)
     return -1;
   srv->tools = grown;
   for (size_t i = 0; i < n; i++) {
     const mcp_tool *t = &tools[i];
-    if (!tool_name_ok(t->name) || !t->fn) {
-      log_error("mcp", "tool %s: bad name or no handler", t->name ? t->name : "(null)");
-      goto cleanup;
+    json_t *input = t->input_schema ? parse_schema_text(t->input_schema, t->name, "input_schema")
+                                    : json_pack("{s:s}", "type", "object");
+    json_t *output =
+        t->output_schema ? parse_schema_text(t->output_schema, t->name, "output_schema") : NULL;
+    if (!input || (t->output_schema && !output)) {
+      json_decref(input);
+      json_decref(output);
+      return -1;
     }
-    if (server_find_tool(srv, t->name)) {
-      log_error("mcp", "tool %s: name already registered", t->name);
-      goto cleanup;
-    }
-    input = t->input_schema ? parse_schema_text(t->input_schema, t->name, "input_schema")
-                            : json_pack("{s:s}", "type", "object");
-    if (!input)
-      goto cleanup;
-    if (t->output_schema) {
-      output = parse_schema_text(t->output_schema, t->name, "output_schema");
-      if (!output)
-        goto cleanup;
-    }
-    char err[256];
-    schema *compiled = schema_compile(input, err, sizeof err);
-    if (!compiled) {
-      log_error("mcp", "tool %s: input schema: %s", t->name, err);
-      goto cleanup;
-    }
-    schema *compiled_out = NULL;
-    if (output && !(compiled_out = schema_compile(output, err, sizeof err))) {
-      log_error("mcp", "tool %s: output schema: %s", t->name, err);
-      schema_free(compiled);
-      goto cleanup;
-    }
-    srv->tools[srv->ntools].def = t;
-    srv->tools[srv->ntools].input = compiled;
-    srv->tools[srv->ntools].output = compiled_out;
-    srv->tools[srv->ntools].listing = tool_listing(t, input, output);
-    srv->ntools++;
-    json_decref(input);
-    json_decref(output);
-    input = output = NULL;
+    if (add_tool(srv, t, input, output, false) != 0)
+      return -1;
   }
-  result = 0;
-cleanup:
-  json_decref(input);
-  json_decref(output);
-  return result;
+  return 0;
+}
+
+int mcp_server_add_tools_parsed(mcp_server *srv, const mcp_tool *tools, size_t n,
+                                json_t *const *inputs, json_t *const *outputs) {
+  tool_entry *grown = realloc(srv->tools, (srv->ntools + n + 1) * sizeof *grown);
+  if (!grown)
+    return -1;
+  srv->tools = grown;
+  for (size_t i = 0; i < n; i++)
+    if (add_tool(srv, &tools[i], json_incref(inputs[i]), outputs ? json_incref(outputs[i]) : NULL,
+                 true) != 0)
+      return -1;
+  return 0;
+}
+
+int mcp_server_check_tools(mcp_server *srv) {
+  for (size_t i = 0; i < srv->ntools; i++) {
+    char err[300];
+    if (server_tool_ready(srv, &srv->tools[i], err, sizeof err) != 0) {
+      log_error("mcp", "tool %s: %s", srv->tools[i].def->name, err);
+      return -1;
+    }
+  }
+  return 0;
 }
 
 int mcp_server_add_resources(mcp_server *srv, const mcp_resource *res, size_t n) {

@@ -155,26 +155,19 @@ static char *description_of(json_t *entry) {
   return out;
 }
 
-/* The input schema text: the entry's, with dry_run added for a write tool. */
-static char *input_schema_of(json_t *entry, bool add_dry_run) {
-  json_t *schema = json_deep_copy(json_object_get(entry, "input"));
-  if (!schema)
-    return NULL;
-  if (add_dry_run) {
-    json_t *props = json_object_get(schema, "properties");
-    if (!props) {
-      props = json_object();
-      json_object_set_new(schema, "properties", props);
-    }
-    json_object_set_new(props, "dry_run",
-                        json_pack("{s:s, s:s, s:b}", "type", "boolean", "description",
-                                  "Only show the Zoom request(s) that would be sent "
-                                  "(method, URL, body); send nothing.",
-                                  "default", 0));
+/* Adds dry_run to the input schema of ENTRY (a write tool), in place. */
+static void add_dry_run(json_t *entry) {
+  json_t *schema = json_object_get(entry, "input");
+  json_t *props = json_object_get(schema, "properties");
+  if (!props) {
+    props = json_object();
+    json_object_set_new(schema, "properties", props);
   }
-  char *text = json_dumps(schema, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  json_decref(schema);
-  return text;
+  json_object_set_new(props, "dry_run",
+                      json_pack("{s:s, s:s, s:b}", "type", "boolean", "description",
+                                "Only show the Zoom request(s) that would be sent "
+                                "(method, URL, body); send nothing.",
+                                "default", 0));
 }
 
 /* Checks what every entry must say. Returns NULL when fine, else the problem. */
@@ -220,14 +213,17 @@ int catalog_register(mcp_server *srv, bool read_only) {
   size_t n = json_array_size(reg.catalog);
   reg.tools = calloc(n ? n : 1, sizeof *reg.tools);
   reg.entries = calloc(n ? n : 1, sizeof *reg.entries);
-  if (!reg.tools || !reg.entries)
-    return -1;
+  json_t **inputs = calloc(n ? n : 1, sizeof *inputs);
+  json_t **outputs = calloc(n ? n : 1, sizeof *outputs);
+  int rc = -1;
+  if (!reg.tools || !reg.entries || !inputs || !outputs)
+    goto done;
 
   for (size_t t = 0; t < sizeof handler_tables / sizeof handler_tables[0]; t++)
     for (const app_handler *h = handler_tables[t]; h->name; h++)
       if (!handler_bound(h->name, reg.catalog)) {
         log_error("tools", "handler %s is bound to no tool of the catalogue", h->name);
-        return -1;
+        goto done;
       }
 
   size_t i;
@@ -237,13 +233,13 @@ int catalog_register(mcp_server *srv, bool read_only) {
     const char *problem = entry_problem(e);
     if (problem) {
       log_error("tools", "catalogue entry %s: %s", name ? name : "#?", problem);
-      return -1;
+      goto done;
     }
     const char *hname = json_string_value(json_object_get(e, "handler"));
     mcp_tool_fn fn = handler_find(hname ? hname : "zoom_call");
     if (!fn) {
       log_error("tools", "tool %s: no handler named %s", name, hname ? hname : "zoom_call");
-      return -1;
+      goto done;
     }
     unsigned hints = hints_of(e);
     if (read_only && !(hints & MCP_HINT_READ_ONLY))
@@ -252,17 +248,23 @@ int catalog_register(mcp_server *srv, bool read_only) {
     tool->name = name;
     tool->title = json_string_value(json_object_get(e, "title"));
     tool->description = keep(description_of(e));
-    tool->input_schema = keep(input_schema_of(e, writes_to_zoom(e)));
-    tool->output_schema =
-        keep(json_dumps(json_object_get(e, "output"), JSON_COMPACT | JSON_PRESERVE_ORDER));
     tool->hints = hints;
     tool->fn = fn;
+    if (writes_to_zoom(e))
+      add_dry_run(e);
+    inputs[reg.ntools] = json_object_get(e, "input");
+    outputs[reg.ntools] = json_object_get(e, "output");
     reg.entries[reg.ntools] = e;
-    if (!tool->description || !tool->input_schema || !tool->output_schema)
-      return -1;
+    if (!tool->description)
+      goto done;
     reg.ntools++;
   }
-  return mcp_server_add_tools(srv, reg.tools, reg.ntools);
+  /* Parsed once, compiled at each tool's first call: start-up stays cheap. */
+  rc = mcp_server_add_tools_parsed(srv, reg.tools, reg.ntools, inputs, outputs);
+done:
+  free(inputs);
+  free(outputs);
+  return rc;
 }
 
 json_t *catalog_entry_of(const mcp_call *call) {

@@ -368,8 +368,39 @@ static void registration_refuses_bad_tables(void **state) {
   mcp_server_free(srv);
 }
 
+/* Parsed schemas are compiled at the first call: a broken one is found by
+ * mcp_server_check_tools, and a call of that tool is a tool error, not a crash. */
+static void parsed_schemas_compile_at_first_use(void **state) {
+  (void)state;
+  mcp_server_config cfg = {.name = "unit", .version = "1"};
+  mcp_server *srv = mcp_server_new(&cfg);
+  const mcp_tool lazy[] = {{.name = "good", .fn = tool_create}, {.name = "bad", .fn = tool_create}};
+  json_t *inputs[] = {json_pack("{s:s}", "type", "object"),
+                      json_pack("{s:s, s:s}", "type", "object", "pattern", "(")};
+  assert_int_equal(mcp_server_add_tools_parsed(srv, lazy, 2, inputs, NULL), 0);
+  json_decref(inputs[0]);
+  json_decref(inputs[1]);
+  assert_int_equal(mcp_server_check_tools(srv), -1);
+  mcptest t;
+  mcptest_start(&t, srv);
+  json_decref(mcptest_initialize(&t, "2025-11-25", NULL));
+  mcptest_feed(&t, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+                   "\"bad\"}}");
+  json_t *r = mcptest_reply(&t, 1);
+  json_t *res = json_object_get(r, "result");
+  assert_true(json_is_true(json_object_get(res, "isError")));
+  json_decref(r);
+  mcptest_feed(&t, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+  r = mcptest_reply(&t, 2);
+  assert_int_equal(json_array_size(json_object_get(json_object_get(r, "result"), "tools")), 2);
+  json_decref(r);
+  mcptest_stop(&t);
+  mcp_server_free(srv);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(parsed_schemas_compile_at_first_use),
       cmocka_unit_test(types),
       cmocka_unit_test(enum_and_const),
       cmocka_unit_test(numeric_bounds),

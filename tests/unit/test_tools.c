@@ -97,6 +97,7 @@ static void catalogue_loads_and_binds(void **state) {
   mcp_server *srv =
       mcp_server_new(&(mcp_server_config){.name = "t", .version = "1", .userdata = &a});
   assert_int_equal(catalog_register(srv, false), 0);
+  assert_int_equal(mcp_server_check_tools(srv), 0); /* every schema compiles */
   assert_int_equal(catalog_register(srv, false), -1);
   mcp_server_free(srv);
   catalog_free();
