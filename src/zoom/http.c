@@ -457,6 +457,10 @@ static void transport_error(zoom_error *err, const zoom_http_request *req,
     zoom_error_set(err, ZOOM_ERR_TIMEOUT, "Zoom did not answer in time (%s)", what);
     zoom_error_hint(err, "Zoom or the network is slow; try again later, or raise "
                          "ZOOM_REQUEST_TIMEOUT_MS.");
+  } else if (rep->code == CURLE_PARTIAL_FILE) {
+    /* Zoom was reached and began to answer: blaming the network settings would mislead. */
+    zoom_error_set(err, ZOOM_ERR_TRANSPORT, "Zoom's reply was cut short (%s)", what);
+    zoom_error_hint(err, "The connection broke while the reply was arriving; try again.");
   } else {
     zoom_error_set(err, ZOOM_ERR_TRANSPORT, "could not reach Zoom: %s", what);
     zoom_error_hint(err, "Check the network and ZOOM_API_BASE_URL / ZOOM_OAUTH_TOKEN_URL.");

@@ -435,6 +435,9 @@ static void truncated_body(void **state) {
   json_t *out = NULL;
   assert_int_equal(get(f, "/webinars/6", &out), -1);
   assert_int_equal(f->err.kind, ZOOM_ERR_TRANSPORT);
+  /* Zoom was reached: the error says the reply was cut, not that Zoom is unreachable. */
+  assert_non_null(strstr(f->err.message, "cut short"));
+  assert_null(strstr(f->err.hint, "ZOOM_API_BASE_URL"));
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/webinars/6"), 2);
   /* Complete but cut JSON: a bad reply, not retried. */
   fakezoom_script(f->fz, "GET", "/v2/webinars/7", 0,
