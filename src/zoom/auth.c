@@ -225,6 +225,46 @@ static ssize_t read_upto(int fd, char *buf, size_t max) {
   return (ssize_t)got;
 }
 
+/* True when the directory holding PATH may hold the cache: a real directory, not a symbolic
+ * link (the cache would be read from and written into wherever it points), owned by this
+ * user or root, and writable by no one else unless sticky (as /tmp is). Says why not in the
+ * log (warning: the cache is then not used at all, and tokens are not shared). */
+static bool cache_dir_safe(const char *path) {
+  char dir[1024];
+  if (snprintf(dir, sizeof dir, "%s", path) >= (int)sizeof dir)
+    return false;
+  char *slash = strrchr(dir, '/');
+  if (!slash)
+    snprintf(dir, sizeof dir, ".");
+  else if (slash == dir)
+    dir[1] = '\0';
+  else
+    *slash = '\0';
+  struct stat st;
+  if (lstat(dir, &st) != 0) {
+    if (errno == ENOENT)
+      return false; /* not made yet: no cache to read */
+    log_warn("zoom", "the token cache directory %s cannot be examined (%s); not using the cache",
+             dir, strerror(errno));
+    return false;
+  }
+  const char *why = NULL;
+  if (S_ISLNK(st.st_mode))
+    why = "is a symbolic link";
+  else if (!S_ISDIR(st.st_mode))
+    why = "is not a directory";
+  else if (st.st_uid != geteuid() && st.st_uid != 0)
+    why = "belongs to another user";
+  else if ((st.st_mode & 022) != 0 && (st.st_mode & S_ISVTX) == 0)
+    why = "may be written by other users";
+  if (why)
+    log_warn("zoom",
+             "the token cache directory %s %s; not using the cache (set ZOOM_TOKEN_CACHE "
+             "to a file in a private directory)",
+             dir, why);
+  return why == NULL;
+}
+
 /* Reads the cache file into R, with no lock held (it is file I/O). Returns 0 when it holds a
  * token for this account, client and token URL; -1 when missing, unreadable, corrupted or
  * foreign (said at debug level). Only a regular file owned by this user and private to it
@@ -236,6 +276,8 @@ static int cache_read(zoom_auth *a, token_record *r) {
   json_t *doc = NULL;
   ssize_t n = 0;
   memset(r, 0, sizeof *r);
+  if (!cache_dir_safe(a->cache_path))
+    return -1;
   int fd = open(a->cache_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     if (errno != ENOENT)
@@ -335,7 +377,13 @@ static int cache_dir_make(const char *path) {
   }
   if (mkdir(dir, 0700) == 0)
     return chmod(dir, 0700);
-  return errno == EEXIST ? 0 : -1;
+  if (errno != EEXIST)
+    return -1;
+  if (!cache_dir_safe(path)) {
+    errno = EPERM;
+    return -1;
+  }
+  return 0;
 }
 
 /* Writes R atomically: a 0600 temp file in the same directory, fsync, rename, fsync of

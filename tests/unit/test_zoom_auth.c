@@ -504,6 +504,54 @@ static void cache_that_is_not_a_private_regular_file_is_not_used(void **state) {
   assert_int_equal(rmdir(f->cache), 0);
 }
 
+/* A cache directory that is a symbolic link leads nowhere: the cache behind it is not read
+ * and nothing is written there; the token comes from Zoom all the same. So is a directory
+ * others may write to. */
+static void cache_directory_that_is_a_link_is_not_followed(void **state) {
+  fixture *f = *state;
+  char elsewhere[200], parent[200], planted[260];
+  snprintf(elsewhere, sizeof elsewhere, "%s/elsewhere", f->dir);
+  snprintf(parent, sizeof parent, "%s/cache/zoom-webinar-mcp", f->dir);
+  snprintf(planted, sizeof planted, "%s/token-acct-1.json", elsewhere);
+  /* A good cache for this account, in a directory moved elsewhere and linked back. */
+  write_cache(f, "planted-token", "", 0600);
+  assert_int_equal(rename(parent, elsewhere), 0);
+  assert_int_equal(symlink(elsewhere, parent), 0);
+  zoom_client *c = NULL;
+  zoom_token_status st;
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_false(st.from_cache);
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 1);
+  /* What lies behind the link is as it was: one file, with the planted token. */
+  char *text = zoomtest_slurp(planted);
+  assert_non_null(strstr(text, "planted-token"));
+  free(text);
+  DIR *d = opendir(elsewhere);
+  assert_non_null(d);
+  int entries = 0;
+  for (struct dirent *e; (e = readdir(d));)
+    entries += e->d_name[0] != '.';
+  closedir(d);
+  assert_int_equal(entries, 1);
+  /* A real directory that others may write to: not used either. */
+  assert_int_equal(unlink(parent), 0);
+  assert_int_equal(rename(elsewhere, parent), 0);
+  assert_int_equal(chmod(parent, 0777), 0);
+  assert_int_equal(zoom_client_new(&c, f->cfg, &f->err), 0);
+  assert_int_equal(zoom_client_ensure_token(c, NULL, &f->err), 0);
+  zoom_client_token_status(c, &st);
+  assert_false(st.from_cache);
+  zoom_client_free(c);
+  assert_int_equal(fakezoom_token_requests(f->fz), 2);
+  text = zoomtest_slurp(f->cache);
+  assert_non_null(strstr(text, "planted-token"));
+  free(text);
+  assert_int_equal(chmod(parent, 0700), 0);
+}
+
 /* ---- refused tokens ---- */
 
 static void every_refused_token_stays_refused(void **state) {
@@ -555,6 +603,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(fifo_at_the_cache_path_blocks_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(cache_that_is_not_a_private_regular_file_is_not_used, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(cache_directory_that_is_a_link_is_not_followed, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(every_refused_token_stays_refused, setup, teardown),
   };
