@@ -7,14 +7,14 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { BUILD, SERVER, sandboxEnv } from './zoom.mjs';
+import { BUILD, MEMORY_TOOLED, sandboxEnv, serverCommand } from './zoom.mjs';
 
 export const ZOOMSIM = path.join(BUILD, 'zoomsim');
 export const SECRET = 'drill-secret-6f1c0a9d3b';
 
-// True when the binaries were built with AddressSanitizer (its quarantine
-// makes resident memory grow by design, so memory bounds do not apply).
-export const SANITIZED = /asan/.test(path.basename(BUILD));
+// True when the server runs under ASan or valgrind: memory bounds do not apply
+// (ASan's quarantine makes resident memory grow by design).
+export const SANITIZED = MEMORY_TOOLED;
 
 // Starts build/zoomsim on a free port with ARGS; resolves { proc, base, stop() }.
 export function startSim(args = []) {
@@ -63,7 +63,7 @@ export function liveEnv(base, extra = {}) {
 // Starts the server with ENV and connects the 1.x SDK client.
 // Returns { client, pid, stderr(), close() }.
 export async function startServer(env, args = []) {
-  const transport = new StdioClientTransport({ command: SERVER, args, env, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ ...serverCommand(args), env, stderr: 'pipe' });
   let stderr = '';
   transport.stderr?.on('data', (d) => (stderr += d));
   const client = new Client({ name: 'zwm-drill', version: '1.0.0' });

@@ -14,6 +14,24 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 export const BUILD = path.resolve(ROOT, process.env.ZWM_BUILD_DIR ?? 'build');
 export const SERVER = path.join(BUILD, 'zoom-webinar-mcp');
 
+// The command that starts the server with ARGS: the binary itself, or, when
+// ZWM_VALGRIND_DIR names a directory (scripts/test valgrind), the binary under
+// valgrind writing a log per process there (-q: a log holds only errors, and
+// scripts/test fails on any that is not empty).
+export function serverCommand(args = []) {
+  const dir = process.env.ZWM_VALGRIND_DIR;
+  if (!dir) return { command: SERVER, args };
+  return {
+    command: 'valgrind',
+    args: ['-q', '--leak-check=full', '--errors-for-leak-kinds=definite', `--log-file=${dir}/server.%p.log`,
+      SERVER, ...args],
+  };
+}
+
+// True when the server runs under valgrind or was built with ASan: resident
+// memory then says nothing about the program's own.
+export const MEMORY_TOOLED = !!process.env.ZWM_VALGRIND_DIR || /asan/.test(path.basename(BUILD));
+
 // An environment without any Zoom setting, with a private HOME and cache.
 export function sandboxEnv(extra = {}) {
   const env = {};
@@ -31,13 +49,13 @@ export function sandboxEnv(extra = {}) {
 export async function startZoom({ era = 'legacy', env = {}, args = [], capabilities = {} } = {}) {
   let client, transport;
   if (era === 'modern') {
-    transport = new ModernStdioTransport({ command: SERVER, args, env: sandboxEnv(env), stderr: 'pipe' });
+    transport = new ModernStdioTransport({ ...serverCommand(args), env: sandboxEnv(env), stderr: 'pipe' });
     client = new ModernClient(
       { name: 'zwm-tools-v2', version: '1.0.0' },
       { capabilities, versionNegotiation: { mode: { pin: '2026-07-28' } } },
     );
   } else {
-    transport = new StdioClientTransport({ command: SERVER, args, env: sandboxEnv(env), stderr: 'pipe' });
+    transport = new StdioClientTransport({ ...serverCommand(args), env: sandboxEnv(env), stderr: 'pipe' });
     client = new Client({ name: 'zwm-tools', version: '1.0.0' }, { capabilities });
   }
   let stderr = '';
