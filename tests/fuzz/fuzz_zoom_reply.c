@@ -28,7 +28,8 @@
 /* The reply the server gives; guarded by lock. */
 static struct {
   pthread_mutex_t lock;
-  const uint8_t *data; /* borrowed from the current input */
+  uint8_t *data; /* a copy of the current input: a connection may be answered after the
+                  * input is done (one the client gave up on), so it cannot be borrowed */
   size_t size;
   bool token_too; /* the token request gets the fuzzed bytes too (else a good reply) */
   int port;
@@ -189,8 +190,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1 || size > REPLY_MAX_INPUT)
     return 0;
   uint8_t mode = data[0];
+  uint8_t *copy = malloc(size);
+  FUZZ_CHECK(copy != NULL, "out of memory");
+  memcpy(copy, data + 1, size - 1);
   pthread_mutex_lock(&srv.lock);
-  srv.data = data + 1;
+  free(srv.data);
+  srv.data = copy;
   srv.size = size - 1;
   srv.token_too = (mode & 7) == 4;
   pthread_mutex_unlock(&srv.lock);
