@@ -24,7 +24,7 @@ export function serverCommand(args = []) {
   return {
     command: 'valgrind',
     args: ['-q', '--leak-check=full', '--errors-for-leak-kinds=definite', `--log-file=${dir}/server.%p.log`,
-      SERVER, ...args],
+      `--suppressions=${path.join(ROOT, 'scripts/valgrind/fontconfig.supp')}`, SERVER, ...args],
   };
 }
 
