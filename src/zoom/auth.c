@@ -499,11 +499,20 @@ static char *base64(const char *in, size_t len) {
 }
 
 /* Maps a refused token request to ERR. */
-static void token_refused(zoom_error *err, long status, json_t *body) {
+static void token_refused(const zoom_auth *a, zoom_error *err, long status, json_t *body) {
   const char *code = json_string_value(json_object_get(body, "error"));
-  const char *reason = json_string_value(json_object_get(body, "reason"));
-  if (!reason)
-    reason = json_string_value(json_object_get(body, "message"));
+  const char *said = json_string_value(json_object_get(body, "reason"));
+  if (!said)
+    said = json_string_value(json_object_get(body, "message"));
+  /* The endpoint's words may quote what it was sent: the secret is redacted before the
+   * words are cut to length, so no piece of it is left either. */
+  char words[256];
+  const char *reason = NULL;
+  if (said) {
+    snprintf(words, sizeof words, "%s", said);
+    zoom_text_redact(words, sizeof words, a->client_secret);
+    reason = words;
+  }
   err->http_status = status;
   if (code && strcmp(code, "invalid_client") == 0) {
     zoom_error_set(err, ZOOM_ERR_AUTH, "Zoom rejected the credentials (invalid_client): %.200s",
@@ -563,7 +572,7 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
   json_error_t jerr;
   doc = json_loadb(rep.body, rep.len, 0, &jerr);
   if (rep.status != 200) {
-    token_refused(err, rep.status, doc);
+    token_refused(a, err, rep.status, doc);
     goto cleanup;
   }
   const char *token = json_string_value(json_object_get(doc, "access_token"));
@@ -593,6 +602,8 @@ cleanup:
     snprintf(err->method, sizeof err->method, "POST");
     snprintf(err->path, sizeof err->path, "%s", a->token_path);
   }
+  if (result != 0)
+    zoom_error_redact(err, a->client_secret);
   if (doc) {
     json_t *t = json_object_get(doc, "access_token");
     if (json_is_string(t))

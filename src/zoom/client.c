@@ -318,8 +318,11 @@ static void rate_limited(zoom_error *err, const zoom_http_reply *rep, const zoom
 }
 
 /* Maps a complete reply REP to *OUT or ERR. Returns 0 or -1. */
+/* SECRETS (the access token sent, the client secret; either may be NULL) are redacted from
+ * whatever of Zoom's text the error quotes, before it is quoted again. */
 static int reply_map(const zoom_http_reply *rep, const char *method, const char *path,
-                     bool safe_to_repeat, const zoom_config *cfg, json_t **out, zoom_error *err) {
+                     bool safe_to_repeat, const zoom_config *cfg, const char *const secrets[2],
+                     json_t **out, zoom_error *err) {
   json_error_t jerr;
   if (rep->status >= 200 && rep->status < 300) {
     if (rep->len == 0) {
@@ -329,10 +332,14 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
     *out = json_loadb(rep->body, rep->len, JSON_DECODE_ANY, &jerr);
     if (*out)
       return 0;
+    /* jansson's text quotes the reply ("... near 'x'"): only what went wrong is kept. */
+    char why[sizeof jerr.text];
+    snprintf(why, sizeof why, "%s", jerr.text);
+    why[strcspn(why, "'")] = '\0';
     zoom_error_set(err, ZOOM_ERR_BAD_REPLY,
                    "Zoom's reply (HTTP %ld) is not valid JSON (%.100s at byte %d); it may have "
                    "been cut short",
-                   rep->status, jerr.text, jerr.position);
+                   rep->status, why, jerr.position);
     err->http_status = rep->status;
     if (!safe_to_repeat)
       zoom_error_hint(err,
@@ -344,6 +351,8 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
   json_t *body = json_loadb(rep->body, rep->len, 0, &jerr);
   zoom_error_from_reply(err, method, path, rep->status, body);
   json_decref(body);
+  zoom_error_redact(err, secrets[0]);
+  zoom_error_redact(err, secrets[1]);
   if (rep->status == 404 && rep->after_lost_reply && strcmp(method, "DELETE") == 0) {
     /* The first attempt went out and its reply was lost; the repeat finds nothing. */
     char zoom_said[sizeof err->message];
@@ -467,8 +476,14 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
     log_debug("zoom", "%s %s -> %ld in %ld ms", method, path, rep.status,
               (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
   }
-  result = reply_map(&rep, method, path, safe, g->cfg, out, err);
+  const char *secrets[2] = {token, g->cfg->client_secret};
+  result = reply_map(&rep, method, path, safe, g->cfg, secrets, out, err);
 cleanup:
+  if (result != 0 && err) {
+    zoom_error_redact(err, token);
+    if (g)
+      zoom_error_redact(err, g->cfg->client_secret);
+  }
   if (result != 0 && err && err->kind != ZOOM_ERR_INVALID)
     log_debug("zoom", "%s %s failed: %s: %s", method, path, zoom_error_kind_name(err->kind),
               err->message);

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "zoom/scopes.h"
@@ -180,4 +181,74 @@ void zoom_error_from_reply(zoom_error *err, const char *method, const char *path
   if (status >= 500)
     snprintf(err->hint, sizeof err->hint,
              "Zoom had a server-side problem; trying again in a little while may work.");
+}
+
+/* ---- redaction ---- */
+
+#define REDACTED "[redacted]"
+#define REDACT_MIN 4 /* shorter "secrets" would redact ordinary words */
+
+void zoom_text_redact(char *buf, size_t size, const char *secret) {
+  size_t slen = secret ? strlen(secret) : 0;
+  if (!buf || size == 0 || slen < REDACT_MIN)
+    return;
+  char *out = malloc(size); /* owned; the text rebuilt */
+  if (!out) {
+    if (strstr(buf, secret))
+      snprintf(buf, size, "%s", REDACTED); /* no memory: hide the whole text */
+    return;
+  }
+  size_t o = 0;
+  for (const char *p = buf; *p && o < size - 1;) {
+    if (strncmp(p, secret, slen) == 0) {
+      for (const char *r = REDACTED; *r && o < size - 1; r++)
+        out[o++] = *r;
+      p += slen;
+    } else {
+      out[o++] = *p++;
+    }
+  }
+  out[o] = '\0';
+  /* A tail that is the start of the secret: the text was cut inside it. */
+  for (size_t n = slen - 1; n >= REDACT_MIN; n--) {
+    if (n <= o && memcmp(out + o - n, secret, n) == 0) {
+      snprintf(out + o - n, size - (o - n), "%s", REDACTED);
+      break;
+    }
+  }
+  memcpy(buf, out, strlen(out) + 1);
+  free(out);
+}
+
+/* Redacts SECRET in every string under V (values only), in place. */
+static void json_redact(json_t *v, const char *secret, int depth) {
+  if (!v || depth > 64)
+    return;
+  if (json_is_string(v)) {
+    if (!strstr(json_string_value(v), secret))
+      return;
+    size_t size = json_string_length(v) + sizeof REDACTED;
+    char *copy = malloc(size);
+    if (!copy)
+      return;
+    snprintf(copy, size, "%s", json_string_value(v));
+    zoom_text_redact(copy, size, secret);
+    json_string_set(v, copy);
+    free(copy);
+  } else if (json_is_array(v)) {
+    for (size_t i = 0; i < json_array_size(v); i++)
+      json_redact(json_array_get(v, i), secret, depth + 1);
+  } else if (json_is_object(v)) {
+    const char *key;
+    json_t *item;
+    json_object_foreach(v, key, item) json_redact(item, secret, depth + 1);
+  }
+}
+
+void zoom_error_redact(zoom_error *err, const char *secret) {
+  if (!err || !secret || strlen(secret) < REDACT_MIN)
+    return;
+  zoom_text_redact(err->message, sizeof err->message, secret);
+  zoom_text_redact(err->hint, sizeof err->hint, secret);
+  json_redact(err->field_errors, secret, 0);
 }

@@ -68,4 +68,13 @@ json_t *zoom_error_to_json(const zoom_error *err);
 void zoom_error_from_reply(zoom_error *err, const char *method, const char *path, long status,
                            json_t *body);
 
+/* Replaces in BUF (SIZE bytes, NUL-terminated) every occurrence of SECRET with
+ * "[redacted]", and a tail of BUF that is the start of SECRET (text cut inside it) too.
+ * Text from Zoom may quote what it was sent; no secret may reach an error or a log.
+ * A SECRET shorter than 4 characters, or NULL, is left alone. */
+void zoom_text_redact(char *buf, size_t size, const char *secret);
+
+/* zoom_text_redact over ERR's message and hint, and every string in its field_errors. */
+void zoom_error_redact(zoom_error *err, const char *secret);
+
 #endif

@@ -244,6 +244,20 @@ static enum MHD_Result fz_token(fakezoom *fz, struct MHD_Connection *c, fakezoom
   return fz_send(c, 200, NULL, reply);
 }
 
+/* True when a script not used up matches METHOD and PATH (a scripted token reply
+ * replaces the fake's own). */
+static bool script_pending(fakezoom *fz, const char *method, const char *path) {
+  bool found = false;
+  pthread_mutex_lock(&fz->lock);
+  for (size_t i = 0; i < fz->nscripts && !found; i++) {
+    const script *sc = &fz->scripts[i];
+    found = !sc->used_up && (!sc->method[0] || strcmp(sc->method, method) == 0) &&
+            path_match(sc->path, path);
+  }
+  pthread_mutex_unlock(&fz->lock);
+  return found;
+}
+
 static bool bearer_ok(fakezoom *fz, const char *authz) {
   if (!authz || strncmp(authz, "Bearer ", 7) != 0)
     return false;
@@ -301,9 +315,11 @@ static enum MHD_Result fz_handle(void *cls, struct MHD_Connection *c, const char
     snprintf(rec.body, sizeof rec.body, "%s", u->data);
 
   enum MHD_Result rc;
-  if (strcmp(url, "/oauth/token") == 0 && strcmp(method, "POST") == 0) {
+  bool token_url = strcmp(url, "/oauth/token") == 0 && strcmp(method, "POST") == 0;
+  if (token_url && !script_pending(fz, method, url)) {
     rc = fz_token(fz, c, &rec, authz, u->data);
-  } else if (strncmp(url, "/_open/", 7) != 0 && !(rec.auth_ok = bearer_ok(fz, authz))) {
+  } else if (!token_url && strncmp(url, "/_open/", 7) != 0 &&
+             !(rec.auth_ok = bearer_ok(fz, authz))) {
     rc = fz_send(c, 401, NULL, "{\"code\":124,\"message\":\"Invalid access token.\"}");
   } else {
     script s = {.status = 404};

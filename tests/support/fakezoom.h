@@ -55,7 +55,8 @@ void fakezoom_script(fakezoom *fz, const char *method, const char *path, int tim
                      fakezoom_reply reply);
 
 /* Token endpoint settings: accepted credentials, the expires_in it hands out, a delay
- * before each token reply, and whether Bearer tokens are checked at all. */
+ * before each token reply, and whether Bearer tokens are checked at all. A script for POST
+ * /oauth/token replaces the fake's own token reply while it lasts. */
 void fakezoom_set_credentials(fakezoom *fz, const char *account, const char *client_id,
                               const char *secret);
 void fakezoom_set_token_expiry(fakezoom *fz, int expires_in);

@@ -424,6 +424,56 @@ static void slow_reply_past_timeout(void **state) {
   assert_non_null(strstr(f->err.hint, "ZOOM_REQUEST_TIMEOUT_MS"));
 }
 
+/* Zoom's words may quote what it was sent: the client secret (token endpoint) or the access
+ * token (API). Neither reaches an error, whole or cut (fuzz_zoom_reply's finding). */
+static void zoom_text_quoting_a_secret_is_redacted(void **state) {
+  fixture *f = *state;
+  json_t *out = NULL;
+  fakezoom_script(f->fz, "POST", "/oauth/token", 1,
+                  (fakezoom_reply){401, NULL,
+                                   "{\"error\":\"invalid_client\",\"reason\":\"secret "
+                                   "fz-secret-1 refused\"}",
+                                   0, 0});
+  assert_int_equal(get(f, "/users/me", &out), -1);
+  assert_int_equal(f->err.kind, ZOOM_ERR_AUTH);
+  assert_null(strstr(f->err.message, "fz-secret-1"));
+  assert_non_null(strstr(f->err.message, "secret [redacted] refused"));
+  /* Now with a token: the API quotes it in its message, its field errors, a non-JSON reply. */
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 1, ok_me);
+  assert_int_equal(get(f, "/users/me", &out), 0);
+  json_decref(out);
+  out = NULL;
+  char *token = fakezoom_last_token(f->fz);
+  char bad[1024], cut[1024], raw[512];
+  snprintf(bad, sizeof bad,
+           "{\"code\":300,\"message\":\"token %s is odd\",\"errors\":[{\"field\":\"x\","
+           "\"message\":\"%s\"}]}",
+           token, token);
+  /* A message long enough that the error's text is cut inside the token. */
+  snprintf(cut, sizeof cut, "{\"code\":300,\"message\":\"%0490d %s\"}", 0, token);
+  snprintf(raw, sizeof raw, "%s", token);
+  fakezoom_script(f->fz, "GET", "/v2/users/a", 1, (fakezoom_reply){400, NULL, bad, 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/b", 1, (fakezoom_reply){400, NULL, cut, 0, 0});
+  fakezoom_script(f->fz, "GET", "/v2/users/c", 1, (fakezoom_reply){200, NULL, raw, 0, 0});
+  const char *paths[] = {"/users/a", "/users/b", "/users/c"};
+  char head[9];
+  snprintf(head, sizeof head, "%s", token);
+  for (size_t i = 0; i < 3; i++) {
+    assert_int_equal(get(f, paths[i], &out), -1);
+    json_t *j = zoom_error_to_json(&f->err);
+    char *text = json_dumps(j, JSON_COMPACT);
+    assert_null(strstr(text, token));
+    assert_null(strstr(text, head)); /* not even its first 8 characters */
+    free(text);
+    json_decref(j);
+  }
+  free(token);
+  /* The rule itself: whole occurrences, and a tail cut inside the secret. */
+  char buf[64] = "a s3cr3t-value b s3cr3t-value c s3cr3t-v";
+  zoom_text_redact(buf, sizeof buf, "s3cr3t-value");
+  assert_string_equal(buf, "a [redacted] b [redacted] c [redacted]");
+}
+
 static void truncated_body(void **state) {
   fixture *f = *state;
   /* Cut off mid-transfer: a transport failure, retried for a GET, then reported. */
@@ -1081,6 +1131,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(reset_on_get_is_retried, setup, teardown),
       cmocka_unit_test_setup_teardown(reset_on_post_is_not_retried, setup, teardown),
       cmocka_unit_test_setup_teardown(slow_reply_past_timeout, setup, teardown),
+      cmocka_unit_test_setup_teardown(zoom_text_quoting_a_secret_is_redacted, setup, teardown),
       cmocka_unit_test_setup_teardown(truncated_body, setup, teardown),
       cmocka_unit_test_setup_teardown(reply_over_the_cap_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(empty_reply_is_an_empty_object, setup, teardown),
