@@ -369,6 +369,9 @@ static int reply_map(const zoom_http_reply *rep, const char *method, const char 
                     "Zoom failed while handling the %s: it may or may not have taken effect; "
                     "check (list or get) before sending it again.",
                     method);
+  /* rate_limited quotes the reply's headers. */
+  zoom_error_redact(err, secrets[0]);
+  zoom_error_redact(err, secrets[1]);
   return -1;
 }
 

@@ -250,5 +250,7 @@ void zoom_error_redact(zoom_error *err, const char *secret) {
     return;
   zoom_text_redact(err->message, sizeof err->message, secret);
   zoom_text_redact(err->hint, sizeof err->hint, secret);
+  zoom_text_redact(err->rate_category, sizeof err->rate_category, secret); /* header values */
+  zoom_text_redact(err->rate_type, sizeof err->rate_type, secret);
   json_redact(err->field_errors, secret, 0);
 }

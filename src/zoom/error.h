@@ -74,7 +74,8 @@ void zoom_error_from_reply(zoom_error *err, const char *method, const char *path
  * A SECRET shorter than 4 characters, or NULL, is left alone. */
 void zoom_text_redact(char *buf, size_t size, const char *secret);
 
-/* zoom_text_redact over ERR's message and hint, and every string in its field_errors. */
+/* zoom_text_redact over ERR's message, hint, rate-limit category and type (header values),
+ * and every string in its field_errors. */
 void zoom_error_redact(zoom_error *err, const char *secret);
 
 #endif

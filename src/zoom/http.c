@@ -255,6 +255,23 @@ static long parse_long_or(const char *s, long dflt) {
   return (errno || end == s) ? dflt : v;
 }
 
+/* Keeps X-RateLimit-Category and X-RateLimit-Type only when they are words Zoom uses, in
+ * their usual spelling: they are shown in errors and in the token status, and a reply must
+ * not put text of its own choosing there (a header echoing the token, say). */
+static void rate_words_normalize(zoom_http_reply *rep) {
+  if (rep->rate_category[0]) {
+    zoom_rate_category cat = zoom_rate_category_parse(rep->rate_category);
+    snprintf(rep->rate_category, sizeof rep->rate_category, "%s",
+             cat == ZOOM_RATE_NONE ? "" : zoom_rate_category_name(cat));
+  }
+  if (strcasecmp(rep->rate_type, "QPS") == 0)
+    snprintf(rep->rate_type, sizeof rep->rate_type, "QPS");
+  else if (strcasecmp(rep->rate_type, "Daily-limit") == 0)
+    snprintf(rep->rate_type, sizeof rep->rate_type, "Daily-limit");
+  else
+    rep->rate_type[0] = '\0';
+}
+
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
   xfer *x = ctx;
   zoom_http_reply *rep = x->rep;
@@ -272,6 +289,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
              header_take(data, n, "X-RateLimit-Category", rep->rate_category,
                          sizeof rep->rate_category) ||
              header_take(data, n, "X-RateLimit-Type", rep->rate_type, sizeof rep->rate_type)) {
+    rate_words_normalize(rep);
   } else if (header_take(data, n, "X-RateLimit-Limit", num, sizeof num)) {
     rep->rate_limit = parse_long_or(num, -1);
   } else if (header_take(data, n, "X-RateLimit-Remaining", num, sizeof num)) {

@@ -455,10 +455,16 @@ static void zoom_text_quoting_a_secret_is_redacted(void **state) {
   fakezoom_script(f->fz, "GET", "/v2/users/a", 1, (fakezoom_reply){400, NULL, bad, 0, 0});
   fakezoom_script(f->fz, "GET", "/v2/users/b", 1, (fakezoom_reply){400, NULL, cut, 0, 0});
   fakezoom_script(f->fz, "GET", "/v2/users/c", 1, (fakezoom_reply){200, NULL, raw, 0, 0});
-  const char *paths[] = {"/users/a", "/users/b", "/users/c"};
+  /* A 429 whose rate-limit headers echo the token (shown in errors and the token status). */
+  char echo[300];
+  snprintf(echo, sizeof echo, "Retry-After: 3600\nX-RateLimit-Category: %s\nX-RateLimit-Type: %s\n",
+           token, token);
+  fakezoom_script(f->fz, "GET", "/v2/users/d", 1,
+                  (fakezoom_reply){429, echo, "{\"code\":429,\"message\":\"slow down\"}", 0, 0});
+  const char *paths[] = {"/users/a", "/users/b", "/users/c", "/users/d"};
   char head[9];
   snprintf(head, sizeof head, "%s", token);
-  for (size_t i = 0; i < 3; i++) {
+  for (size_t i = 0; i < 4; i++) {
     assert_int_equal(get(f, paths[i], &out), -1);
     json_t *j = zoom_error_to_json(&f->err);
     char *text = json_dumps(j, JSON_COMPACT);
@@ -467,6 +473,13 @@ static void zoom_text_quoting_a_secret_is_redacted(void **state) {
     free(text);
     json_decref(j);
   }
+  zoom_token_status st;
+  zoom_client_token_status(f->client, &st);
+  json_t *sj = zoom_token_status_to_json(&st);
+  char *stext = json_dumps(sj, JSON_COMPACT);
+  assert_null(strstr(stext, head));
+  free(stext);
+  json_decref(sj);
   free(token);
   /* The rule itself: whole occurrences, and a tail cut inside the secret. */
   char buf[64] = "a s3cr3t-value b s3cr3t-value c s3cr3t-v";
