@@ -2,9 +2,9 @@
  * bytes (after a first mode byte) are sent verbatim, status line, headers (Retry-After,
  * X-RateLimit-*, Content-Length...) and body, by a loopback server as the answer to
  * whatever the client asks: an API call (GET, POST, DELETE or pagination) or the token
- * request. The client must end with a result (an object for a pagination) or an error with a
- * message, never
- * show the client secret or the access token in an error, and keep working. */
+ * request. The client must end with a result (an object for a pagination) or an error with
+ * a message, never show the client secret or the access token in an error, and keep
+ * working. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <pthread.h>
