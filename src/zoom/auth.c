@@ -339,6 +339,9 @@ static int cache_read(zoom_auth *a, token_record *r) {
   r->obtained_at = (long long)json_integer_value(json_object_get(doc, "obtained_at"));
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
+  /* The scopes are shown (token status): never a secret, whatever the file says. */
+  zoom_text_redact(r->scopes, sizeof r->scopes, a->client_secret);
+  zoom_text_redact(r->scopes, sizeof r->scopes, token);
   snprintf(r->api_base, sizeof r->api_base, "%s", api_base ? api_base : "");
   result = 0;
 cleanup:
@@ -588,6 +591,9 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
   r->expires_at = (long long)time(NULL) + (long long)json_integer_value(expires_in);
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
+  /* The scopes are shown (token status): the endpoint's words may not bring a secret there. */
+  zoom_text_redact(r->scopes, sizeof r->scopes, a->client_secret);
+  zoom_text_redact(r->scopes, sizeof r->scopes, token);
   api_base_from(a, json_string_value(json_object_get(doc, "api_url")), r->api_base,
                 sizeof r->api_base);
   log_debug("zoom", "got an access token valid for %lld s",

@@ -481,6 +481,18 @@ static void zoom_text_quoting_a_secret_is_redacted(void **state) {
   free(stext);
   json_decref(sj);
   free(token);
+  /* A token reply whose scope quotes the secret: the status shows the scopes, not it. */
+  fakezoom_script(f->fz, "POST", "/oauth/token", 1,
+                  (fakezoom_reply){200, NULL,
+                                   "{\"access_token\":\"tok-scoped-1234\",\"expires_in\":3600,"
+                                   "\"scope\":\"webinar:read fz-secret-1 tok-scoped-1234\"}",
+                                   0, 0});
+  zoom_error_clear(&f->err);
+  assert_int_equal(zoom_client_refresh_token(f->client, NULL, &f->err), 0);
+  zoom_client_token_status(f->client, &st);
+  assert_null(strstr(st.scopes, "fz-secret-1"));
+  assert_null(strstr(st.scopes, "tok-scoped-1234"));
+  assert_non_null(strstr(st.scopes, "webinar:read"));
   /* The rule itself: whole occurrences, and a tail cut inside the secret. */
   char buf[64] = "a s3cr3t-value b s3cr3t-value c s3cr3t-v";
   zoom_text_redact(buf, sizeof buf, "s3cr3t-value");
