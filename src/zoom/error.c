@@ -220,7 +220,7 @@ void zoom_text_redact(char *buf, size_t size, const char *secret) {
   free(out);
 }
 
-/* Redacts SECRET in every string under V (values only), in place. */
+/* Redacts SECRET in every string under V, keys included, in place. */
 static void json_redact(json_t *v, const char *secret, int depth) {
   if (!v || depth > 64)
     return;
@@ -241,7 +241,22 @@ static void json_redact(json_t *v, const char *secret, int depth) {
   } else if (json_is_object(v)) {
     const char *key;
     json_t *item;
-    json_object_foreach(v, key, item) json_redact(item, secret, depth + 1);
+    void *tmp;
+    json_object_foreach_safe(v, tmp, key, item) {
+      json_redact(item, secret, depth + 1);
+      if (!strstr(key, secret))
+        continue;
+      /* A key quoting the secret: the entry moves to the redacted key. */
+      size_t size = strlen(key) + sizeof REDACTED;
+      char *copy = malloc(size);
+      if (copy) {
+        snprintf(copy, size, "%s", key);
+        zoom_text_redact(copy, size, secret);
+        json_object_set(v, copy, item);
+        free(copy);
+      }
+      json_object_del(v, key);
+    }
   }
 }
 

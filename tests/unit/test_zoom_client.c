@@ -447,8 +447,8 @@ static void zoom_text_quoting_a_secret_is_redacted(void **state) {
   char bad[1024], cut[1024], raw[512];
   snprintf(bad, sizeof bad,
            "{\"code\":300,\"message\":\"token %s is odd\",\"errors\":[{\"field\":\"x\","
-           "\"message\":\"%s\"}]}",
-           token, token);
+           "\"message\":\"%s\",\"k%s\":1}]}",
+           token, token, token);
   /* A message long enough that the error's text is cut inside the token. */
   snprintf(cut, sizeof cut, "{\"code\":300,\"message\":\"%0490d %s\"}", 0, token);
   snprintf(raw, sizeof raw, "%s", token);
