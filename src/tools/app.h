@@ -69,7 +69,9 @@ int user_resources_register(mcp_server *srv);
 
 /* Completes a "webinar" or "webinarId" argument (prompts.c): ids of the
  * account's upcoming webinars whose id starts with VALUE or whose topic
- * contains it. New reference to an array of strings. */
+ * contains it; for "webinarUuid" (a past webinar's report) the ids of every
+ * scheduled webinar, since an id names its latest instance. New reference
+ * to an array of strings. */
 json_t *app_complete_webinar(mcp_call *call, const char *name, const char *value, json_t *context);
 
 /* The prompts (prompts.c); with READ_ONLY only those that change nothing. */

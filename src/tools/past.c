@@ -17,7 +17,7 @@ static const mcp_resource_template templates[] = {
      "PNG. webinarUuid is an instance UUID from list_past_webinar_instances (percent-encoded "
      "in the URI: / is %2F), or a webinar id for its latest instance. A part Zoom refused is "
      "null, with Zoom's error under \"errors\".",
-     "application/json", report_read_resource, NULL},
+     "application/json", report_read_resource, app_complete_webinar},
 };
 
 int past_resources_register(mcp_server *srv) {

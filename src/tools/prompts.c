@@ -92,12 +92,13 @@ static json_t *get_triage(mcp_call *call, json_t *args) {
 json_t *app_complete_webinar(mcp_call *call, const char *name, const char *value, json_t *context) {
   (void)context;
   json_t *out = json_array();
-  if (strcmp(name, "webinar") != 0 && strcmp(name, "webinarId") != 0)
+  bool past = strcmp(name, "webinarUuid") == 0; /* a webinar id names its latest instance */
+  if (strcmp(name, "webinar") != 0 && strcmp(name, "webinarId") != 0 && !past)
     return out;
   app *a = app_of(call);
   zoom_error err = {0};
   zoom_cancel cancel = app_cancel_of(call);
-  json_t *q = json_pack("{s:s, s:i}", "type", "upcoming", "page_size", 300);
+  json_t *q = json_pack("{s:s, s:i}", "type", past ? "scheduled" : "upcoming", "page_size", 300);
   json_t *reply = NULL;
   if (zoom_request(a->zoom, "GET", "/users/me/webinars", q, NULL, &cancel, &reply, &err) == 0) {
     size_t i;

@@ -59,6 +59,13 @@ for (const era of ['legacy', 'modern']) {
         argument: { name: 'webinarId', value: String(w.id).slice(0, 5) },
       });
       assert.ok(byTemplate.completion.values.includes(String(w.id)));
+      const all = await call(z.client, 'list_webinars', { user_id: 'me', type: 'scheduled', all_pages: true });
+      const held = all.structuredContent.webinars.find((x) => new Date(x.start_time) < new Date());
+      const byReport = await z.client.complete({
+        ref: { type: 'ref/resource', uri: 'zoom://past_webinars/{webinarUuid}/report' },
+        argument: { name: 'webinarUuid', value: String(held.id).slice(0, 5) },
+      });
+      assert.ok(byReport.completion.values.includes(String(held.id)), 'a webinar already held');
       const none = await z.client.complete({
         ref: { type: 'ref/prompt', name: 'triage_registrants' },
         argument: { name: 'webinar', value: 'no such topic at all' },
