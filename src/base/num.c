@@ -49,3 +49,16 @@ int num_parse_double(const char *text, double min, double max, double *out) {
   *out = v;
   return 0;
 }
+
+int num_digits(const char **p, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    char c = (*p)[i];
+    if (c < '0' || c > '9')
+      return -1;
+    v = v * 10 + (c - '0');
+  }
+  *p += n;
+  *out = v;
+  return 0;
+}

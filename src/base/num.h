@@ -14,4 +14,9 @@ int num_parse_ull(const char *text, unsigned long long max, unsigned long long *
  * [MIN, MAX] (not NaN, not infinite). Returns 0, or -1. */
 int num_parse_double(const char *text, double min, double max, double *out);
 
+/* Reads exactly N decimal digits at *P (1 <= N <= 9) into *OUT and moves *P
+ * past them. Returns 0, or -1 (nothing moved) when fewer than N digits are
+ * there: for fixed-width fields such as the parts of a date. */
+int num_digits(const char **p, int n, int *out);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "base/pct.h"
 #include "sim/sim_internal.h"
+#include "base/num.h"
 #include "base/tz.h"
 
 /* ---- clock and randomness ---------------------------------------------------- */
@@ -89,31 +90,18 @@ static int days_in_month(int y, int m) {
   return dm[m - 1];
 }
 
-/* Reads exactly N digits at *P into *OUT. */
-static int read_digits(const char **p, int n, int *out) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (!isdigit((unsigned char)(*p)[i]))
-      return -1;
-    v = v * 10 + ((*p)[i] - '0');
-  }
-  *p += n;
-  *out = v;
-  return 0;
-}
-
 int sim_time_parse(const char *text, const char *zone, int64_t *out) {
   int y, mo, d, h, mi, se = 0;
   const char *p = text;
   if (!text)
     return -1;
-  if (read_digits(&p, 4, &y) || *p++ != '-' || read_digits(&p, 2, &mo) || *p++ != '-' ||
-      read_digits(&p, 2, &d) || *p++ != 'T' || read_digits(&p, 2, &h) || *p++ != ':' ||
-      read_digits(&p, 2, &mi))
+  if (num_digits(&p, 4, &y) || *p++ != '-' || num_digits(&p, 2, &mo) || *p++ != '-' ||
+      num_digits(&p, 2, &d) || *p++ != 'T' || num_digits(&p, 2, &h) || *p++ != ':' ||
+      num_digits(&p, 2, &mi))
     return -1;
   if (*p == ':') {
     p++;
-    if (read_digits(&p, 2, &se))
+    if (num_digits(&p, 2, &se))
       return -1;
   }
   if (*p == '.') { /* fractional seconds are accepted and dropped */

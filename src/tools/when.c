@@ -8,22 +8,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/num.h"
 #include "base/tz.h"
 #include "tools/phrase.h"
 #include "zoom/config.h"
-
-/* Reads exactly N digits at *P into *OUT and advances. */
-static int digits(const char **p, int n, int *out) {
-  int v = 0;
-  for (int i = 0; i < n; i++) {
-    if (!isdigit((unsigned char)(*p)[i]))
-      return -1;
-    v = v * 10 + ((*p)[i] - '0');
-  }
-  *p += n;
-  *out = v;
-  return 0;
-}
 
 static int days_in_month(int y, int m) {
   static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -47,12 +35,13 @@ static int when_parse(const char *in, when_parsed *w) {
   memset(w, 0, sizeof *w);
   if (!in)
     return -1;
-  if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d) ||
-      (*p != 'T' && *p != ' ') || (p++, digits(&p, 2, &h)) || *p++ != ':' || digits(&p, 2, &mi))
+  if (num_digits(&p, 4, &y) || *p++ != '-' || num_digits(&p, 2, &mo) || *p++ != '-' ||
+      num_digits(&p, 2, &d) || (*p != 'T' && *p != ' ') || (p++, num_digits(&p, 2, &h)) ||
+      *p++ != ':' || num_digits(&p, 2, &mi))
     return -1;
   if (*p == ':') {
     p++;
-    if (digits(&p, 2, &s))
+    if (num_digits(&p, 2, &s))
       return -1;
     if (*p == '.') /* fractions of a second: Zoom has none */
       for (p++; isdigit((unsigned char)*p);)
@@ -69,11 +58,11 @@ static int when_parse(const char *in, when_parsed *w) {
     p++;
   } else if (*p == '+' || *p == '-') {
     int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
-    if (digits(&p, 2, &oh))
+    if (num_digits(&p, 2, &oh))
       return -1;
     if (*p == ':')
       p++;
-    if (*p && digits(&p, 2, &om))
+    if (*p && num_digits(&p, 2, &om))
       return -1;
     if (oh > 14 || om > 59)
       return -1;

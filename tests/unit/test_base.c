@@ -124,6 +124,16 @@ static void numbers_in_range_only(void **state) {
   assert_int_equal(num_parse_double("nan", 0, 1, &d), -1);
   assert_int_equal(num_parse_double("inf", 0, 1e300, &d), -1);
   assert_int_equal(num_parse_double("0.5x", 0, 1, &d), -1);
+
+  const char *text = "2026-1x", *p = text;
+  int part = -1;
+  assert_int_equal(num_digits(&p, 4, &part), 0); /* exactly four digits, and past them */
+  assert_int_equal(part, 2026);
+  assert_ptr_equal(p, text + 4);
+  p++;
+  assert_int_equal(num_digits(&p, 2, &part), -1); /* "1x": too few digits, nothing moved */
+  assert_ptr_equal(p, text + 5);
+  assert_int_equal(part, 2026);
 }
 
 int main(void) {
