@@ -80,29 +80,19 @@ static json_t *env_status(app *a) {
   return out;
 }
 
-/* One text content item of a resource, holding JSON. */
-static json_t *json_contents(const char *uri, json_t *value) {
-  char *text = json_dumps(value, JSON_INDENT(2) | JSON_SORT_KEYS);
-  json_decref(value);
-  json_t *item = json_pack("{s:s, s:s, s:s}", "uri", uri, "mimeType", "application/json", "text",
-                           text ? text : "{}");
-  free(text);
-  return json_pack("[o]", item);
-}
-
 static json_t *read_config(mcp_call *call, const char *uri, json_t *vars) {
   (void)vars;
-  return json_contents(uri, config_describe(app_of(call)));
+  return engine_resource_contents(uri, config_describe(app_of(call)));
 }
 
 static json_t *read_token_status(mcp_call *call, const char *uri, json_t *vars) {
   (void)vars;
-  return json_contents(uri, token_status_json(app_of(call)));
+  return engine_resource_contents(uri, token_status_json(app_of(call)));
 }
 
 static json_t *read_env_status(mcp_call *call, const char *uri, json_t *vars) {
   (void)vars;
-  return json_contents(uri, env_status(app_of(call)));
+  return engine_resource_contents(uri, env_status(app_of(call)));
 }
 
 static json_t *tool_get_token_status(mcp_call *call, json_t *args) {
