@@ -167,7 +167,7 @@ bench: build
 # The full soak (tests/soak/soak.mjs): 100,000 mixed calls, 4 clients, 5 % faults.
 .PHONY: soak
 soak: build
-	@node_modules/.bin/node tests/soak/soak.mjs --calls $(or $(SOAK_CALLS),100000)
+	@node_modules/.bin/node tests/soak/soak.mjs --calls $(or $(SOAK_CALLS),100000) $(SOAK_ARGS)
 
 # Rewrites the README's tool table from the catalogue (a test checks it).
 .PHONY: readme-tools
