@@ -84,6 +84,7 @@ typedef struct hsession {
  * request headers take longer than header_timeout_ms. */
 typedef struct conn_rec {
   struct conn_rec *prev, *next;
+  const struct http_server *srv;
   int fd;
   bool in_request;   /* headers complete, request being served */
   uint64_t since_ms; /* connection start, or the end of its last request */
@@ -168,8 +169,8 @@ const char http_usage_text[] =
     "  --http-path PATH         the MCP endpoint (default /mcp)\n"
     "  --auth-token TOKEN       require 'Authorization: Bearer TOKEN' (also " HTTP_TOKEN_ENV ");\n"
     "                           required when HOST is not loopback\n"
-    "  --allow-origin ORIGIN    also accept this Origin (repeatable; '*' = any); loopback\n"
-    "                           origins are always accepted\n"
+    "  --allow-origin ORIGIN    also accept this Origin, with CORS (repeatable; '*' = any);\n"
+    "                           loopback origins are always accepted\n"
     "  --http-max-body BYTES    largest request body (default 4194304; larger: 413)\n"
     "  --http-max-sessions N    sessions at once (default 4096)\n"
     "  --http-max-streams N     connections at once (default 512)\n"
@@ -372,6 +373,56 @@ static bool version_known(const char *v) {
   return false;
 }
 
+static conn_rec *conn_of(struct MHD_Connection *c) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info ? info->socket_context : NULL;
+}
+
+/* CORS: a browser page of an allowed origin may read the reply, and the headers a client
+ * needs from it. Nothing is added for a request without an Origin, or with one that is not
+ * allowed (that request gets 403 anyway). */
+static void cors_add(struct MHD_Connection *c, struct MHD_Response *r) {
+  const conn_rec *cr = conn_of(c);
+  const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+  if (!cr || !origin || !origin_allowed(cr->srv, origin))
+    return;
+  MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+  MHD_add_response_header(r, "Access-Control-Expose-Headers",
+                          "Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate");
+  MHD_add_response_header(r, "Vary", "Origin");
+}
+
+/* Queues R (borrowed) as the reply, with the CORS headers it needs. */
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status, struct MHD_Response *r) {
+  cors_add(c, r);
+  return MHD_queue_response(c, status, r);
+}
+
+/* A CORS preflight (OPTIONS with an Origin, already allowed): browsers send it without
+ * credentials before a POST, GET or DELETE with custom headers, so it is answered before the
+ * bearer-token check. The headers asked for are allowed when they are plain header names. */
+static enum MHD_Result respond_preflight(struct MHD_Connection *c) {
+  static const char fallback[] = "Content-Type, Accept, Authorization, Mcp-Session-Id, "
+                                 "MCP-Protocol-Version, Last-Event-ID, Mcp-Method, Mcp-Name";
+  const char *asked =
+      MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Access-Control-Request-Headers");
+  size_t n = asked ? strlen(asked) : 0;
+  bool plain =
+      n > 0 && n <= 1024 &&
+      strspn(asked, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_, ") == n;
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r)
+    return MHD_NO;
+  MHD_add_response_header(r, "Access-Control-Allow-Methods", "GET, POST, DELETE");
+  MHD_add_response_header(r, "Access-Control-Allow-Headers", plain ? asked : fallback);
+  MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+  MHD_add_response_header(r, "Vary", "Access-Control-Request-Headers");
+  enum MHD_Result ret = queue(c, MHD_HTTP_NO_CONTENT, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 /* Queues a response: BODY (NUL-terminated, copied; may be NULL) with TYPE. */
 static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const char *type,
                                const char *body, const hsession *hs) {
@@ -384,7 +435,7 @@ static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, const 
     MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
   if (hs && !hs->stateless)
     MHD_add_response_header(r, "Mcp-Session-Id", hs->id);
-  enum MHD_Result ret = MHD_queue_response(c, status, r);
+  enum MHD_Result ret = queue(c, status, r);
   MHD_destroy_response(r);
   return ret;
 }
@@ -769,7 +820,7 @@ static enum MHD_Result respond_sse(struct MHD_Connection *c, http_server *srv, h
   MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
   if (!hs->stateless)
     MHD_add_response_header(resp, "Mcp-Session-Id", hs->id);
-  enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
+  enum MHD_Result ret = queue(c, MHD_HTTP_OK, resp);
   MHD_destroy_response(resp); /* sse_free runs when the connection lets go */
   return ret;
 }
@@ -834,8 +885,7 @@ static enum MHD_Result answer_stream(struct MHD_Connection *c, http_server *srv,
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
       if (!hs->stateless)
         MHD_add_response_header(r, "Mcp-Session-Id", hs->id);
-      ret =
-          MHD_queue_response(c, hs->stateless ? modern_status(ev->data, ev->len) : MHD_HTTP_OK, r);
+      ret = queue(c, hs->stateless ? modern_status(ev->data, ev->len) : MHD_HTTP_OK, r);
       MHD_destroy_response(r);
     }
     free(ev);
@@ -1202,12 +1252,6 @@ static enum MHD_Result handle_delete(struct MHD_Connection *c, http_server *srv)
 
 /* ---- libmicrohttpd callbacks ------------------------------------------------------- */
 
-static conn_rec *conn_of(struct MHD_Connection *c) {
-  const union MHD_ConnectionInfo *info =
-      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-  return info ? info->socket_context : NULL;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls) {
@@ -1242,6 +1286,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if ((origin && !origin_allowed(srv, origin)) || !host_allowed(srv, host))
       return respond_error(c, MHD_HTTP_FORBIDDEN, MCP_INVALID_REQUEST,
                            "Forbidden: Origin or Host not allowed", NULL);
+    if (origin && strcmp(method, "OPTIONS") == 0)
+      return respond_preflight(c);
     if (srv->token &&
         !token_ok(srv, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"))) {
       struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -1251,7 +1297,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
       MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
                               "Bearer realm=\"mcp\", error=\"invalid_token\"");
       MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain");
-      enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
+      enum MHD_Result ret = queue(c, MHD_HTTP_UNAUTHORIZED, r);
       MHD_destroy_response(r);
       return ret;
     }
@@ -1271,7 +1317,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!r)
       return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, POST, DELETE");
-    enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+    enum MHD_Result ret = queue(c, MHD_HTTP_METHOD_NOT_ALLOWED, r);
     MHD_destroy_response(r);
     return ret;
   }
@@ -1333,6 +1379,7 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
       return;
     const union MHD_ConnectionInfo *info =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    cr->srv = srv;
     cr->fd = info ? info->connect_fd : -1;
     cr->since_ms = now_ms();
     pthread_mutex_lock(&srv->mu);

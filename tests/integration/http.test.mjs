@@ -148,6 +148,53 @@ test('Origin and Host: a foreign origin or host gets 403, loopback ones pass', a
   }
 });
 
+test('CORS: an allowed origin gets a preflight without the token, and may read replies and the session id', async () => {
+  const token = 'zwm-cors-token-0123456789abcdef';
+  const srv = await startHttp(FIXTURE, ['--auth-token', token, '--allow-origin', 'https://app.example.com']);
+  try {
+    const preflight = (origin, headers) =>
+      fetch(srv.url, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', ...(headers ? { 'Access-Control-Request-Headers': headers } : {}) },
+      });
+    // a browser sends no Authorization with a preflight: it is answered before the token check
+    const ok = await preflight('https://app.example.com', 'authorization, content-type, mcp-session-id, mcp-param-region');
+    assert.equal(ok.status, 204);
+    assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.match(ok.headers.get('access-control-allow-methods'), /POST/);
+    assert.equal(ok.headers.get('access-control-allow-headers'), 'authorization, content-type, mcp-session-id, mcp-param-region');
+    const loop = await preflight('http://localhost:5173');
+    assert.equal(loop.status, 204, 'loopback origins are allowed too');
+    assert.match(loop.headers.get('access-control-allow-headers'), /Authorization/, 'a default list without a request');
+    const odd = await preflight('https://app.example.com', 'x-a\u00e9');
+    assert.match(odd.headers.get('access-control-allow-headers') ?? '', /Mcp-Session-Id/, 'odd names are not echoed');
+    const foreign = await preflight('https://evil.example.com', 'authorization');
+    assert.equal(foreign.status, 403);
+    assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    const bare = await fetch(srv.url, { method: 'OPTIONS', headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(bare.status, 405, 'OPTIONS without an Origin is no preflight');
+
+    // the real request: the reply and the session id are readable by the page
+    const init = {
+      jsonrpc: '2.0', id: 1, method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'cors', version: '1' } },
+    };
+    const res = await post(srv.url, init, { Origin: 'https://app.example.com', Authorization: `Bearer ${token}` });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.match(res.headers.get('access-control-expose-headers'), /Mcp-Session-Id/);
+    assert.match(res.headers.get('vary'), /Origin/);
+    const noToken = await post(srv.url, init, { Origin: 'https://app.example.com' });
+    assert.equal(noToken.status, 401, 'the token is still needed for the request itself');
+    assert.equal(noToken.headers.get('access-control-allow-origin'), 'https://app.example.com', 'the page can read why');
+    const plain = await post(srv.url, init, { Authorization: `Bearer ${token}` });
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('access-control-allow-origin'), null, 'no CORS headers without an Origin');
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
 test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopback it is required', async () => {
   const token = 'zwm-test-token-0123456789abcdef';
   const srv = await startHttp(FIXTURE, ['--auth-token', token]);
