@@ -170,7 +170,7 @@ static long httpf_exchange(const char *req, size_t len, char *out, size_t outmax
 static int reply_status(const char *out) {
   if (strncmp(out, "HTTP/1.", 7) != 0 || strlen(out) < 12)
     return 0;
-  return atoi(out + 9);
+  return (int)strtol(out + 9, NULL, 10);
 }
 
 /* POSTs BODY with EXTRA headers (each ending "\r\n") and the bearer token; the reply in OUT.
