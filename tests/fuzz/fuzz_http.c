@@ -9,10 +9,6 @@
  * has one, so every request must carry it), "@SESSION@" the id of a legacy
  * session opened for this input (and deleted after it), so inputs do not
  * depend on each other. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -20,11 +16,10 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/log.h"
 #include "fuzz.h"
+#include "fuzz_net.h"
 #include "mcp/mcp.h"
 #include "transport/http.h"
 
@@ -77,39 +72,28 @@ static void *httpf_serve(void *arg) {
 
 /* ---- talking to it ---------------------------------------------------------------- */
 
-static int ms_left(const struct timespec *deadline) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-  return ms > 0 ? (int)ms : 0;
-}
-
-/* Waits until FD is ready for EVENTS or DEADLINE passes; libFuzzer's SIGALRM
- * interrupts waits, so EINTR waits again. */
-static bool httpf_wait(int fd, short events, const struct timespec *deadline) {
-  for (;;) {
-    struct pollfd p = {.fd = fd, .events = events};
-    int rc = poll(&p, 1, ms_left(deadline));
-    if (rc > 0)
-      return true;
-    if (rc == 0 || errno != EINTR)
-      return false;
-  }
+/* OUT's head (up to its empty line) in lower case into LOWER (NUL-terminated, cut at
+ * SIZE-1); returns the head's length with the empty line, or 0 when the head is not whole. */
+static size_t head_lower(const char *out, size_t got, char *lower, size_t size) {
+  const char *end = memmem(out, got, "\r\n\r\n", 4);
+  if (!end)
+    return 0;
+  size_t head = (size_t)(end - out) + 4;
+  size_t n = head < size - 1 ? head : size - 1;
+  for (size_t i = 0; i < n; i++)
+    lower[i] = (char)((out[i] >= 'A' && out[i] <= 'Z') ? out[i] + 32 : out[i]);
+  lower[n] = '\0';
+  return head;
 }
 
 /* True when OUT[0..GOT) holds a whole reply: a head, and then the body its
  * Content-Length promises, the last chunk of a chunked body, or (an SSE stream,
  * which stays open) nothing more. */
 static bool reply_complete(const char *out, size_t got) {
-  const char *end = memmem(out, got, "\r\n\r\n", 4);
-  if (!end)
-    return false;
-  size_t head = (size_t)(end - out) + 4;
   char lower[2048];
-  size_t n = head < sizeof lower - 1 ? head : sizeof lower - 1;
-  for (size_t i = 0; i < n; i++)
-    lower[i] = (char)((out[i] >= 'A' && out[i] <= 'Z') ? out[i] + 32 : out[i]);
-  lower[n] = '\0';
+  size_t head = head_lower(out, got, lower, sizeof lower);
+  if (!head)
+    return false;
   if (strstr(lower, "\r\ncontent-type: text/event-stream"))
     return true;
   const char *cl = strstr(lower, "\r\ncontent-length:");
@@ -120,50 +104,10 @@ static bool reply_complete(const char *out, size_t got) {
   return false;
 }
 
-/* Sends REQ[0..LEN) on a new connection, half-closes it, and reads the reply
- * into OUT (at most OUTMAX-1 bytes, NUL-terminated) until it is whole (an SSE
- * stream: its head), the server closes, or HTTPF_TIMEOUT_MS pass. Returns the
- * bytes read, -1 without a connection. */
+/* Sends REQ[0..LEN) to the server and reads its reply into OUT until it is
+ * whole (an SSE stream: its head) or closed (fuzz_exchange). */
 static long httpf_exchange(const char *req, size_t len, char *out, size_t outmax) {
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += HTTPF_TIMEOUT_MS / 1000;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  FUZZ_CHECK(fd >= 0, "socket");
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)httpf.port)};
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    int soerr = 0;
-    socklen_t sl = sizeof soerr;
-    if ((errno != EINPROGRESS && errno != EINTR) || !httpf_wait(fd, POLLOUT, &deadline) ||
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
-      close(fd);
-      return -1;
-    }
-  }
-  for (size_t sent = 0; sent < len;) {
-    ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-    if (n > 0)
-      sent += (size_t)n;
-    else if (n < 0 && (errno == EAGAIN || errno == EINTR) && httpf_wait(fd, POLLOUT, &deadline))
-      continue;
-    else
-      break; /* the server may close early on a bad request */
-  }
-  /* Half-closed, the server still answers a whole request, and ends an unfinished one
-   * instead of waiting for header or body bytes that never come. */
-  shutdown(fd, SHUT_WR);
-  size_t got = 0;
-  while (got < outmax - 1 && !reply_complete(out, got)) {
-    ssize_t n = recv(fd, out + got, outmax - 1 - got, 0);
-    if (n > 0)
-      got += (size_t)n;
-    else if (n == 0 || (errno != EAGAIN && errno != EINTR) || !httpf_wait(fd, POLLIN, &deadline))
-      break;
-  }
-  out[got] = '\0';
-  close(fd);
-  return (long)got;
+  return fuzz_exchange(httpf.port, req, len, out, outmax, HTTPF_TIMEOUT_MS / 1000, reply_complete);
 }
 
 /* The status of the reply OUT, or 0 when it has no status line. */
@@ -334,15 +278,10 @@ static void check_reply(const char *reply, size_t got) {
   FUZZ_CHECK(!memmem(reply, got, HTTPF_BEARER, sizeof HTTPF_BEARER - 1),
              "the bearer token sent back");
   /* The first reply's JSON body, when it says it is JSON and its length is known. */
-  const char *end = strstr(reply, "\r\n\r\n");
-  if (!end)
-    return;
-  size_t head = (size_t)(end - reply) + 4;
   char lower[2048];
-  size_t n = head < sizeof lower - 1 ? head : sizeof lower - 1;
-  for (size_t i = 0; i < n; i++)
-    lower[i] = (char)((reply[i] >= 'A' && reply[i] <= 'Z') ? reply[i] + 32 : reply[i]);
-  lower[n] = '\0';
+  size_t head = head_lower(reply, got, lower, sizeof lower);
+  if (!head)
+    return;
   const char *cl = strstr(lower, "\r\ncontent-length:");
   if (!strstr(lower, "\r\ncontent-type: application/json") || !cl)
     return;

@@ -5,19 +5,13 @@
  *
  * Every "@TOKEN@" in the input becomes a valid bearer token fetched when the
  * target starts, so /v2 requests get past authentication. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "base/log.h"
 #include "fuzz.h"
+#include "fuzz_net.h"
 #include "sim/sim.h"
 
 #define SIM_MAX_INPUT 16384
@@ -28,75 +22,9 @@
 static sim *fuzz_sim;
 static char fuzz_token[512];
 
-/* Milliseconds left until DEADLINE (CLOCK_MONOTONIC), at least 0. */
-static int ms_left(const struct timespec *deadline) {
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-  return ms > 0 ? (int)ms : 0;
-}
-
-/* Waits until FD is ready for EVENTS or the deadline passes; libFuzzer's
- * once-a-second SIGALRM (its -timeout watch) interrupts waits, so EINTR
- * means "wait again". Returns true when ready. */
-static bool sim_wait(int fd, short events, const struct timespec *deadline) {
-  for (;;) {
-    struct pollfd p = {.fd = fd, .events = events};
-    int rc = poll(&p, 1, ms_left(deadline));
-    if (rc > 0)
-      return true;
-    if (rc == 0 || errno != EINTR)
-      return false;
-  }
-}
-
-/* Sends REQ[0..LEN) on a new loopback connection, half-closes, and reads the
- * reply into OUT (at most OUTMAX-1 bytes, NUL-terminated), all within
- * SIM_TIMEOUT_S. Returns the bytes read, or -1 when the connection could not
- * be made. */
+/* Sends REQ[0..LEN) to the sandbox and reads its reply into OUT (fuzz_exchange). */
 static long sim_exchange(const char *req, size_t len, char *out, size_t outmax) {
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += SIM_TIMEOUT_S;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  FUZZ_CHECK(fd >= 0, "socket");
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(sim_port(fuzz_sim))};
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-    int soerr = 0;
-    socklen_t sl = sizeof soerr;
-    if ((errno != EINPROGRESS && errno != EINTR) || !sim_wait(fd, POLLOUT, &deadline) ||
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
-      close(fd);
-      return -1;
-    }
-  }
-  for (size_t sent = 0; sent < len;) {
-    ssize_t n = send(fd, req + sent, len - sent, MSG_NOSIGNAL);
-    if (n > 0)
-      sent += (size_t)n;
-    else if (n < 0 && (errno == EAGAIN || errno == EINTR) && sim_wait(fd, POLLOUT, &deadline))
-      continue;
-    else
-      break; /* the sandbox may close early on a bad request */
-  }
-  shutdown(fd, SHUT_WR);
-  size_t got = 0;
-  for (;;) {
-    char sink[4096];
-    char *dst = got < outmax - 1 ? out + got : sink;
-    size_t room = got < outmax - 1 ? outmax - 1 - got : sizeof sink;
-    ssize_t n = recv(fd, dst, room, 0);
-    if (n > 0) {
-      if (dst != sink)
-        got += (size_t)n;
-    } else if (n == 0 || (errno != EAGAIN && errno != EINTR) || !sim_wait(fd, POLLIN, &deadline)) {
-      break;
-    }
-  }
-  out[got] = '\0';
-  close(fd);
-  return (long)got;
+  return fuzz_exchange(sim_port(fuzz_sim), req, len, out, outmax, SIM_TIMEOUT_S, NULL);
 }
 
 static void sim_fuzz_init(void) {
