@@ -1038,10 +1038,12 @@ int sim_start(sim **out, const sim_options *opt) {
   }
   if (sim_delay_start(&s->delay) != 0)
     goto cleanup;
-  /* A few threads, each polling many connections (epoll): an idle connection
-   * costs memory, not a thread, and is closed after opt.idle_timeout_s. */
+  /* A few threads, each polling many connections with poll(2): an idle connection
+   * costs memory, not a thread, and is closed after opt.idle_timeout_s. Not epoll:
+   * there libmicrohttpd 0.9.75 at times misses a client's end of input that comes
+   * while it replies, and holds the connection until the idle timeout. */
   s->daemon = MHD_start_daemon(
-      MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
+      MHD_USE_POLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG, 0, NULL, NULL,
       on_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE,
       (unsigned int)SIM_THREADS, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
