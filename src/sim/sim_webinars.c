@@ -691,7 +691,11 @@ static void webinars_get(sim *s, sim_req *rq, sim_resp *rs) {
     reply_bad_query(rs, "occurrence_id");
     return;
   }
-  sim_reply_json(rs, 200, sim_webinar_to_json(s, w, occ, previous));
+  json_t *out = sim_webinar_to_json(s, w, occ, previous);
+  /* The create reply has registrants_confirmation_email beside settings; GET has it
+   * only inside settings (the spec's webinar schema). */
+  json_object_del(out, "registrants_confirmation_email");
+  sim_reply_json(rs, 200, out);
 }
 
 static int compare_start(const void *a, const void *b) {
