@@ -183,6 +183,8 @@ function requestProblems(r) {
     const n = t.match(/^\{(.+)\}$/)?.[1];
     const v = n ? decodeURIComponent(parts[i]) : '';
     if (n && pp[n]?.schema?.type === 'integer' && !/^\d+$/.test(v)) out.push(`path ${n}: ${v} is not an integer`);
+    // A UUID holding "/" reaches Zoom's router as one segment only encoded twice.
+    if (n && v.includes('/')) out.push(`path ${n}: ${parts[i]} is encoded once; Zoom wants ${encodeURIComponent(parts[i])}`);
   });
   const schema = requestSchema(found.op);
   const body = r.body ? JSON.parse(r.body) : null;
