@@ -108,6 +108,15 @@ test("declared calls: path slots required, query arguments and body fields as th
     const props = t.input.properties;
     const slots = [...t.call.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
     for (const s of slots) if (!(t.input.required ?? []).includes(s)) problems.push(`${t.name}: path slot ${s} not required`);
+    // A slot the spec types as an integer takes digits only in the input too.
+    const specSlots = [...findOperation(ops, t.call.method, t.call.path).template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    const pp = parameters(op, 'path');
+    slots.forEach((s, i) => {
+      const ps = pp[specSlots[i]]?.schema;
+      const inS = props[s];
+      if (ps?.type === 'integer' && inS?.type !== 'integer' && !/^\^\[0-9\]\{1,\d+\}\$$/.test(inS?.pattern ?? ''))
+        problems.push(`${t.name}: path slot ${s} is an integer in the spec; input ${JSON.stringify(inS)}`);
+    });
     const q = parameters(op, 'query');
     for (const name of t.call.query ?? []) {
       if (!q[name]) problems.push(`${t.name}: query ${name} not in the spec`);
@@ -242,6 +251,14 @@ async function everyTool(client) {
   await run('update_webinar', { webinar_id: id, topic: 'Audit one-off (renamed)', duration: 90, agenda: 'y', password: 'b2', timezone: 'UTC', start_time: later(25), settings: { approval_type: 0, audio: 'both' } });
   await run('update_webinar', { webinar_id: recId, occurrence_id: occ, agenda: 'one time', duration: 50 });
   await run('delete_webinar', { webinar_id: recId, occurrence_id: full.occurrences?.[2]?.occurrence_id, cancel_webinar_reminder: true });
+  // Registration per occurrence.
+  await run('update_webinar', { webinar_id: recId, settings: { approval_type: 1, registration_type: 3 } });
+  const occReg = await run('add_webinar_registrant', { webinar_id: recId, email: 'occ@example.com', first_name: 'Occ', occurrence_ids: occ });
+  await run('list_webinar_registrants', { webinar_id: recId, status: 'pending', occurrence_id: occ });
+  await run('get_webinar_registrant', { webinar_id: recId, registrant_id: occReg.registrant_id, occurrence_id: occ });
+  await run('update_webinar_registrant_status', { webinar_id: recId, action: 'deny', registrants: [{ email: 'occ@example.com' }], occurrence_id: occ });
+  await run('delete_webinar_registrant', { webinar_id: recId, registrant_id: occReg.registrant_id, occurrence_id: occ });
+  await run('list_webinars', { user_id: 'me', page_size: 2, page_number: 2 });
 
   await run('add_panelists', { webinar_id: id, panelists: [{ name: 'Ada Lovelace', email: 'ada@example.com' }, { name: 'Grace Hopper', email: 'grace@example.com' }] });
   await run('add_panelists', { webinar_id: id, panelist_emails: ['alan.turing@example.com'] });
@@ -287,6 +304,8 @@ async function everyTool(client) {
   await run('get_webinar_poll', { webinar_id: id, poll_id: poll.id });
   await run('update_webinar_poll', { webinar_id: id, poll_id: poll.id, poll_title: 'Poll', poll_type: 1, anonymous: true, questions: [{ name: 'Yes?', type: 'single', answers: ['Yes', 'No'] }] });
   await run('delete_webinar_poll', { webinar_id: id, poll_id: poll.id });
+  const kept = await run('create_webinar_poll', { webinar_id: id, poll_title: 'Kept', questions: [{ name: 'Again?', answers: ['Yes', 'No'] }] });
+  await run('update_webinar_poll', { webinar_id: id, poll_id: kept.id, poll_title: 'Kept', questions: [{ name: 'Again?', type: 'multiple', answers: ['Yes', 'No', 'Maybe'] }] });
   await run('update_webinar_survey', {
     webinar_id: id, show_in_the_browser: true, show_in_the_follow_up_email: true,
     custom_survey: { title: 'How was it?', anonymous: true, numbered_questions: true, show_question_type: true, feedback: 'Thanks', questions: [
@@ -399,6 +418,89 @@ test("the sandbox refuses a survey answer over the spec's 200 characters", { ski
     const res = await send('PATCH', `/webinars/${w.id}/survey`, survey('y'.repeat(201)));
     assert.equal(res.status, 400);
     assert.equal((await res.json()).code, 300);
+  } finally {
+    await sim.stop();
+  }
+});
+
+// ---- the sandbox refuses what the spec refuses -------------------------------------------
+
+// Copies of BODY each breaking one rule of SCHEMA that the spec states for a
+// field the body holds (or, for a top-level or settings-like field, may hold):
+// a value outside its enum, past its bounds or length, of another type, or a
+// required field left out. Yields [what, body].
+function* mutations(schema, body) {
+  const set = (p, v) => {
+    const copy = structuredClone(body);
+    let o = copy;
+    for (const k of p.slice(0, -1)) o = o[k];
+    if (v === undefined) delete o[p.at(-1)];
+    else o[p.at(-1)] = v;
+    return copy;
+  };
+  function* leaf(s, v, p) {
+    const name = p.join('.');
+    if (s.enum) yield [`${name} outside its enum`, set(p, s.type === 'integer' ? 99 : '__not_in_enum__')];
+    if (s.type === 'integer' && !s.enum) yield [`${name} not an integer`, set(p, 'abc')];
+    if (s.type === 'boolean') yield [`${name} not a boolean`, set(p, 'yes')];
+    if (s.type === 'string' && !s.enum && v !== undefined) yield [`${name} not a string`, set(p, 12)];
+    if (s.maximum !== undefined && s.type !== 'array') yield [`${name} over ${s.maximum}`, set(p, s.maximum + 1)];
+    if (s.minimum !== undefined) yield [`${name} under ${s.minimum}`, set(p, s.minimum - 1)];
+    if (s.maxLength !== undefined) yield [`${name} longer than ${s.maxLength}`, set(p, 'x'.repeat(s.maxLength + 1))];
+    if (s.type === 'array' && Array.isArray(v) && v.length) {
+      if (s.maxItems !== undefined) yield [`${name} over ${s.maxItems} items`, set(p, Array(s.maxItems + 1).fill(v[0]))];
+      if (s.minItems) yield [`${name} under ${s.minItems} items`, set(p, v.slice(0, s.minItems - 1))];
+    }
+  }
+  function* walk(s, v, p) {
+    if (!s?.properties || !v || typeof v !== 'object' || Array.isArray(v)) return;
+    for (const [k, sub] of Object.entries(s.properties)) {
+      if (k in v) {
+        yield* leaf(sub, v[k], [...p, k]);
+        if (sub.properties) yield* walk(sub, v[k], [...p, k]);
+        if (sub.items?.properties && Array.isArray(v[k]) && v[k].length) yield* walk(sub.items, v[k][0], [...p, k, 0]);
+      } else if (p.length <= 1 && (sub.enum || sub.maximum !== undefined || sub.maxLength !== undefined)) {
+        yield* leaf(sub, undefined, [...p, k]);
+      }
+    }
+    for (const r of s.required ?? []) if (r in v) yield [`${[...p, r].join('.')} left out`, set([...p, r], undefined)];
+  }
+  yield* walk(schema, body, []);
+}
+
+test('the sandbox refuses (400) each rule the spec states broken in a body the tools send', { skip }, async () => {
+  const sim = await startSim();
+  const srv = await startServer(liveEnv(sim.base));
+  let log;
+  try {
+    await clearRequests(sim.base);
+    assert.deepEqual(await everyTool(srv.client), []);
+    log = (await requests(sim.base)).filter((r) => r.path.startsWith('/v2/') && r.body && r.status >= 200 && r.status < 300);
+  } finally {
+    await srv.close();
+  }
+  try {
+    const token = await simToken(sim.base);
+    const accepted = [];
+    const tried = new Set();
+    for (const r of log) {
+      const found = findOperation(ops, r.method, r.path.replace(/^\/v2/, ''));
+      const schema = found && requestSchema(found.op);
+      const send = (body) => fetch(`${sim.base}${r.path}${r.query ? '?' + r.query : ''}`, {
+        method: r.method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      // A request whose target is gone by now (a poll deleted later) says nothing.
+      if (r.method !== 'POST' && !(await send(JSON.parse(r.body))).ok) continue;
+      for (const [what, body] of mutations(schema, JSON.parse(r.body))) {
+        const key = `${found.method} ${found.template}: ${what}`;
+        if (tried.has(key)) continue;
+        tried.add(key);
+        const res = await send(body);
+        if (res.status !== 400) accepted.push(`${key}: ${res.status}`);
+      }
+    }
+    assert.ok(tried.size > 100, `${tried.size} rules tried`);
+    assert.deepEqual(accepted, []);
   } finally {
     await sim.stop();
   }
