@@ -101,6 +101,33 @@ test('every Zoom operation a tool names exists in the spec', { skip }, () => {
   assert.deepEqual(missing, []);
 });
 
+// The spec gives GET /meetings/{meetingId}/recordings the classic scopes
+// recording:read and phone_recording:read:admin (a phone scope, for a meeting's
+// cloud recordings); an account-level app reads them with recording:read:admin.
+const SCOPE_MISTAKES = { 'GET /meetings/{meetingId}/recordings x-macro-scopes': 'recording:read:admin' };
+
+test("each tool's declared call is one of the operations it names, and its scopes are the spec's", { skip }, () => {
+  const problems = [];
+  for (const t of catalog) {
+    const named = (t.zoom ?? []).map((z) => z.match(ZOOM_OP)).filter(Boolean).map((m) => findOperation(ops, m[1], m[2]));
+    if (t.call) {
+      const c = findOperation(ops, t.call.method, t.call.path);
+      if (!named.includes(c)) problems.push(`${t.name}: call ${t.call.method} ${t.call.path} not among ${t.zoom}`);
+    }
+    // One admin scope (a server-to-server app's) of every operation, classic and,
+    // where the spec gives them, granular (each list's scopes are alternatives).
+    const said = t.scopes?.split(/[\s,()]+/) ?? [];
+    for (const o of named) {
+      for (const kind of ['x-macro-scopes', 'x-granular-scopes']) {
+        const admin = (o.op.extensions?.[kind] ?? []).filter((x) => x.endsWith(':admin'));
+        if (admin.length && !admin.some((sc) => said.includes(sc)) && !said.includes(SCOPE_MISTAKES[`${o.method} ${o.template} ${kind}`]))
+          problems.push(`${t.name}: ${o.method} ${o.template} needs one of ${admin}; says ${t.scopes}`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+});
+
 test("declared calls: path slots required, query arguments and body fields as the spec's", { skip }, () => {
   const problems = [];
   for (const t of catalog.filter((x) => x.call)) {
