@@ -128,6 +128,45 @@ test("each tool's declared call is one of the operations it names, and its scope
   assert.deepEqual(problems, []);
 });
 
+// The client's table of each operation's scopes and rate-limit category
+// (src/zoom/scopes.c), read from its source.
+function scopeTable() {
+  const src = fs.readFileSync(path.join(ROOT, 'src/zoom/scopes.c'), 'utf8');
+  const re = /\{"(GET|POST|PUT|PATCH|DELETE)",\s*"([^"]+)",\s*"([^"]+)",\s*(NULL|"[^"]+"),\s*ZOOM_RATE_(\w+)\}/g;
+  return [...src.matchAll(re)].map((m) => ({ method: m[1], path: m[2], scope: m[3], granular: m[4] === 'NULL' ? null : m[4].slice(1, -1), rate: m[5] }));
+}
+
+test("the client's scope and rate table is the spec's, for every operation a tool calls", { skip }, () => {
+  const table = scopeTable();
+  assert.ok(table.length > 30, `${table.length} rows read from scopes.c`);
+  const problems = [];
+  for (const row of table) {
+    const o = findOperation(ops, row.method, row.path);
+    if (!o) {
+      problems.push(`${row.method} ${row.path}: no such operation`);
+      continue;
+    }
+    const label = o.op.description?.match(/Rate Limit Label[^`]*`([A-Za-z-]+)`/)?.[1]?.toUpperCase().replace(/-/g, '_');
+    if (label !== row.rate) problems.push(`${row.method} ${row.path}: rate ${row.rate}, spec ${label}`);
+    const macro = o.op.extensions?.['x-macro-scopes'] ?? [];
+    if (!macro.includes(row.scope) && SCOPE_MISTAKES[`${o.method} ${o.template} x-macro-scopes`] !== row.scope)
+      problems.push(`${row.method} ${row.path}: scope ${row.scope}, spec ${macro}`);
+    const granular = o.op.extensions?.['x-granular-scopes'] ?? [];
+    if ((row.granular ?? null) !== (granular.find((x) => x.endsWith(':admin')) ?? null))
+      problems.push(`${row.method} ${row.path}: granular ${row.granular}, spec ${granular}`);
+  }
+  // Every operation a tool names has its row (a missing one is paced as Medium).
+  for (const t of catalog) {
+    for (const z of t.zoom ?? []) {
+      const m = z.match(ZOOM_OP);
+      const o = m && findOperation(ops, m[1], m[2]);
+      if (o && !table.some((r) => r.method === o.method && findOperation(ops, r.method, r.path) === o))
+        problems.push(`${t.name}: ${o.method} ${o.template} has no row in scopes.c`);
+    }
+  }
+  assert.deepEqual([...new Set(problems)], []);
+});
+
 test("declared calls: path slots required, query arguments and body fields as the spec's", { skip }, () => {
   const problems = [];
   for (const t of catalog.filter((x) => x.call)) {
