@@ -404,6 +404,12 @@ async function everyTool(client) {
 
   const list = (await run('list_webinars', { user_id: 'me', page_size: 300 })).webinars;
   const hall = String(list.find((x) => x.topic.startsWith('Quarterly town hall')).id);
+  // Every seeded kind of webinar (one-off, recurring, no fixed time; held or not), for the replies.
+  for (const x of list) {
+    await run('get_webinar', { webinar_id: String(x.id), show_previous_occurrences: true });
+    await run('list_panelists', { webinar_id: String(x.id) });
+    await run('get_webinar_polls', { webinar_id: String(x.id) });
+  }
   await run('get_webinar_tracking_sources', { webinar_id: hall });
   const inst = (await run('list_past_webinar_instances', { webinar_id: hall })).webinars;
   await run('list_webinar_participants', { webinar_uuid: inst[1].uuid, page_size: 5 });
@@ -413,6 +419,7 @@ async function everyTool(client) {
   await run('webinar_attendance_report', { webinar_id: hall });
   await run('get_webinar_recordings', { webinar_id: hall });
   await run('get_webinar_transcript', { webinar_id: hall });
+  await run('get_webinar_recordings', { webinar_id: String(list.find((x) => x.topic.startsWith('Security briefing')).id) });
   const live = await run('create_webinar', { user_id: 'me', topic: 'Audit to end' });
   await run('update_webinar_status', { webinar_id: String(live.id), action: 'end' });
   await run('delete_webinar', { webinar_id: String(w2.id) });
