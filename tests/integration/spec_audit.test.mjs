@@ -474,8 +474,11 @@ test('every request the tools send is one the spec describes, and the sandbox an
 // registration_url (create_webinar's output names it); a meeting's recordings
 // carry share_url; and the recording file_type enum omits TIMELINE, which the
 // same field's description lists (a timeline file has no id, status, size, type
-// or play_url, and the sandbox's has none).
+// or play_url, and the sandbox's has none); a file's status enum has only
+// "completed", while a recording still being processed lists its files as
+// "processing" (what get_webinar_transcript tells apart from no transcript).
 const ALLOWED_REPLY = [
+  /^reply to GET \/meetings\/\{meetingId\}\/recordings: recording_files\[\d+\]\.status: "processing" not in \["completed"\]$/,
   /^reply to (POST \/users\/\{userId\}\/webinars|GET \/webinars\/\{webinarId\}): registration_url: unknown field$/,
   /^reply to GET \/meetings\/\{meetingId\}\/recordings: share_url: unknown field$/,
   /^reply to GET \/meetings\/\{meetingId\}\/recordings: recording_files\[\d+\]\.file_type: "TIMELINE" not in /,
