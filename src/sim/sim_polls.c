@@ -70,6 +70,9 @@ static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
       sim_field_string(q, "rating_min_label", survey ? 50 : 255, false, pfx, errors) ||
       sim_field_string(q, "rating_max_label", survey ? 50 : 255, false, pfx, errors))
     return -1;
+  /* The spec: answers, when given, are two or more, whatever the type. */
+  if (sim_field_array(q, "answers", 2, survey ? 50 : 16, false, pfx, errors))
+    return -1;
   const char *type = json_string_value(json_object_get(q, "type"));
   if (!type)
     type = "single";

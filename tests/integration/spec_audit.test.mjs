@@ -494,7 +494,7 @@ async function simToken(base) {
   return (await res.json()).access_token;
 }
 
-test("the sandbox refuses a survey answer over the spec's 200 characters", { skip }, async () => {
+test("the sandbox refuses a survey answer over the spec's 200 characters, and a question with one answer", { skip }, async () => {
   const sim = await startSim();
   try {
     const token = await simToken(sim.base);
@@ -507,6 +507,9 @@ test("the sandbox refuses a survey answer over the spec's 200 characters", { ski
     const res = await send('PATCH', `/webinars/${w.id}/survey`, survey('y'.repeat(201)));
     assert.equal(res.status, 400);
     assert.equal((await res.json()).code, 300);
+    const blank = (answers) => ({ title: 'P', questions: [{ name: 'The sky is ___', type: 'fill_in_the_blank', answers }] });
+    assert.equal((await send('POST', `/webinars/${w.id}/polls`, blank(['blue', 'azure']))).status, 201);
+    assert.equal((await send('POST', `/webinars/${w.id}/polls`, blank(['blue']))).status, 400);
   } finally {
     await sim.stop();
   }
