@@ -52,7 +52,7 @@ static int check_strings(json_t *obj, const char *key, size_t max, const char *f
 }
 
 /* Checks one poll or survey question Q. QUIZ: right answers needed. SURVEY:
- * the survey's limits (name 420, labels 50). */
+ * the survey's limits (name 420, answers 200, labels 50). */
 static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
   const char *pfx = "questions";
   if (!json_is_object(q)) {
@@ -70,6 +70,9 @@ static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
       sim_field_string(q, "rating_min_label", survey ? 50 : 255, false, pfx, errors) ||
       sim_field_string(q, "rating_max_label", survey ? 50 : 255, false, pfx, errors))
     return -1;
+  /* The spec: answers, when given, are two or more, whatever the type. */
+  if (sim_field_array(q, "answers", 2, survey ? 50 : 16, false, pfx, errors))
+    return -1;
   const char *type = json_string_value(json_object_get(q, "type"));
   if (!type)
     type = "single";
@@ -78,7 +81,7 @@ static int check_question(json_t *q, bool quiz, bool survey, json_t *errors) {
              : rule_for(poll_rules, sizeof poll_rules / sizeof poll_rules[0], type);
   if (rule) {
     if (sim_field_array(q, "answers", rule->min, rule->max, rule->min > 0, pfx, errors) ||
-        check_strings(q, "answers", 255, "questions.answers", errors))
+        check_strings(q, "answers", survey ? 200 : 255, "questions.answers", errors))
       return -1;
     if (rule->prompts && sim_field_array(q, "prompts", 2, 10, true, pfx, errors))
       return -1;

@@ -80,6 +80,8 @@ static const zoom_scope_need scope_table[] = {
      "webinar:read:list_absentees:admin", ZOOM_RATE_HEAVY},
     {"GET", "/past_webinars/{webinarId}/qa", "webinar:read:admin", "webinar:read:past_qa:admin",
      ZOOM_RATE_MEDIUM},
+    {"GET", "/past_webinars/{webinarId}/polls", "webinar:read:admin",
+     "webinar:read:list_past_polls:admin", ZOOM_RATE_MEDIUM},
     {"GET", "/past_webinars/{webinarId}/instances", "webinar:read:admin",
      "webinar:read:list_past_instances:admin", ZOOM_RATE_LIGHT},
     {"GET", "/report/webinars/{webinarId}/participants", "report:read:admin", NULL,
