@@ -162,6 +162,16 @@ static const struct {
                      {"four", 4}, {"five", 5}, {"six", 6},     {"seven", 7}, {"eight", 8},
                      {"nine", 9}, {"ten", 10}, {"twelve", 12}, {"half", -2}};
 
+/* The units of "in N unit", by their whole word: a word that only starts like one
+ * ("hourrs", "minimum", "weekend") is no unit. */
+static const struct {
+  const char *word;
+  long seconds;
+} units[] = {{"min", 60},         {"mins", 60},   {"minute", 60},  {"minutes", 60},
+             {"h", 3600},         {"hr", 3600},   {"hrs", 3600},   {"hour", 3600},
+             {"hours", 3600},     {"day", 86400}, {"days", 86400}, {"week", 7 * 86400},
+             {"weeks", 7 * 86400}};
+
 /* "in N unit": consumes tokens from I; returns the tokens used, or -1. */
 static int relative_of(char tok[][TOKEN_LEN], int n, int i, parsed *p, char *why, size_t why_size) {
   if (i + 2 >= n)
@@ -179,23 +189,22 @@ static int relative_of(char tok[][TOKEN_LEN], int n, int i, parsed *p, char *why
   if (amount == -2) { /* "in half an hour" */
     if (i + 3 < n && (!strcmp(tok[i + 2], "an") || !strcmp(tok[i + 2], "a")))
       unit = tok[i + 3], used = 4;
-    if (strncmp(unit, "hour", 4) != 0)
+    if (strcmp(unit, "hour") != 0)
       return -1;
     p->rel_seconds = 1800;
     return used;
   }
-  long secs;
-  if (!strncmp(unit, "min", 3))
-    secs = 60;
-  else if (!strncmp(unit, "hour", 4) || !strcmp(unit, "hrs") || !strcmp(unit, "hr") ||
-           !strcmp(unit, "h"))
-    secs = 3600;
-  else if (!strncmp(unit, "day", 3))
-    secs = 86400, p->rel_days = true;
-  else if (!strncmp(unit, "week", 4))
-    secs = 7 * 86400, p->rel_days = true;
-  else
+  long secs = 0;
+  for (size_t k = 0; k < sizeof units / sizeof units[0] && !secs; k++)
+    if (!strcmp(unit, units[k].word))
+      secs = units[k].seconds;
+  if (!secs)
     return -1;
+  p->rel_days = secs >= 86400;
+  if (amount == 0) {
+    snprintf(why, why_size, "\"in 0 %s\" is no time ahead: say e.g. \"in 2 hours\"", unit);
+    return -1;
+  }
   if (amount > 366 * (secs >= 86400 ? 1 : 24)) {
     snprintf(why, why_size, "\"in %d %s\" is too far ahead", amount, unit);
     return -1;

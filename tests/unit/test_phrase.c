@@ -127,6 +127,8 @@ static const good goods[] = {
     {"in 90 mins", "UTC", "2026-11-30T15:30:00Z"},
     {"in half an hour", "Asia/Tokyo", "2026-11-30T14:30:00Z"},
     {"in 45 min", "Australia/Sydney", "2026-11-30T14:45:00Z"},
+    {"in 3 hrs", "UTC", "2026-11-30T17:00:00Z"},
+    {"in 1 minute", "UTC", "2026-11-30T14:01:00Z"},
     {"in 1 hour", "America/Los_Angeles", "2026-11-30T15:00:00Z"},
     {"in 10 hours", "America/New_York", "2026-12-01T00:00:00Z"},
 };
@@ -166,6 +168,13 @@ static const bad bads[] = {
     {"tomorrow friday 3pm", "America/New_York", NULL, "more than one day"},
     {"December 3pm", "America/New_York", NULL, "no day"},
     {"in 500 days", "America/New_York", NULL, "too far"},
+    {"in 0 hourrs", "America/New_York", NULL, "could not read"}, /* fuzz_phrase's finding */
+    {"in 0 hours", "America/New_York", NULL, "no time ahead"},
+    {"in 0 days at 3pm", "Europe/London", NULL, "no time ahead"},
+    {"in 5 minimum", "UTC", NULL, "could not read"},
+    {"in 2 weekends", "UTC", NULL, "could not read"},
+    {"in 3 dayz", "UTC", NULL, "could not read"},
+    {"in half an hourglass", "UTC", NULL, "could not read"},
 };
 
 static void phrases_resolve(void **state) {
