@@ -1,4 +1,4 @@
-/* zoomtest.c - shared set-up for the Zoom client's unit tests. */
+/* zoomtest.c - shared set-up for the Zoom client's unit tests: config, fake Zoom, client. */
 #include "zoomtest.h"
 
 #include <dirent.h>
@@ -81,4 +81,31 @@ char *zoomtest_slurp(const char *path) {
   if (buf)
     buf[len] = '\0';
   return buf;
+}
+
+int zoomtest_env_start(zoomtest_env *z) {
+  *z = (zoomtest_env){0};
+  if (!(z->fz = fakezoom_start()) || zoomtest_tmpdir(z->dir, sizeof z->dir) != 0) {
+    z->dir[0] = '\0';
+    fprintf(stderr, "zoomtest_env_start: no fake Zoom or no temporary directory\n");
+    return -1;
+  }
+  snprintf(z->cache, sizeof z->cache, "%s/token.json", z->dir);
+  if (!(z->cfg = zoomtest_config(z->fz, z->cache)))
+    return -1;
+  if (zoom_client_new(&z->client, z->cfg, &z->err) != 0) {
+    fprintf(stderr, "zoomtest_env_start: %s\n", z->err.message);
+    return -1;
+  }
+  return 0;
+}
+
+void zoomtest_env_stop(zoomtest_env *z) {
+  zoom_client_free(z->client);
+  zoom_config_free(z->cfg);
+  zoom_error_clear(&z->err);
+  fakezoom_stop(z->fz);
+  if (z->dir[0])
+    zoomtest_rmtree(z->dir);
+  *z = (zoomtest_env){0};
 }

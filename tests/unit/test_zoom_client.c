@@ -18,34 +18,20 @@
 #include "zoom/url.h"
 #include "../support/zoomtest.h"
 
-typedef struct fixture {
-  fakezoom *fz;
-  char dir[64];
-  char cache[128];
-  zoom_config *cfg;
-  zoom_client *client;
-  zoom_error err;
-} fixture;
+/* The fake Zoom and the client on it (tests/support/zoomtest.h). */
+typedef zoomtest_env fixture;
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  assert_non_null(f->fz = fakezoom_start());
-  assert_int_equal(zoomtest_tmpdir(f->dir, sizeof f->dir), 0);
-  snprintf(f->cache, sizeof f->cache, "%s/token.json", f->dir);
-  assert_non_null(f->cfg = zoomtest_config(f->fz, f->cache));
-  assert_int_equal(zoom_client_new(&f->client, f->cfg, &f->err), 0);
+  assert_int_equal(zoomtest_env_start(f), 0);
   *state = f;
   return 0;
 }
 
 static int teardown(void **state) {
   fixture *f = *state;
-  zoom_client_free(f->client);
-  zoom_config_free(f->cfg);
-  zoom_error_clear(&f->err);
-  fakezoom_stop(f->fz);
-  zoomtest_rmtree(f->dir);
+  zoomtest_env_stop(f);
   free(f);
   return 0;
 }
