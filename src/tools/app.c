@@ -17,15 +17,22 @@ zoom_cancel app_cancel_of(mcp_call *call) {
   return c;
 }
 
-json_t *app_tool_error(const zoom_error *err) {
+void app_error_text(const zoom_error *err, char *buf, size_t size) {
   char codes[96] = "";
   if (err->http_status && err->zoom_code)
     snprintf(codes, sizeof codes, " (HTTP %ld, Zoom code %ld)", err->http_status, err->zoom_code);
   else if (err->http_status)
     snprintf(codes, sizeof codes, " (HTTP %ld)", err->http_status);
   if (err->hint[0])
-    return mcp_tool_error("%s%s\nHint: %s", err->message, codes, err->hint);
-  return mcp_tool_error("%s%s", err->message, codes);
+    snprintf(buf, size, "%s%s\nHint: %s", err->message, codes, err->hint);
+  else
+    snprintf(buf, size, "%s%s", err->message, codes);
+}
+
+json_t *app_tool_error(const zoom_error *err) {
+  char text[APP_ERROR_TEXT_MAX];
+  app_error_text(err, text, sizeof text);
+  return mcp_tool_error("%s", text);
 }
 
 int app_register_all(mcp_server *srv, const app *a) {

@@ -51,6 +51,11 @@ zoom_cancel app_cancel_of(mcp_call *call);
  * JSON in structuredContent-free form. New reference. */
 json_t *app_tool_error(const zoom_error *err);
 
+/* The text of app_tool_error, into BUF (cut to SIZE, NUL-terminated);
+ * APP_ERROR_TEXT_MAX holds all of it. */
+#define APP_ERROR_TEXT_MAX 1200
+void app_error_text(const zoom_error *err, char *buf, size_t size);
+
 /* Registers every tool of the catalogue (only the read-only ones when
  * A->read_only) and every resource table of src/tools on SRV. The
  * declarations live as long as the process. Returns 0, or -1 (logged). */
@@ -130,6 +135,12 @@ json_t *engine_add_local_times(app *a, json_t *value);
 /* A structured tool result holding DATA (stolen) after engine_add_local_times. */
 json_t *engine_result(mcp_call *call, json_t *data);
 
+/* A GET of PATH with QUERY (borrowed, may be NULL) for a reader that wants
+ * Zoom's failure as data (a resource read): on success *OUT holds a new
+ * reference to Zoom's reply and 0 is returned; on failure -1 with *OUT NULL
+ * and ERR (zeroed by the caller, cleared by it after) filled. */
+int engine_get(mcp_call *call, const char *path, json_t *query, json_t **out, zoom_error *err);
+
 /* GETs every page of PATH (at most 100) with QUERY (borrowed, may be NULL),
  * gathering the ITEMS arrays, with a progress notification per page. PAGE_SIZE
  * 0 means 300. On success *OUT holds a new reference to {ITEMS: [...],
@@ -138,14 +149,19 @@ json_t *engine_result(mcp_call *call, json_t *data);
 int engine_pages(mcp_call *call, const char *path, json_t *query, const char *items, int page_size,
                  bool use_page_number, json_t **out);
 
+/* engine_pages failing as engine_get does: -1 with *OUT NULL and ERR filled. */
+int engine_get_pages(mcp_call *call, const char *path, json_t *query, const char *items,
+                     int page_size, bool use_page_number, json_t **out, zoom_error *err);
+
 /* The "contents" array of a resource read holding VALUE (stolen) as JSON text.
  * New reference, NULL on OOM. */
 json_t *engine_resource_contents(const char *uri, json_t *value);
 
-/* Fails a resource read with the text of TOOL_ERROR (a tool error result from
- * engine_request or engine_pages; stolen): MCP_RESOURCE_NOT_FOUND when Zoom
- * answered 404, else MCP_INTERNAL_ERROR. Returns NULL. */
-json_t *engine_resource_fail(mcp_call *call, json_t *tool_error);
+/* Fails a resource read with the text of ERR (from engine_get or
+ * engine_get_pages), after "ABOUT: " when ABOUT is not NULL:
+ * MCP_RESOURCE_NOT_FOUND when Zoom answered HTTP 404, else MCP_INTERNAL_ERROR.
+ * The status decides, never the text. Returns NULL. */
+json_t *engine_resource_fail(mcp_call *call, const char *about, const zoom_error *err);
 
 /* Sends ITEMS (borrowed array) to Zoom in requests of at most PER_REQUEST items:
  * each is METHOD PATH with QUERY (borrowed, may be NULL) and BODY (borrowed object,

@@ -168,24 +168,35 @@ static void engine_notify_change(mcp_call *call, const char *method, const char 
   }
 }
 
+/* One Zoom request (never a dry run): on success *OUT holds Zoom's reply (new
+ * reference), the followers of a changed webinar are told, and 0 is returned;
+ * on failure -1 with ERR (zeroed by the caller, cleared by it after) filled. */
+static int engine_send(mcp_call *call, const char *method, const char *path, json_t *query,
+                       json_t *body, json_t **out, zoom_error *err) {
+  zoom_cancel cancel = app_cancel_of(call);
+  *out = NULL;
+  if (zoom_request(app_of(call)->zoom, method, path, query, body, &cancel, out, err) != 0)
+    return -1;
+  engine_notify_change(call, method, path);
+  return 0;
+}
+
 int engine_request(mcp_call *call, const char *method, const char *path, json_t *query,
                    json_t *body, bool dry_run, json_t **out) {
   if (dry_run) {
     *out = engine_dry_run(call, method, path, query, body);
     return *out ? 0 : -1;
   }
-  app *a = app_of(call);
   zoom_error err = {0};
-  zoom_cancel cancel = app_cancel_of(call);
-  *out = NULL;
-  if (zoom_request(a->zoom, method, path, query, body, &cancel, out, &err) != 0) {
+  int rc = engine_send(call, method, path, query, body, out, &err);
+  if (rc != 0)
     *out = app_tool_error(&err);
-    zoom_error_clear(&err);
-    return -1;
-  }
   zoom_error_clear(&err);
-  engine_notify_change(call, method, path);
-  return 0;
+  return rc;
+}
+
+int engine_get(mcp_call *call, const char *path, json_t *query, json_t **out, zoom_error *err) {
+  return engine_send(call, "GET", path, query, NULL, out, err);
 }
 
 /* ---- local times --------------------------------------------------------------- */
@@ -253,8 +264,8 @@ static int page_progress(void *ctx, json_t *page, size_t page_no, size_t records
   return mcp_call_cancelled(call) ? 1 : 0;
 }
 
-int engine_pages(mcp_call *call, const char *path, json_t *query, const char *items, int page_size,
-                 bool use_page_number, json_t **out) {
+int engine_get_pages(mcp_call *call, const char *path, json_t *query, const char *items,
+                     int page_size, bool use_page_number, json_t **out, zoom_error *err) {
   app *a = app_of(call);
   json_t *q = query ? json_deep_copy(query) : json_object();
   json_object_del(q, "page_size");
@@ -265,25 +276,32 @@ int engine_pages(mcp_call *call, const char *path, json_t *query, const char *it
                          .use_page_number = use_page_number,
                          .on_page = page_progress,
                          .ctx = call};
-  zoom_error err = {0};
   zoom_cancel cancel = app_cancel_of(call);
   *out = NULL;
-  int rc = zoom_paginate(a->zoom, path, q, &opts, &cancel, out, &err);
-  if (rc != 0)
-    *out = app_tool_error(&err);
-  zoom_error_clear(&err);
+  int rc = zoom_paginate(a->zoom, path, q, &opts, &cancel, out, err);
   json_decref(q);
   return rc == 0 ? 0 : -1;
 }
 
-json_t *engine_resource_fail(mcp_call *call, json_t *tool_error) {
-  json_t *first = json_array_get(json_object_get(tool_error, "content"), 0);
-  const char *text = json_string_value(json_object_get(first, "text"));
-  bool not_found = text && strstr(text, "(HTTP 404") != NULL;
-  mcp_call_fail(call, not_found ? MCP_RESOURCE_NOT_FOUND : MCP_INTERNAL_ERROR, "%s",
-                text ? text : "the Zoom request failed");
-  json_decref(tool_error);
-  return NULL;
+int engine_pages(mcp_call *call, const char *path, json_t *query, const char *items, int page_size,
+                 bool use_page_number, json_t **out) {
+  zoom_error err = {0};
+  int rc = engine_get_pages(call, path, query, items, page_size, use_page_number, out, &err);
+  if (rc != 0)
+    *out = app_tool_error(&err);
+  zoom_error_clear(&err);
+  return rc;
+}
+
+json_t *engine_resource_fail(mcp_call *call, const char *about, const zoom_error *err) {
+  char text[APP_ERROR_TEXT_MAX];
+  app_error_text(err, text, sizeof text);
+  /* Zoom's status decides, never its words: a message may quote anything. */
+  int code = err->kind == ZOOM_ERR_HTTP && err->http_status == 404 ? MCP_RESOURCE_NOT_FOUND
+                                                                   : MCP_INTERNAL_ERROR;
+  if (about)
+    return mcp_call_fail(call, code, "%s: %s", about, text);
+  return mcp_call_fail(call, code, "%s", text);
 }
 
 /* GETs every page of PATH (bounded), gathering ITEMS, as a tool result. */

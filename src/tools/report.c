@@ -492,8 +492,10 @@ static int figures_set(json_t *report, report_data *d, json_t *absentees) {
  * {webinar_id}, borrowed). On success *OUT holds the report (new reference),
  * *PEOPLE (when not NULL) one object per attendee (new reference), and 0 is
  * returned; else -1 with *OUT a new tool error result (the participants could
- * not be read). */
-static int report_build(mcp_call *call, json_t *which, json_t **out, json_t **people) {
+ * not be read), and ERR (zeroed by the caller, cleared by it after) Zoom's
+ * error when there was one. */
+static int report_build(mcp_call *call, json_t *which, json_t **out, json_t **people,
+                        zoom_error *err) {
   report_data d = {0};
   json_t *reply = NULL, *report = NULL;
   const char *uuid = json_string_value(json_object_get(which, "webinar_uuid"));
@@ -511,9 +513,8 @@ static int report_build(mcp_call *call, json_t *which, json_t **out, json_t **pe
                           REPORT_ID_MAX);
     goto cleanup;
   }
-  if (engine_pages(call, path, NULL, "participants", 300, false, &reply) != 0) {
-    *out = reply;
-    reply = NULL;
+  if (engine_get_pages(call, path, NULL, "participants", 300, false, &reply, err) != 0) {
+    *out = app_tool_error(err);
     goto cleanup;
   }
   d.participants = json_incref(json_object_get(reply, "participants"));
@@ -727,7 +728,10 @@ static json_t *tool_attendance_report(mcp_call *call, json_t *args) {
   if (!json_object_get(args, "webinar_uuid") && !json_object_get(args, "webinar_id"))
     return mcp_tool_error("give webinar_uuid (a past instance's UUID from "
                           "list_past_webinar_instances) or webinar_id (its latest instance)");
-  if (report_build(call, args, &report, csv ? &people : NULL) != 0)
+  zoom_error err = {0};
+  int rc = report_build(call, args, &report, csv ? &people : NULL, &err);
+  zoom_error_clear(&err);
+  if (rc != 0)
     return report;
   char *png = report_chart_add(report);
   char *table = csv ? report_csv(people) : NULL;
@@ -765,14 +769,19 @@ json_t *report_read_resource(mcp_call *call, const char *uri, json_t *vars) {
                          "characters is expected)",
                          uri, REPORT_ID_MAX);
   json_t *which = json_pack("{s:O}", "webinar_uuid", uuid), *report = NULL, *contents = NULL;
-  if (!which || report_build(call, which, &report, NULL) != 0) {
+  zoom_error err = {0};
+  if (!which || report_build(call, which, &report, NULL, &err) != 0) {
     /* the same failure, naming what was asked for */
     const char *why = json_string_value(
         json_object_get(json_array_get(json_object_get(report, "content"), 0), "text"));
-    json_t *named = mcp_tool_error("%s: %s", uri, why ? why : "out of memory");
+    if (err.kind != ZOOM_OK)
+      engine_resource_fail(call, uri, &err);
+    else
+      mcp_call_fail(call, MCP_INTERNAL_ERROR, "%s: %s", uri, why ? why : "out of memory");
+    zoom_error_clear(&err);
     json_decref(report);
     json_decref(which);
-    return engine_resource_fail(call, named);
+    return NULL;
   }
   char *png = report_chart_add(report);
   contents = engine_resource_contents(uri, engine_add_local_times(app_of(call), report));

@@ -11,11 +11,22 @@
 #define SELECTION_NUMBER_DIGITS 6 /* a number of the list, not an id */
 
 /* The account's active users, every page: on success *OUT holds a new
- * reference to {users, total_records, pages, truncated}; else a tool error. */
-static int users_fetch_active(mcp_call *call, json_t **out) {
+ * reference to {users, total_records, pages, truncated}; else -1 with ERR
+ * filled (engine_get_pages). */
+static int users_fetch_active(mcp_call *call, json_t **out, zoom_error *err) {
   json_t *query = json_pack("{s:s}", "status", "active");
-  int rc = engine_pages(call, "/users", query, "users", 300, false, out);
+  int rc = engine_get_pages(call, "/users", query, "users", 300, false, out, err);
   json_decref(query);
+  return rc;
+}
+
+/* users_fetch_active for a tool: on failure *OUT is a new tool error result. */
+static int users_fetch_active_tool(mcp_call *call, json_t **out) {
+  zoom_error err = {0};
+  int rc = users_fetch_active(call, out, &err);
+  if (rc != 0)
+    *out = app_tool_error(&err);
+  zoom_error_clear(&err);
   return rc;
 }
 
@@ -155,7 +166,7 @@ static json_t *users_by_name(mcp_call *call, json_t *users, const char *selectio
 int users_resolve_selection(mcp_call *call, const char *selection, json_t **out) {
   json_t *all = NULL, *found = NULL;
   *out = NULL;
-  if (users_fetch_active(call, &all) != 0) {
+  if (users_fetch_active_tool(call, &all) != 0) {
     *out = all;
     return -1;
   }
@@ -203,7 +214,7 @@ int users_resolve_selection(mcp_call *call, const char *selection, json_t **out)
 static json_t *tool_list_users_for_selection(mcp_call *call, json_t *args) {
   (void)args;
   json_t *all = NULL;
-  if (users_fetch_active(call, &all) != 0)
+  if (users_fetch_active_tool(call, &all) != 0)
     return all;
   json_t *users = users_numbered(json_object_get(all, "users"));
   json_t *out = json_pack(
@@ -220,7 +231,7 @@ static json_t *tool_get_users(mcp_call *call, json_t *args) {
   json_t *id = json_object_get(args, "user_id");
   json_t *reply = NULL;
   if (!json_is_string(id)) {
-    if (users_fetch_active(call, &reply) != 0)
+    if (users_fetch_active_tool(call, &reply) != 0)
       return reply;
     return engine_result(call, reply);
   }
@@ -237,8 +248,13 @@ static json_t *tool_get_users(mcp_call *call, json_t *args) {
 static json_t *read_users(mcp_call *call, const char *uri, json_t *vars) {
   (void)vars;
   json_t *all = NULL;
-  if (users_fetch_active(call, &all) != 0)
-    return engine_resource_fail(call, all);
+  zoom_error err = {0};
+  if (users_fetch_active(call, &all, &err) != 0) {
+    engine_resource_fail(call, NULL, &err);
+    zoom_error_clear(&err);
+    return NULL;
+  }
+  zoom_error_clear(&err);
   json_t *out = json_pack("{s:o, s:b}", "users", users_numbered(json_object_get(all, "users")),
                           "truncated", json_is_true(json_object_get(all, "truncated")));
   json_decref(all);

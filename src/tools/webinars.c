@@ -609,15 +609,18 @@ const app_handler webinar_handlers[] = {
 
 /* zoom://webinars/{webinarId}: the webinar, times also in its timezone. */
 static json_t *read_webinar(mcp_call *call, const char *uri, json_t *vars) {
-  json_t *reply = NULL;
+  json_t *reply = NULL, *res = NULL;
+  zoom_error err = {0};
   char *path = engine_path("/webinars/{webinarId}", vars, NULL, 0);
   if (!path)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "the webinar id is empty or too long");
-  int rc = engine_request(call, "GET", path, NULL, NULL, false, &reply);
+  if (engine_get(call, path, NULL, &reply, &err) != 0)
+    res = engine_resource_fail(call, NULL, &err);
+  else
+    res = engine_resource_contents(uri, engine_add_local_times(app_of(call), reply));
+  zoom_error_clear(&err);
   free(path);
-  if (rc != 0)
-    return engine_resource_fail(call, reply);
-  return engine_resource_contents(uri, engine_add_local_times(app_of(call), reply));
+  return res;
 }
 
 /* zoom://webinars/{webinarId}/registrants: every registrant of every status. */
@@ -630,12 +633,15 @@ static json_t *read_webinar_registrants(mcp_call *call, const char *uri, json_t 
   bool truncated = false;
   for (size_t s = 0; s < sizeof statuses / sizeof statuses[0]; s++) {
     json_t *query = json_pack("{s:s}", "status", statuses[s]), *page = NULL;
-    int rc = engine_pages(call, path, query, "registrants", 300, false, &page);
+    zoom_error err = {0};
+    int rc = engine_get_pages(call, path, query, "registrants", 300, false, &page, &err);
     json_decref(query);
     if (rc != 0) {
-      res = engine_resource_fail(call, page);
+      res = engine_resource_fail(call, NULL, &err);
+      zoom_error_clear(&err);
       goto cleanup;
     }
+    zoom_error_clear(&err);
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(page, "registrants"), i, r) {
