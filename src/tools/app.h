@@ -212,6 +212,10 @@ typedef struct engine_batch {
  * engine_batch_result with DATA (stolen). New reference. */
 json_t *engine_batch_run(mcp_call *call, json_t *args, const engine_batch *b, json_t *data);
 
+/* True when BODY (a PATCH or PUT body) would change nothing: it has no member,
+ * or only empty objects ("settings": {}). */
+bool engine_body_empty(json_t *body);
+
 /* True when the array LIST holds the string NAME. */
 bool engine_name_listed(json_t *list, const char *name);
 

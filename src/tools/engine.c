@@ -544,6 +544,49 @@ static json_t *success_message(const char *tmpl, json_t *args) {
   return json_string(out);
 }
 
+/* True when the argument KEY goes into the request body: BSPEC is "rest" (every
+ * argument not in the path TMPL or the query QNAMES) or the list of body names. */
+static bool body_takes(const char *key, const char *tmpl, json_t *qnames, json_t *bspec) {
+  char slot[80];
+  snprintf(slot, sizeof slot, "{%s}", key);
+  if (!strcmp(key, "dry_run") || !strcmp(key, "all_pages") || strstr(tmpl, slot) ||
+      engine_name_listed(qnames, key))
+    return false;
+  return json_is_string(bspec) || engine_name_listed(bspec, key);
+}
+
+bool engine_body_empty(json_t *body) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(body, key, v) {
+    if (!json_is_object(v) || json_object_size(v) > 0)
+      return false;
+  }
+  return true;
+}
+
+/* The tool error for an update that would send Zoom an empty body: names the
+ * arguments of ENTRY's input schema that go into the body. New reference. */
+static json_t *nothing_to_change(json_t *entry, const char *tmpl, json_t *qnames, json_t *bspec) {
+  json_t *props = json_object_get(json_object_get(entry, "input"), "properties");
+  char names[512] = "";
+  size_t n = 0, count = 0, total = 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach(props, key, v) {
+    total += body_takes(key, tmpl, qnames, bspec) ? 1 : 0;
+  }
+  json_object_foreach(props, key, v) {
+    if (!body_takes(key, tmpl, qnames, bspec) || n >= sizeof names)
+      continue;
+    count++;
+    const char *sep = count == 1 ? "" : count == total ? " or " : ", ";
+    n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", sep, key);
+  }
+  return mcp_tool_error("Nothing to change: give at least one of %s. Nothing was sent to Zoom.",
+                        names);
+}
+
 json_t *engine_zoom_call(mcp_call *call, json_t *args) {
   json_t *entry = catalog_entry_of(call);
   json_t *spec = json_object_get(entry, "call");
@@ -569,16 +612,16 @@ json_t *engine_zoom_call(mcp_call *call, json_t *args) {
       json_object_set(query, key, v);
   }
   if (json_is_string(bspec) || json_is_array(bspec)) {
-    bool rest = json_is_string(bspec); /* "rest": every argument not used elsewhere */
     body = json_object();
     json_object_foreach(args, key, v) {
-      char slot[80];
-      snprintf(slot, sizeof slot, "{%s}", key);
-      if (!strcmp(key, "dry_run") || !strcmp(key, "all_pages") || strstr(tmpl, slot) ||
-          engine_name_listed(qnames, key))
-        continue;
-      if (rest || engine_name_listed(bspec, key))
+      if (body_takes(key, tmpl, qnames, bspec))
         json_object_set(body, key, v);
+    }
+    /* An update with nothing in it is refused here, dry run or not: Zoom would
+     * take an empty PATCH and change nothing. */
+    if ((!strcmp(method, "PATCH") || !strcmp(method, "PUT")) && engine_body_empty(body)) {
+      res = nothing_to_change(entry, tmpl, qnames, bspec);
+      goto cleanup;
     }
     char why[512];
     if (when_fix_body(app_of(call), body, NULL, &resolved, why, sizeof why) != 0) {

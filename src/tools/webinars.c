@@ -513,14 +513,15 @@ static json_t *update_body(mcp_call *call, json_t *args, json_t *body, json_t *c
   json_t *problem;
   for (size_t i = 0; i < sizeof update_fields / sizeof update_fields[0]; i++) {
     json_t *v = json_object_get(args, update_fields[i]);
-    if (!v)
+    if (!v || (json_is_object(v) && json_object_size(v) == 0)) /* {} sets nothing */
       continue;
     json_object_set_new(body, update_fields[i], json_deep_copy(v));
     json_array_append_new(changed, json_string(update_fields[i]));
   }
   if (json_array_size(changed) == 0)
     return mcp_tool_error("Nothing to change: give at least one of topic, start_time, duration, "
-                          "timezone, agenda, password, settings or recurrence.");
+                          "timezone, agenda, password, settings or recurrence. Nothing was sent "
+                          "to Zoom.");
   if (json_object_get(args, "occurrence_id") && (problem = occurrence_problem(args)))
     return problem;
   zone_lookup own_zone = {call, "/webinars/{webinar_id}", args, NULL};

@@ -73,6 +73,32 @@ test('a tool left out by --read-only cannot be called either', () => {
   assert.match(out.stdout, /unknown tool delete_webinar/);
 });
 
+test('a generic PATCH or PUT tool whose schema allows an empty body refuses it, naming the fields', () => {
+  const dir = path.join(ROOT, 'src/tools/catalog');
+  const entries = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+  let checked = 0;
+  for (const t of entries) {
+    const method = t.call?.method;
+    if (t.handler || !['PATCH', 'PUT'].includes(method)) continue;
+    const slots = [...t.call.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const required = t.input.required ?? [];
+    if (required.some((r) => !slots.includes(r)) || t.input.anyOf || t.input.oneOf) continue;
+    const args = Object.fromEntries(slots.map((s) => [s, '123']));
+    const out = spawnSync(SERVER, ['call', t.name, JSON.stringify(args)], { encoding: 'utf8', env: sandboxEnv() });
+    assert.equal(out.status, 1, `${t.name}: ${out.stdout}`);
+    const text = JSON.parse(out.stdout).content[0].text;
+    assert.match(text, /^Nothing to change: give at least one of .+\. Nothing was sent to Zoom\.$/, t.name);
+    const inBody = (p) =>
+      !slots.includes(p) && !(t.call.query ?? []).includes(p) && (typeof t.call.body === 'string' || t.call.body?.includes(p));
+    for (const name of Object.keys(t.input.properties).filter(inBody)) assert.ok(text.includes(name), `${t.name}: names ${name}`);
+    checked++;
+  }
+  assert.ok(checked >= 1, 'update_webinar_survey is such a tool');
+});
+
 test("the README's tool table is the catalogue's (make readme-tools rewrites it)", () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const table = toolTable(SERVER);

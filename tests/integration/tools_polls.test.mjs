@@ -215,6 +215,17 @@ describe('survey tools', () => {
     assert.deepEqual(await apiRequests(z.sim), []);
   });
 
+  it('update_webinar_survey with nothing to change is refused, naming the fields, and sends nothing', async () => {
+    await simClear(z.sim);
+    const fields = 'custom_survey, show_in_the_browser, show_in_the_follow_up_email or third_party_survey';
+    for (const args of [{ webinar_id: id }, { webinar_id: id, dry_run: true }, { webinar_id: id, custom_survey: {} }]) {
+      const res = await call(z.client, 'update_webinar_survey', args, { ok: false });
+      assert.equal(res.isError, true);
+      assert.equal(res.content[0].text, `Nothing to change: give at least one of ${fields}. Nothing was sent to Zoom.`);
+    }
+    assert.deepEqual(await apiRequests(z.sim), []);
+  });
+
   it('get_webinar_survey of an unknown webinar is a tool error naming the id', async () => {
     const res = await call(z.client, 'get_webinar_survey', { webinar_id: '12345' }, { ok: false });
     assert.equal(res.isError, true);

@@ -375,6 +375,11 @@ for (const era of ['legacy', 'modern']) {
       await simClear(z.sim);
       const none = await call(z.client, 'update_webinar', { webinar_id: '123' }, { ok: false });
       assert.match(none.content[0].text, /Nothing to change/);
+      // an empty settings object, an occurrence, a dry run: still nothing to change
+      for (const args of [{ settings: {} }, { occurrence_id: '1', dry_run: true }, { dry_run: true, settings: {} }]) {
+        const empty = await call(z.client, 'update_webinar', { webinar_id: '123', ...args }, { ok: false });
+        assert.match(empty.content[0].text, /^Nothing to change: give at least one of topic, .* or recurrence\. Nothing was sent to Zoom\.$/);
+      }
       const dry = await call(z.client, 'update_webinar', { webinar_id: '123', agenda: 'A', recurrence: { type: 1, end_times: 2 }, dry_run: true });
       assert.equal(dry.structuredContent.method, 'PATCH');
       assert.deepEqual(dry.structuredContent.body, { agenda: 'A', recurrence: { type: 1, end_times: 2 } });
