@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+
 #define CHART_PNG_MAX (4u << 20) /* a chart is ~20 KB; anything near this is a bug */
 
 /* The cairo functions used here, each typed by its declaration in cairo.h. */
@@ -75,28 +77,12 @@ static void cairo_load(void) {
 
 /* ---- PNG into memory ------------------------------------------------------------ */
 
-typedef struct png_buf {
-  unsigned char *data;
-  size_t len, cap;
-} png_buf;
-
+/* Cairo's PNG writer appends to a bytebuf (CLOSURE) capped at CHART_PNG_MAX. */
 static cairo_status_t png_write(void *closure, const unsigned char *data, unsigned int length) {
-  png_buf *b = closure;
-  if (length > CHART_PNG_MAX - b->len)
-    return CAIRO_STATUS_WRITE_ERROR;
-  if (b->len + length > b->cap) {
-    size_t cap = b->cap ? b->cap : 16384;
-    while (cap < b->len + length)
-      cap *= 2;
-    unsigned char *grown = realloc(b->data, cap);
-    if (!grown)
-      return CAIRO_STATUS_NO_MEMORY;
-    b->data = grown;
-    b->cap = cap;
-  }
-  memcpy(b->data + b->len, data, length);
-  b->len += length;
-  return CAIRO_STATUS_SUCCESS;
+  buf_status st = buf_append(closure, data, length);
+  return st == BUF_OK     ? CAIRO_STATUS_SUCCESS
+         : st == BUF_FULL ? CAIRO_STATUS_WRITE_ERROR
+                          : CAIRO_STATUS_NO_MEMORY;
 }
 
 /* ---- drawing ---------------------------------------------------------------------- */
@@ -225,11 +211,12 @@ static void draw(cairo_t *cr, const chart_series *s) {
 
 int chart_png(const chart_series *s, unsigned char **png, size_t *len, char *why, size_t why_size) {
   int rc = -1;
-  png_buf buf = {0};
+  bytebuf out;
   cairo_surface_t *surface = NULL;
   cairo_t *cr = NULL;
   *png = NULL;
   *len = 0;
+  buf_init(&out, CHART_PNG_MAX);
   if (!s || !s->values || s->n == 0 || s->n > CHART_POINTS_MAX || !(s->step > 0)) {
     snprintf(why, why_size, "nothing to draw (no attendance over time)");
     return -1;
@@ -245,11 +232,9 @@ int chart_png(const chart_series *s, unsigned char **png, size_t *len, char *why
   cr = cr_api.cairo_create(surface);
   draw(cr, s);
   if (cr_api.cairo_status(cr) != CAIRO_STATUS_SUCCESS ||
-      cr_api.cairo_surface_write_to_png_stream(surface, png_write, &buf) != CAIRO_STATUS_SUCCESS)
+      cr_api.cairo_surface_write_to_png_stream(surface, png_write, &out) != CAIRO_STATUS_SUCCESS ||
+      !(*png = (unsigned char *)buf_take(&out, len)))
     goto failed;
-  *png = buf.data;
-  *len = buf.len;
-  buf.data = NULL;
   rc = 0;
   goto cleanup;
 failed:
@@ -259,7 +244,7 @@ cleanup:
     cr_api.cairo_destroy(cr);
   if (surface)
     cr_api.cairo_surface_destroy(surface);
-  free(buf.data);
+  buf_free(&out);
   return rc;
 }
 

@@ -4,6 +4,7 @@
  * body size, header deadline). */
 #include "transport/http.h"
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/num.h"
 
@@ -114,8 +115,7 @@ struct http_server {
 /* The per-request state kept by libmicrohttpd between calls. */
 typedef struct req {
   hsession *hs; /* a reference, when the request holds one */
-  char *body;
-  size_t len, cap;
+  bytebuf body; /* capped at --http-max-body */
   bool too_large;
   bool counted; /* in srv->active */
 } req;
@@ -126,8 +126,8 @@ typedef struct sse_reader {
   hsession *hs; /* a reference */
   stream *st;   /* alive while readers > 0 */
   uint64_t sent;
-  char *out;
-  size_t out_len, out_off, out_cap;
+  bytebuf out;    /* the event being written */
+  size_t out_off; /* how much of it went out */
   bool got_final;
   bool closing;          /* the poll event went out: end after it */
   uint64_t poll_at_ms;   /* 0: never closed for polling */
@@ -672,36 +672,28 @@ static hsession *session_get(http_server *srv, const char *id) {
 
 /* ---- SSE ------------------------------------------------------------------------ */
 
-/* Formats into R->out. */
+/* Formats into R->out: FMT_HEAD with SID and SEQ, then LEN bytes of DATA and a
+ * blank line when DATA is not NULL. Returns 0, or -1 when out of memory. */
 static int reader_put(sse_reader *r, const char *fmt_head, uint64_t sid, uint64_t seq,
                       const char *data, size_t len) {
-  size_t need = len + 128;
-  if (need > r->out_cap) {
-    char *grown = realloc(r->out, need);
-    if (!grown)
-      return -1;
-    r->out = grown;
-    r->out_cap = need;
-  }
-  int n = snprintf(r->out, r->out_cap, fmt_head, (unsigned long long)sid, (unsigned long long)seq);
-  if (n < 0)
-    return -1;
-  r->out_len = (size_t)n;
-  if (data) {
-    memcpy(r->out + r->out_len, data, len);
-    r->out_len += len;
-    memcpy(r->out + r->out_len, "\n\n", 2);
-    r->out_len += 2;
-  }
+  buf_clear(&r->out);
   r->out_off = 0;
-  return 0;
+  buf_appendf(&r->out, fmt_head, (unsigned long long)sid, (unsigned long long)seq);
+  if (data) {
+    buf_append(&r->out, data, len);
+    buf_append(&r->out, "\n\n", 2);
+  }
+  if (r->out.status == BUF_OK)
+    return 0;
+  buf_clear(&r->out);
+  return -1;
 }
 
 static ssize_t reader_copy(sse_reader *r, char *buf, size_t max) {
-  size_t n = r->out_len - r->out_off;
+  size_t n = r->out.len - r->out_off;
   if (n > max)
     n = max;
-  memcpy(buf, r->out + r->out_off, n);
+  memcpy(buf, r->out.data + r->out_off, n);
   r->out_off += n;
   return (ssize_t)n;
 }
@@ -709,7 +701,7 @@ static ssize_t reader_copy(sse_reader *r, char *buf, size_t max) {
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
   (void)pos;
   sse_reader *r = cls;
-  if (r->out_off < r->out_len)
+  if (r->out_off < r->out.len)
     return reader_copy(r, buf, max);
   if (r->closing || r->got_final)
     return MHD_CONTENT_READER_END_OF_STREAM;
@@ -751,7 +743,8 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
       r->keepalive_at = now + KEEPALIVE_MS;
       pthread_mutex_unlock(&hs->mu);
       static const char comment[] = ": keep-alive\n\n";
-      r->out_len = r->out_off = 0;
+      buf_clear(&r->out);
+      r->out_off = 0;
       size_t n = sizeof comment - 1 < max ? sizeof comment - 1 : max;
       memcpy(buf, comment, n);
       return (ssize_t)n;
@@ -778,7 +771,7 @@ static void sse_free(void *cls) {
   if (r->st->done && r->st->readers == 0 && r->st->id != STANDALONE_STREAM)
     stream_remove(hs, r->st);
   pthread_mutex_unlock(&hs->mu);
-  free(r->out);
+  buf_free(&r->out);
   free(r);
   session_unref(hs);
   pthread_mutex_lock(&srv->mu);
@@ -799,6 +792,7 @@ static enum MHD_Result respond_sse(struct MHD_Connection *c, http_server *srv, h
     r->hs = hs;
     r->st = st;
     r->sent = sent;
+    buf_init(&r->out, BUF_NO_CAP);
     r->keepalive_at = now_ms() + KEEPALIVE_MS;
     if (poll && srv->opt.sse_poll_ms > 0)
       r->poll_at_ms = now_ms() + (uint64_t)srv->opt.sse_poll_ms;
@@ -1056,7 +1050,7 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
     return respond_error(c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE, MCP_INVALID_REQUEST,
                          "Unsupported Media Type: the body must be application/json", NULL);
   json_error_t jerr;
-  json_t *doc = json_loadb(rq->body ? rq->body : "", rq->len, 0, &jerr);
+  json_t *doc = json_loadb(rq->body.data ? rq->body.data : "", rq->body.len, 0, &jerr);
   if (!doc)
     return respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_PARSE_ERROR, "Parse error: invalid JSON",
                          NULL);
@@ -1147,7 +1141,7 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
   }
   hsession *hs = rq->hs;
   if (!k.any_request) {
-    mcp_session_handle(hs->mcp, rq->body, rq->len, NULL);
+    mcp_session_handle(hs->mcp, rq->body.data, rq->body.len, NULL);
     ret = respond(c, MHD_HTTP_ACCEPTED, NULL, NULL, hs);
     goto done;
   }
@@ -1166,9 +1160,9 @@ static enum MHD_Result handle_post(struct MHD_Connection *c, http_server *srv, r
    * so that its SSE stream flows while it runs. */
   json_t *meta = json_object_get(k.params, "_meta");
   if (json_is_array(doc) || (!modern && hs->askable) || json_object_get(meta, "progressToken"))
-    mcp_session_handle(hs->mcp, rq->body, rq->len, (void *)(uintptr_t)sid);
+    mcp_session_handle(hs->mcp, rq->body.data, rq->body.len, (void *)(uintptr_t)sid);
   else
-    mcp_session_handle_inline(hs->mcp, rq->body, rq->len, (void *)(uintptr_t)sid);
+    mcp_session_handle_inline(hs->mcp, rq->body.data, rq->body.len, (void *)(uintptr_t)sid);
   ret = answer_stream(c, srv, rq, st);
 done:
   json_decref(doc);
@@ -1268,6 +1262,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     rq = calloc(1, sizeof *rq);
     if (!rq)
       return MHD_NO;
+    buf_init(&rq->body, srv->opt.max_body);
     *con_cls = rq;
     pthread_mutex_lock(&srv->mu);
     bool draining = srv->draining;
@@ -1324,23 +1319,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (*upload_size > 0) {
     size_t n = *upload_size;
     *upload_size = 0;
-    if (rq->len + n > srv->opt.max_body) {
-      rq->too_large = true;
-      return MHD_NO; /* a chunked body over the cap: the connection is closed */
-    }
-    if (rq->len + n + 1 > rq->cap) {
-      size_t cap = rq->cap ? rq->cap : 4096;
-      while (cap < rq->len + n + 1)
-        cap *= 2;
-      char *grown = realloc(rq->body, cap);
-      if (!grown)
-        return MHD_NO;
-      rq->body = grown;
-      rq->cap = cap;
-    }
-    memcpy(rq->body + rq->len, upload, n);
-    rq->len += n;
-    return MHD_YES;
+    buf_status st = buf_append(&rq->body, upload, n);
+    if (st == BUF_FULL)
+      rq->too_large = true; /* a chunked body over the cap: the connection is closed */
+    return st == BUF_OK ? MHD_YES : MHD_NO;
   }
   return handle_post(c, srv, rq);
 }
@@ -1365,7 +1347,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     return;
   if (rq->hs)
     session_unref(rq->hs);
-  free(rq->body);
+  buf_free(&rq->body);
   free(rq);
   *con_cls = NULL;
 }

@@ -229,6 +229,40 @@ test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopbac
   assert.doesNotMatch(refused.err, /listening/);
 });
 
+test('a chunked body (no Content-Length) is capped too: exactly --http-max-body is served, one byte more is not', async () => {
+  const srv = await startHttp(FIXTURE, ['--http-max-body', '1024']);
+  try {
+    // a tools/list request of exactly N bytes
+    const sized = (n) => {
+      const msg = { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: modernMeta(), pad: '' } };
+      msg.params.pad = 'x'.repeat(n - JSON.stringify(msg).length);
+      const text = JSON.stringify(msg);
+      assert.equal(text.length, n);
+      return text;
+    };
+    const chunked = (text) =>
+      fetch(srv.url, {
+        method: 'POST',
+        duplex: 'half',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': MODERN, 'Mcp-Method': 'tools/list' },
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new TextEncoder().encode(text.slice(0, 600))); // two chunks
+            c.enqueue(new TextEncoder().encode(text.slice(600)));
+            c.close();
+          },
+        }),
+      });
+    const fits = await chunked(sized(1024));
+    assert.equal(fits.status, 200);
+    assert.ok((await fits.json()).result.tools.length > 0);
+    const over = await chunked(sized(1025)).then((res) => res.status, (e) => e);
+    assert.ok(over instanceof Error || over >= 400, `one byte over the cap: ${over}`);
+  } finally {
+    assert.equal(await srv.stop(), 0);
+  }
+});
+
 test('an oversized body gets 413; a client that sends its headers slowly is cut off', async () => {
   const srv = await startHttp(FIXTURE, ['--http-max-body', '1024', '--http-header-timeout-ms', '300']);
   try {
