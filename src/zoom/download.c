@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "zoom/internal.h"
 
@@ -85,8 +86,8 @@ static bool token_welcome(zoom_client *c, const url_parts *p) {
 /* ---- one transfer ------------------------------------------------------------------------ */
 
 typedef struct sink {
-  char *buf;
-  size_t len, cap, max;
+  bytebuf body; /* capped at MAX */
+  size_t max;
   bool too_large;
   const zoom_cancel *cancel;
 } sink;
@@ -94,24 +95,10 @@ typedef struct sink {
 static size_t on_data(char *data, size_t size, size_t nmemb, void *ctx) {
   sink *k = ctx;
   size_t n = size * nmemb;
-  if (n > k->max - k->len) {
+  buf_status st = buf_append(&k->body, data, n);
+  if (st == BUF_FULL)
     k->too_large = true;
-    return 0;
-  }
-  if (k->len + n + 1 > k->cap) {
-    size_t cap = k->cap ? k->cap : 16384;
-    while (cap < k->len + n + 1)
-      cap *= 2;
-    char *grown = realloc(k->buf, cap);
-    if (!grown)
-      return 0;
-    k->buf = grown;
-    k->cap = cap;
-  }
-  memcpy(k->buf + k->len, data, n);
-  k->len += n;
-  k->buf[k->len] = '\0';
-  return n;
+  return st == BUF_OK ? n : 0;
 }
 
 static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
@@ -156,7 +143,7 @@ static CURLcode hop_get(CURL *h, const char *url, const char *auth_line, sink *k
   struct curl_slist *headers = NULL, *grown;
   *status = 0;
   *location = NULL;
-  k->len = 0;
+  buf_clear(&k->body);
   k->too_large = false;
   if ((grown = curl_slist_append(headers, "Accept: */*")))
     headers = grown;
@@ -200,7 +187,7 @@ static void transfer_error(zoom_error *err, const url_parts *p, CURLcode code, c
 /* Fills ERR for an error status from P (the body, when JSON, is Zoom's error). */
 static void status_error(zoom_error *err, const url_parts *p, long status, const sink *k) {
   json_error_t jerr;
-  json_t *body = k->len ? json_loadb(k->buf, k->len, 0, &jerr) : NULL;
+  json_t *body = k->body.len ? json_loadb(k->body.data, k->body.len, 0, &jerr) : NULL;
   zoom_error_from_reply(err, "GET", p->path, status, json_is_object(body) ? body : NULL);
   json_decref(body);
   char said[sizeof err->message];
@@ -218,6 +205,7 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
   CURL *h = NULL;
   char *auth_line = NULL, *next = NULL, *here = NULL;
   sink k = {.max = max_bytes, .cancel = cancel};
+  buf_init(&k.body, max_bytes);
   url_parts first, at;
   if (url_split(url, &first) != 0 || !first.allowed) {
     zoom_error_set(err, ZOOM_ERR_INVALID,
@@ -258,13 +246,10 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
       continue;
     }
     if (status >= 200 && status < 300) {
-      if (!k.buf && !(k.buf = calloc(1, 1))) {
+      if (!(*out = buf_take(&k.body, out_len))) {
         zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
         goto cleanup;
       }
-      *out = k.buf;
-      *out_len = k.len;
-      k.buf = NULL;
       result = 0;
       goto cleanup;
     }
@@ -302,7 +287,7 @@ cleanup:
   zoom_secret_free(auth_line);
   free(next);
   free(here);
-  free(k.buf);
+  buf_free(&k.body);
   return result;
 }
 
