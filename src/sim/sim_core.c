@@ -12,6 +12,7 @@
 
 #include <microhttpd.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "base/pct.h"
 #include "base/num.h"
@@ -27,10 +28,9 @@ typedef struct sim_fault_plan {
 
 /* Per-request state kept by libmicrohttpd between upcalls. */
 typedef struct sim_conn_ctx {
-  char *uri;  /* raw request target */
-  char *body; /* accumulated body, NUL-terminated */
-  size_t body_len;
-  bool too_big; /* body beyond SIM_BODY_MAX */
+  char *uri;    /* raw request target */
+  bytebuf body; /* accumulated body, capped at SIM_BODY_MAX */
+  bool too_big; /* body beyond SIM_BODY_MAX (and dropped) */
   bool started;
   bool planned;         /* the fault dice were rolled (once per request) */
   sim_fault_plan plan;  /* what they decided */
@@ -761,8 +761,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   rq.method = method;
   rq.path = path;
   rq.query = qmark ? qmark + 1 : "";
-  rq.body_text = ctx->body;
-  rq.body_len = ctx->body_len;
+  rq.body_text = ctx->body.data;
+  rq.body_len = ctx->body.len;
   rq.conn = conn;
   rq.nquery = sim_parse_pairs(rq.query, rq.qkeys, rq.qvals, SIM_QUERY_MAX);
 
@@ -786,8 +786,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
   bool admin = route ? (route->flags & SIM_ROUTE_ADMIN) != 0 : strncmp(path, "/_sim/", 6) == 0;
 
   if (plan.drop) {
-    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
-               ctx->body && log_keeps_body(s, route, conn, 0), 0);
+    log_append(s, method, path, rq.query, ctx->body.data, ctx->body.len,
+               ctx->body.data && log_keeps_body(s, route, conn, 0), 0);
     pthread_mutex_unlock(&s->lock);
     goto done; /* MHD_NO closes the connection without a reply */
   }
@@ -814,9 +814,9 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
                     auth == -2 ? "Access token is expired." : "Invalid access token.");
   } else if (rate_check(s, route->category, rq.now, &rs) == 0) {
     bool ok = true;
-    if (!(route->flags & SIM_ROUTE_FORM) && ctx->body_len > 0) {
+    if (!(route->flags & SIM_ROUTE_FORM) && ctx->body.len > 0) {
       json_error_t jerr;
-      body = json_loadb(ctx->body, ctx->body_len, JSON_REJECT_DUPLICATES, &jerr);
+      body = json_loadb(ctx->body.data, ctx->body.len, JSON_REJECT_DUPLICATES, &jerr);
       if (!body) {
         sim_reply_error(&rs, 400, 300, "Request Body should be a valid JSON object.");
         ok = false;
@@ -832,8 +832,8 @@ static enum MHD_Result handle(sim *s, struct MHD_Connection *conn, const char *m
     }
   }
   if (!admin)
-    log_append(s, method, path, rq.query, ctx->body, ctx->body_len,
-               ctx->body && log_keeps_body(s, route, conn, rs.status), rs.status);
+    log_append(s, method, path, rq.query, ctx->body.data, ctx->body.len,
+               ctx->body.data && log_keeps_body(s, route, conn, rs.status), rs.status);
   pthread_mutex_unlock(&s->lock);
 
   ret = send_reply(conn, &rs, plan.truncate && !admin);
@@ -861,19 +861,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
   if (*upload_data_size > 0) {
     size_t n = *upload_data_size;
     if (!ctx->too_big) {
-      if (ctx->body_len + n > SIM_BODY_MAX) {
+      buf_status st = buf_append(&ctx->body, upload_data, n);
+      if (st == BUF_NOMEM)
+        return MHD_NO;
+      if (st == BUF_FULL) {
         ctx->too_big = true;
-        free(ctx->body);
-        ctx->body = NULL;
-        ctx->body_len = 0;
-      } else {
-        char *grown = realloc(ctx->body, ctx->body_len + n + 1);
-        if (!grown)
-          return MHD_NO;
-        memcpy(grown + ctx->body_len, upload_data, n);
-        ctx->body_len += n;
-        grown[ctx->body_len] = '\0';
-        ctx->body = grown;
+        buf_free(&ctx->body);
       }
     }
     *upload_data_size = 0;
@@ -888,8 +881,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn) {
   (void)cls;
   (void)conn;
   sim_conn_ctx *ctx = calloc(1, sizeof *ctx);
-  if (ctx)
+  if (ctx) {
     ctx->uri = strdup(uri ? uri : "/");
+    buf_init(&ctx->body, SIM_BODY_MAX);
+  }
   return ctx;
 }
 
@@ -902,7 +897,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
   if (ctx) {
     sim_delay_done(&s->delay, &ctx->delay); /* never resume a request that ended */
     free(ctx->uri);
-    free(ctx->body);
+    buf_free(&ctx->body);
     free(ctx);
   }
   *req_cls = NULL;

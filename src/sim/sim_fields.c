@@ -120,69 +120,34 @@ bool sim_text_plain(const char *text) {
   return true;
 }
 
+void sim_rows_init(sim_rows *r) {
+  buf_init(&r->text, BUF_NO_CAP);
+}
+
 void sim_rows_add(sim_rows *r, const char *fmt, ...) {
-  if (r->failed)
-    return;
-  for (;;) {
-    va_list ap;
-    va_start(ap, fmt);
-    size_t room = r->cap - r->len;
-    int n = r->buf ? vsnprintf(r->buf + r->len, room, fmt, ap) : -2;
-    va_end(ap);
-    if (n >= 0 && (size_t)n + 1 < room) {
-      r->len += (size_t)n;
-      r->buf[r->len++] = '\t';
-      r->buf[r->len] = '\0';
-      return;
-    }
-    if (n == -1) {
-      r->failed = true;
-      return;
-    }
-    size_t cap = r->cap ? r->cap * 2 : 4096;
-    while (n > 0 && cap < r->len + (size_t)n + 2)
-      cap *= 2;
-    char *grown = realloc(r->buf, cap);
-    if (!grown) {
-      r->failed = true;
-      return;
-    }
-    r->buf = grown;
-    r->cap = cap;
-  }
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vappendf(&r->text, fmt, ap);
+  va_end(ap);
+  buf_append(&r->text, "\t", 1);
 }
 
 void sim_rows_text(sim_rows *r, const char *text) {
-  size_t n = strlen(text);
-  if (r->failed)
-    return;
-  if (r->len + n + 2 > r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 4096;
-    while (cap < r->len + n + 2)
-      cap *= 2;
-    char *grown = realloc(r->buf, cap);
-    if (!grown) {
-      r->failed = true;
-      return;
-    }
-    r->buf = grown;
-    r->cap = cap;
-  }
-  memcpy(r->buf + r->len, text, n);
-  r->len += n;
-  r->buf[r->len++] = '\t';
-  r->buf[r->len] = '\0';
+  buf_append_str(&r->text, text);
+  buf_append(&r->text, "\t", 1);
 }
 
 void sim_rows_end(sim_rows *r) {
-  if (!r->failed && r->len > 0 && r->buf[r->len - 1] == '\t')
-    r->buf[r->len - 1] = '\n';
+  bytebuf *b = &r->text;
+  if (b->status == BUF_OK && b->len > 0 && b->data[b->len - 1] == '\t')
+    b->data[b->len - 1] = '\n';
 }
 
 json_t *sim_rows_take(sim_rows *r) {
-  json_t *out = r->failed ? NULL : json_stringn(r->buf ? r->buf : "", r->len);
-  free(r->buf);
-  memset(r, 0, sizeof *r);
+  size_t len = 0;
+  char *text = buf_take(&r->text, &len);
+  json_t *out = text ? json_stringn(text, len) : NULL;
+  free(text);
   return out;
 }
 

@@ -593,7 +593,8 @@ static int hook_save(const sim_webinar *w, json_t *out) {
     return -1;
   for (size_t i = 0; i < p->n; i++) {
     const sim_past_instance *in = &p->inst[i];
-    sim_rows rows = {0};
+    sim_rows rows;
+    sim_rows_init(&rows);
     for (size_t k = 0; k < in->nparts; k++) {
       const sim_past_participant *pt = &in->parts[k];
       const char *gname = "", *gmail = "";

@@ -928,7 +928,8 @@ static int hook_save(const sim_webinar *w, json_t *out) {
   const sim_registrants *st = w->registrants;
   if (!st)
     return 0;
-  sim_rows rows = {0};
+  sim_rows rows;
+  sim_rows_init(&rows);
   for (size_t i = 0; i < st->n; i++) {
     const sim_registrant *r = &st->items[i];
     sim_rows_text(&rows, r->id);

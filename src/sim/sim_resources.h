@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "base/buf.h"
 #include "sim/sim_internal.h"
 
 /* ---- sim_fields.c ------------------------------------------------------------------- */
@@ -52,10 +53,11 @@ bool sim_text_plain(const char *text);
  * kept in one JSON string (far cheaper to save and load than one JSON array
  * per record). Fields must be plain text (sim_text_plain). */
 typedef struct sim_rows {
-  char *buf;
-  size_t len, cap;
-  bool failed; /* out of memory: the result is unusable */
+  bytebuf text; /* a failure (out of memory) makes the result unusable */
 } sim_rows;
+
+/* Starts empty rows (no cap but memory). */
+void sim_rows_init(sim_rows *r);
 
 /* Appends one field (printf-style) to the current record. */
 void sim_rows_add(sim_rows *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
