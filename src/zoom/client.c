@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/log.h"
 #include "zoom/internal.h"
 #include "zoom/url.h"
@@ -181,37 +182,18 @@ zoom_config *zoom_client_config(zoom_client *c) {
 
 /* ---- building the URL ---- */
 
-/* Appends "&name=value" pairs for QUERY to the buffer at *URL (LEN used, CAP size). */
-typedef struct strbuf {
-  char *data;
-  size_t len, cap, max;
-} strbuf;
-
-static int sb_add(strbuf *b, const char *s, size_t n) {
-  if (b->len + n + 1 > b->max)
-    return -1;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    char *grown = realloc(b->data, cap);
-    if (!grown)
-      return -1;
-    b->data = grown;
-    b->cap = cap;
-  }
-  memcpy(b->data + b->len, s, n);
-  b->len += n;
-  b->data[b->len] = '\0';
-  return 0;
+/* The URL is built in a bytebuf capped at URL_MAX_LEN with its NUL: these
+ * return 0, or -1 when it would grow past that or memory ran out. */
+static int sb_add(bytebuf *b, const char *s, size_t n) {
+  return buf_append(b, s, n) == BUF_OK ? 0 : -1;
 }
 
-static int sb_str(strbuf *b, const char *s) {
+static int sb_str(bytebuf *b, const char *s) {
   return sb_add(b, s, strlen(s));
 }
 
 /* Appends V (scalar) URL-encoded. Returns 0, 1 when V is skipped (null), -1 on error. */
-static int sb_scalar(strbuf *b, json_t *v) {
+static int sb_scalar(bytebuf *b, json_t *v) {
   char num[64];
   const char *text = NULL;
   if (json_is_string(v))
@@ -232,7 +214,8 @@ static int sb_scalar(strbuf *b, json_t *v) {
   return rc;
 }
 
-static int sb_query(strbuf *b, json_t *query) {
+/* Appends "?name=value&..." for QUERY (null members are left out). */
+static int sb_query(bytebuf *b, json_t *query) {
   const char *key;
   json_t *v;
   bool first = true;
@@ -392,9 +375,10 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
   int result = -1;
   generation *g = NULL;
   char *token = NULL, *auth_line = NULL, *body_text = NULL;
-  strbuf url = {.max = URL_MAX_LEN};
+  bytebuf url;
   zoom_http_reply rep = {0};
   char api_base[256];
+  buf_init(&url, URL_MAX_LEN - 1); /* URL_MAX_LEN with the NUL */
   *out = NULL;
   bool safe = false, known = false, token_failed = false;
   for (size_t i = 0; method && i < sizeof methods / sizeof methods[0]; i++)
@@ -432,7 +416,7 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
     size_t base_len = strlen(base);
     while (base_len > 0 && base[base_len - 1] == '/')
       base_len--;
-    url.len = 0;
+    buf_clear(&url);
     if (sb_add(&url, base, base_len) || sb_str(&url, path) || (query && sb_query(&url, query))) {
       zoom_error_set(err, ZOOM_ERR_INVALID,
                      "the URL would exceed %d bytes or a query value "
@@ -504,7 +488,7 @@ cleanup:
   zoom_secret_free(token);
   zoom_secret_free(auth_line);
   free(body_text);
-  free(url.data);
+  buf_free(&url);
   generation_release(c, g);
   return result;
 }

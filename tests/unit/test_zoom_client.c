@@ -1017,6 +1017,36 @@ static void base_url_with_trailing_slash(void **state) {
   assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1);
 }
 
+/* The request URL may be 8191 bytes (8192 with its NUL) and no longer; a longer one is
+ * refused before anything is sent. (One query value may be 4096 bytes: three make it.) */
+static void url_length_is_capped(void **state) {
+  fixture *f = *state;
+  fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
+  char prefix[160];
+  int plen = snprintf(prefix, sizeof prefix, "%s/v2/users/me", fakezoom_url(f->fz));
+  static char full[4001], rest[4001];
+  memset(full, 'a', sizeof full - 1);
+  for (size_t total = 8191; total <= 8192; total++) {
+    /* PREFIX ?a=FULL &b=FULL &c=REST */
+    size_t rlen = total - (size_t)plen - 3 * 3 - 2 * (sizeof full - 1);
+    memset(rest, 'c', rlen);
+    rest[rlen] = '\0';
+    json_t *q = json_pack("{s:s, s:s, s:s}", "a", full, "b", full, "c", rest), *out = NULL;
+    zoom_error_clear(&f->err);
+    int rc = zoom_request(f->client, "GET", "/users/me", q, NULL, NULL, &out, &f->err);
+    json_decref(q);
+    json_decref(out);
+    if (total == 8191) {
+      assert_int_equal(rc, 0);
+    } else {
+      assert_int_equal(rc, -1);
+      assert_int_equal(f->err.kind, ZOOM_ERR_INVALID);
+      assert_non_null(strstr(f->err.message, "exceed 8192 bytes"));
+    }
+  }
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users/me"), 1);
+}
+
 static void reconfigure_switches_account(void **state) {
   fixture *f = *state;
   fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
@@ -1127,6 +1157,7 @@ static void no_secret_in_debug_logs(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(one_token_for_many_calls_on_one_connection, setup, teardown),
+      cmocka_unit_test_setup_teardown(url_length_is_capped, setup, teardown),
       cmocka_unit_test_setup_teardown(threads_share_one_token, setup, teardown),
       cmocka_unit_test_setup_teardown(connections_stay_at_peak_concurrency, setup, teardown),
       cmocka_unit_test_setup_teardown(refresh_after_code_124, setup, teardown),
