@@ -74,6 +74,13 @@ buf_status buf_appendf(bytebuf *b, const char *fmt, ...) {
   return st;
 }
 
+void buf_truncate(bytebuf *b, size_t len) {
+  if (len < b->len) {
+    b->len = len;
+    b->data[len] = '\0';
+  }
+}
+
 void buf_clear(bytebuf *b) {
   b->len = 0;
   b->status = BUF_OK;

@@ -41,6 +41,9 @@ buf_status buf_appendf(bytebuf *b, const char *fmt, ...) __attribute__((format(p
 buf_status buf_vappendf(bytebuf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+/* Keeps the first LEN bytes of B (nothing changes when it holds no more). */
+void buf_truncate(bytebuf *b, size_t len);
+
 /* Empties B and forgets a failure; keeps the allocation and the cap. */
 void buf_clear(bytebuf *b);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/buf.h"
 #include "base/tz.h"
 #include "tools/chart.h"
 #include "zoom/url.h"
@@ -639,50 +640,24 @@ static char *report_chart_add(json_t *report) {
 
 /* ---- CSV ------------------------------------------------------------------------- */
 
-typedef struct csv_buf {
-  char *text;
-  size_t len, cap;
-  bool failed;
-} csv_buf;
-
-static void csv_put(csv_buf *b, const char *s, size_t n) {
-  if (b->failed || n > ((size_t)64 << 20) - b->len) {
-    b->failed = true;
-    return;
-  }
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap * 2 : 4096;
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    char *grown = realloc(b->text, cap);
-    if (!grown) {
-      b->failed = true;
-      return;
-    }
-    b->text = grown;
-    b->cap = cap;
-  }
-  memcpy(b->text + b->len, s, n);
-  b->len += n;
-  b->text[b->len] = '\0';
-}
+#define REPORT_CSV_MAX ((size_t)64 << 20) /* a failure sticks in the bytebuf: checked once */
 
 /* One cell, quoted when it holds a comma, quote or line break; a text that a
  * spreadsheet would run as a formula (= + - @ first) gets a leading '. */
-static void csv_cell(csv_buf *b, const char *text, bool last) {
+static void csv_cell(bytebuf *b, const char *text, bool last) {
   bool quote = strpbrk(text, ",\"\r\n") != NULL;
   if (quote)
-    csv_put(b, "\"", 1);
+    buf_append(b, "\"", 1);
   if (*text && strchr("=+-@\t\r", *text))
-    csv_put(b, "'", 1);
+    buf_append(b, "'", 1);
   for (const char *p = text; *p; p++) {
-    csv_put(b, p, 1);
+    buf_append(b, p, 1);
     if (*p == '"') /* a quote inside a cell is doubled */
-      csv_put(b, p, 1);
+      buf_append(b, p, 1);
   }
   if (quote)
-    csv_put(b, "\"", 1);
-  csv_put(b, last ? "\r\n" : ",", last ? 2 : 1);
+    buf_append(b, "\"", 1);
+  buf_append(b, last ? "\r\n" : ",", last ? 2 : 1);
 }
 
 /* The attendees (PEOPLE, borrowed) as CSV. New string, NULL on OOM. */
@@ -690,7 +665,8 @@ static char *report_csv(json_t *people) {
   static const char *const columns[] = {"name",       "email",      "registered",       "panelist",
                                         "first_join", "last_leave", "minutes_attended", "visits"};
   const size_t ncol = sizeof columns / sizeof columns[0];
-  csv_buf b = {0};
+  bytebuf b;
+  buf_init(&b, REPORT_CSV_MAX);
   for (size_t c = 0; c < ncol; c++)
     csv_cell(&b, columns[c], c + 1 == ncol);
   size_t i;
@@ -712,11 +688,7 @@ static char *report_csv(json_t *people) {
       csv_cell(&b, text ? text : "", c + 1 == ncol);
     }
   }
-  if (b.failed) {
-    free(b.text);
-    return NULL;
-  }
-  return b.text;
+  return buf_take(&b, NULL); /* NULL after a failure */
 }
 
 /* ---- the tool and the resource ---------------------------------------------------- */

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+
 #define VTT_SPEAKER_MAX 80 /* bytes of a "Name: " prefix taken as the speaker */
 
 /* ---- UTF-8 -------------------------------------------------------------------------------- */
@@ -62,38 +64,6 @@ char *vtt_utf8_clean(const char *text, size_t len, size_t *out_len) {
   if (out_len)
     *out_len = o;
   return out;
-}
-
-/* ---- a growing string ----------------------------------------------------------------------- */
-
-typedef struct strbuf {
-  char *p;
-  size_t len, cap;
-  bool failed;
-} strbuf;
-
-static void sb_add(strbuf *b, const char *s, size_t n) {
-  if (b->failed)
-    return;
-  if (!b->p || b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->len + n + 1)
-      cap *= 2;
-    char *grown = realloc(b->p, cap);
-    if (!grown) {
-      b->failed = true;
-      return;
-    }
-    b->p = grown;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  b->p[b->len] = '\0';
-}
-
-static void sb_str(strbuf *b, const char *s) {
-  sb_add(b, s, strlen(s));
 }
 
 /* ---- cues --------------------------------------------------------------------------------- */
@@ -154,7 +124,7 @@ static size_t entity(const char *s, const char **out) {
 
 /* The words of PAYLOAD (tags dropped, entities decoded, blanks collapsed) into WORDS, and
  * the name of a <v Name> voice tag into VOICE (empty when none). */
-static void cue_words(const char *payload, strbuf *words, strbuf *voice) {
+static void cue_words(const char *payload, bytebuf *words, bytebuf *voice) {
   bool blank = true; /* at the start or after a blank: drop further blanks */
   for (const char *p = payload; *p;) {
     if (*p == '<') {
@@ -169,7 +139,7 @@ static void cue_words(const char *payload, strbuf *words, strbuf *voice) {
           size_t n = (size_t)(close - name);
           while (n > 0 && name[n - 1] == ' ')
             n--;
-          sb_add(voice, name, n);
+          buf_append(voice, name, n);
         }
       }
       p = close + 1;
@@ -183,21 +153,23 @@ static void cue_words(const char *payload, strbuf *words, strbuf *voice) {
       text = " ";
       p++;
     } else {
-      sb_add(words, p++, 1);
+      buf_append(words, p++, 1);
       blank = false;
       continue;
     }
     if (text[0] == ' ' && text[1] == '\0') {
       if (!blank)
-        sb_add(words, " ", 1);
+        buf_append(words, " ", 1);
       blank = true;
     } else {
-      sb_str(words, text);
+      buf_append_str(words, text);
       blank = false;
     }
   }
-  while (words->len > 0 && words->p[words->len - 1] == ' ')
-    words->p[--words->len] = '\0';
+  size_t len = words->len;
+  while (len > 0 && words->data[len - 1] == ' ')
+    len--;
+  buf_truncate(words, len);
 }
 
 /* The length of a "Name: " speaker prefix of WORDS, or 0 when it has none. */
@@ -215,7 +187,8 @@ static size_t speaker_prefix(const char *words) {
 }
 
 typedef struct reader {
-  strbuf out;
+  bytebuf out;
+  bool failed;        /* a cue's words could not be gathered (out of memory) */
   char *last_speaker; /* owned; NULL: the last turn named none */
   vtt_info *info;
 } reader;
@@ -232,47 +205,54 @@ static void speaker_note(reader *r, const char *name) {
 
 /* One cue starting at START_MS with PAYLOAD (its lines joined by '\n'). */
 static void cue_add(reader *r, long start_ms, const char *payload) {
-  strbuf words = {0}, voice = {0};
+  bytebuf words, voice;
+  buf_init(&words, BUF_NO_CAP);
+  buf_init(&voice, BUF_NO_CAP);
   cue_words(payload, &words, &voice);
-  if (words.failed || voice.failed)
-    r->out.failed = true;
-  if (words.len == 0 || r->out.failed)
+  if (words.status != BUF_OK || voice.status != BUF_OK)
+    r->failed = true;
+  if (words.len == 0 || r->failed || r->out.status != BUF_OK)
     goto done;
-  const char *text = words.p;
+  const char *text = words.data;
   char *speaker = NULL;
   if (voice.len) {
-    speaker = strdup(voice.p);
+    speaker = strdup(voice.data);
   } else {
-    size_t n = speaker_prefix(words.p);
+    size_t n = speaker_prefix(words.data);
     if (n) {
-      speaker = strndup(words.p, n);
-      text = words.p + n + 2;
+      speaker = strndup(words.data, n);
+      text = words.data + n + 2;
     }
   }
   r->info->cues++;
   if (speaker && r->last_speaker && strcmp(speaker, r->last_speaker) == 0) {
-    sb_add(&r->out, " ", 1);
-    sb_str(&r->out, text);
+    buf_append(&r->out, " ", 1);
+    buf_append_str(&r->out, text);
     free(speaker);
     goto done;
   }
-  char stamp[48];
   long s = start_ms / 1000;
-  snprintf(stamp, sizeof stamp, "%s[%02ld:%02ld:%02ld] ", r->out.len ? "\n" : "", s / 3600,
-           s / 60 % 60, s % 60);
-  sb_str(&r->out, stamp);
+  buf_appendf(&r->out, "%s[%02ld:%02ld:%02ld] ", r->out.len ? "\n" : "", s / 3600, s / 60 % 60,
+              s % 60);
   if (speaker) {
-    sb_str(&r->out, speaker);
-    sb_add(&r->out, ": ", 2);
+    buf_append_str(&r->out, speaker);
+    buf_append(&r->out, ": ", 2);
     speaker_note(r, speaker);
   }
-  sb_str(&r->out, text);
+  buf_append_str(&r->out, text);
   r->info->turns++;
   free(r->last_speaker);
   r->last_speaker = speaker;
 done:
-  free(words.p);
-  free(voice.p);
+  buf_free(&words);
+  buf_free(&voice);
+}
+
+/* Empties the PAYLOAD of the next cue, keeping in R that it failed. */
+static void payload_reset(reader *r, bytebuf *payload) {
+  if (payload->status != BUF_OK)
+    r->failed = true;
+  buf_clear(payload);
 }
 
 /* True when LINE starts with WORD followed by a blank or its end. */
@@ -289,7 +269,9 @@ char *vtt_read(const char *text, vtt_info *info) {
       (text[6] && text[6] != ' ' && text[6] != '\t' && text[6] != '\n' && text[6] != '\r'))
     return NULL;
   reader r = {.info = info};
-  strbuf payload = {0};
+  bytebuf payload;
+  buf_init(&r.out, BUF_NO_CAP);
+  buf_init(&payload, BUF_NO_CAP);
   char *copy = strdup(text);
   if (!copy || !(info->speakers = json_array()))
     goto fail;
@@ -305,13 +287,13 @@ char *vtt_read(const char *text, vtt_info *info) {
     }
     if (*line == '\0') {
       if (state == CUE)
-        cue_add(&r, start, payload.p ? payload.p : "");
+        cue_add(&r, start, payload.data ? payload.data : "");
       state = OUTSIDE;
-      payload.len = 0;
+      payload_reset(&r, &payload);
     } else if (state == CUE) {
       if (payload.len)
-        sb_add(&payload, "\n", 1);
-      sb_str(&payload, line);
+        buf_append(&payload, "\n", 1);
+      buf_append_str(&payload, line);
     } else if (state == OUTSIDE && strstr(line, "-->")) {
       long stop = 0;
       const char *after = timestamp(line, &start);
@@ -328,9 +310,7 @@ char *vtt_read(const char *text, vtt_info *info) {
       } else {
         state = SKIP; /* a malformed cue */
       }
-      payload.len = 0;
-      if (payload.p)
-        payload.p[0] = '\0';
+      payload_reset(&r, &payload);
     } else if (state == OUTSIDE && (starts_word(line, "NOTE") || starts_word(line, "STYLE") ||
                                     starts_word(line, "REGION"))) {
       state = SKIP;
@@ -338,18 +318,18 @@ char *vtt_read(const char *text, vtt_info *info) {
     line = next;
   }
   if (state == CUE)
-    cue_add(&r, start, payload.p ? payload.p : "");
-  if (r.out.failed || payload.failed)
+    cue_add(&r, start, payload.data ? payload.data : "");
+  if (r.failed || r.out.status != BUF_OK || payload.status != BUF_OK)
     goto fail;
-  free(payload.p);
+  buf_free(&payload);
   free(copy);
   free(r.last_speaker);
-  return r.out.p ? r.out.p : strdup("");
+  return buf_take(&r.out, NULL); /* "" when there were no cues */
 fail:
-  free(payload.p);
+  buf_free(&payload);
   free(copy);
   free(r.last_speaker);
-  free(r.out.p);
+  buf_free(&r.out);
   json_decref(info->speakers);
   info->speakers = NULL;
   return NULL;

@@ -34,6 +34,11 @@ static void appends_grow_and_stay_terminated(void **state) {
   assert_int_equal(buf_append(&b, "a\0b", 3), BUF_OK);
   assert_int_equal(b.len, 3);
   assert_memory_equal(b.data, "a\0b", 4);
+  buf_truncate(&b, 1); /* cut back, still terminated */
+  assert_int_equal(b.len, 1);
+  assert_memory_equal(b.data, "a\0", 2);
+  buf_truncate(&b, 5); /* longer than it is: nothing changes */
+  assert_int_equal(b.len, 1);
   buf_free(&b);
   assert_null(b.data);
   assert_int_equal(b.max, BUF_NO_CAP);
