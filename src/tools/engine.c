@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/tz.h"
 #include "zoom/config.h"
 #include "zoom/url.h"
@@ -87,59 +88,42 @@ json_t *engine_dry_run(mcp_call *call, const char *method, const char *path, jso
                        json_t *body) {
   char base[1024];
   api_base(app_of(call), base, sizeof base);
-  size_t cap = strlen(base) + strlen(path) + 2;
-  char *url = malloc(cap);
-  if (!url)
-    return NULL;
-  snprintf(url, cap, "%s%s", base, path);
+  bytebuf url, joined;
+  buf_init(&url, BUF_NO_CAP);
+  buf_init(&joined, BUF_NO_CAP);
+  buf_appendf(&url, "%s%s", base, path);
   const char *key;
   json_t *v;
   char sep = '?';
   json_object_foreach(query, key, v) {
     char num[32];
-    json_t *joined = NULL;
     const char *text = value_text(v, num, sizeof num);
     if (json_is_boolean(v))
       text = json_is_true(v) ? "true" : "false";
     if (json_is_array(v)) { /* arrays go comma-joined, as the client sends them */
       size_t i;
       json_t *item;
-      size_t jl = 0;
-      char *acc = calloc(1, 1);
+      buf_clear(&joined);
       json_array_foreach(v, i, item) {
         const char *t = value_text(item, num, sizeof num);
-        if (!t || !acc)
-          continue;
-        char *grown = realloc(acc, jl + strlen(t) + 2);
-        if (!grown)
-          continue;
-        acc = grown;
-        jl += (size_t)sprintf(acc + jl, "%s%s", jl ? "," : "", t);
+        if (t)
+          buf_appendf(&joined, "%s%s", i ? "," : "", t);
       }
-      joined = acc ? json_string(acc) : NULL;
-      free(acc);
-      text = json_string_value(joined);
+      text = joined.status != BUF_OK ? NULL : joined.data ? joined.data : "";
     }
     char *ek = zoom_url_encode(key), *ev = text ? zoom_url_encode(text) : NULL;
-    if (ek && ev) {
-      size_t add = strlen(ek) + strlen(ev) + 3;
-      char *grown = realloc(url, cap + add);
-      if (grown) {
-        url = grown;
-        size_t used = strlen(url);
-        snprintf(url + used, cap + add - used, "%c%s=%s", sep, ek, ev);
-        cap += add;
-        sep = '&';
-      }
-    }
+    if (ek && ev && buf_appendf(&url, "%c%s=%s", sep, ek, ev) == BUF_OK)
+      sep = '&';
     free(ek);
     free(ev);
-    json_decref(joined);
   }
   json_t *out =
-      json_pack("{s:b, s:s, s:s, s:s}", "dry_run", 1, "method", method, "url", url, "note",
-                "Nothing was sent to Zoom. Call again without dry_run to send it.");
-  free(url);
+      url.status != BUF_OK
+          ? NULL
+          : json_pack("{s:b, s:s, s:s, s:s}", "dry_run", 1, "method", method, "url", url.data,
+                      "note", "Nothing was sent to Zoom. Call again without dry_run to send it.");
+  buf_free(&url);
+  buf_free(&joined);
   if (out && body)
     json_object_set(out, "body", body);
   return out;
