@@ -104,6 +104,10 @@ struct mcp_call {
   char key[96];              /* canonical id key in the in-flight table */
   const mcp_tool *tool;      /* tools/call: the tool being run, else NULL */
   bool detached;             /* answered later, or never (subscriptions/listen) */
+  /* tools/call: the data of the handler's last mcp_tool_structured and its
+   * text block's string (references held, so neither pointer is reused): the
+   * reply writes that text for the data instead of serializing it again */
+  json_t *structured, *structured_text;
 };
 
 /* A server->client request waiting for its answer (legacy era). */

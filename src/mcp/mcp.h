@@ -316,7 +316,9 @@ json_t *mcp_tool_text(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 json_t *mcp_tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A CallToolResult whose structuredContent is DATA (stolen, an object) and
- * whose one text block is the same JSON serialized. New reference. */
+ * whose one text block is the same JSON serialized. DATA must not change
+ * afterwards: the reply to a tools/call writes that text for it rather than
+ * serializing it a second time. New reference. */
 json_t *mcp_tool_structured(json_t *data);
 
 #endif
