@@ -174,7 +174,15 @@ static json_t *prompt_at(mcp_server *srv, size_t i) {
   return srv->prompts[i].listing;
 }
 
+/* The tools are registered at their first use (mcp_server_set_tools_loader). */
+static json_t *tools_unavailable(mcp_call *call) {
+  return mcp_call_fail(call, MCP_INTERNAL_ERROR,
+                       "Internal error: the server's tools could not be loaded (its log says why)");
+}
+
 static json_t *m_tools_list(mcp_call *call, json_t *params) {
+  if (server_load_tools(call->s->srv) != 0)
+    return tools_unavailable(call);
   return list_page(call, params, "tools", call->s->srv->ntools, tool_at);
 }
 static json_t *m_resources_list(mcp_call *call, json_t *params) {
@@ -214,6 +222,8 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
   const char *name = json_string_value(json_object_get(params, "name"));
   if (!name)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: name is required (a string)");
+  if (server_load_tools(call->s->srv) != 0)
+    return tools_unavailable(call);
   const tool_entry *tool = server_find_tool(call->s->srv, name);
   if (!tool)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: unknown tool %s", name);
