@@ -246,14 +246,20 @@ static void inflight_remove(mcp_session *s, mcp_call *call) {
   call->registered = false;
 }
 
+/* Drops what mcp_tool_structured told CALL: it is of use until the reply is out. */
+static void call_release_structured(mcp_call *call) {
+  json_decref(call->structured);
+  json_decref(call->structured_text);
+  call->structured = call->structured_text = NULL;
+}
+
 static void call_free(mcp_call *call) {
   if (!call)
     return;
   json_decref(call->msg);
   json_decref(call->err_data);
   json_decref(call->input_requests);
-  json_decref(call->structured);
-  json_decref(call->structured_text);
+  call_release_structured(call);
   free(call->ask_failure);
   free(call->request_state);
   free(call->err_msg);
@@ -310,8 +316,10 @@ static json_t *call_reply(mcp_call *call, json_t *result) {
                              .text = json_string_value(call->structured_text),
                              .len = json_string_length(call->structured_text)};
     session_send_result(call->s, call->id, result, call->structured ? &splice : NULL, call->tag);
-    return NULL; /* sent */
+    call_release_structured(call); /* the call itself may be freed much later */
+    return NULL;                   /* sent */
   }
+  call_release_structured(call);
   return jsonrpc_result(call->id, result);
 }
 
