@@ -4,7 +4,7 @@
 // --read-only; initialize, resources and prompts leave the catalogue alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { modernMeta, MODERN, RawServer } from './lib/fixture.mjs';
+import { modernMeta, MODERN, RawServer, WAIT_MS } from './lib/fixture.mjs';
 import { startHttp, post, openSession } from './lib/http.mjs';
 import { SERVER, sandboxEnv, serverCommand } from './lib/zoom.mjs';
 
@@ -15,6 +15,26 @@ const LOADED = /tools registered at their first use/;
 function startStdio(args = []) {
   const cmd = serverCommand(['--log-level', 'debug', ...args]);
   return new RawServer(cmd.args, { env: sandboxEnv(), command: cmd.command });
+}
+
+// Resolves once TEXT() matches RE: log lines come on stderr, which the
+// client may read after the reply that followed them on stdout.
+function logged(stream, text, re, what) {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!re.test(text())) return;
+      clearTimeout(timer);
+      stream.off('data', onData);
+      resolve();
+    };
+    const onData = () => setImmediate(check); // after the owner's own listener appended it
+    const timer = setTimeout(() => {
+      stream.off('data', onData);
+      reject(new Error(`no ${what} on stderr within ${WAIT_MS} ms: ${text().slice(-2000)}`));
+    }, WAIT_MS);
+    stream.on('data', onData);
+    check();
+  });
 }
 
 async function stop(srv) {
@@ -39,7 +59,7 @@ test('stdio, handshake era: the catalogue waits for the first tools/call', async
     assert.doesNotMatch(srv.stderr, LOADED, 'initialize, resources and prompts do not parse the catalogue');
     const status = structured(await srv.request('tools/call', { name: 'get_token_status', arguments: {} }));
     assert.equal(typeof status.state, 'string');
-    assert.match(srv.stderr, LOADED);
+    await logged(srv.proc.stderr, () => srv.stderr, LOADED, 'catalogue load');
     const list = await srv.request('tools/list', {});
     assert.ok(list.result.tools.some((t) => t.name === 'create_webinar'));
   } finally {
@@ -96,6 +116,7 @@ for (const first of ['2026-07-28', 'handshake']) {
       if (first === 'handshake') await legacy();
       await modern();
       await legacy();
+      await logged(srv.proc.stderr, srv.stderr, LOADED, 'catalogue load');
       assert.equal(srv.stderr().match(new RegExp(LOADED, 'g'))?.length, 1, 'parsed once');
     } finally {
       assert.equal(await srv.stop(), 0);

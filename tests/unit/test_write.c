@@ -111,8 +111,9 @@ static json_t *large_data(size_t copies) {
         items, json_pack("{s:I,s:s,s:s,s:s,s:b,s:n,s:f,s:[s,s]}", "id", (json_int_t)(1000 + i),
                          "topic", "Caf\xc3\xa9 \"Q&A\" \xe2\x80\x94 \xf0\x9f\x8e\xa4 ask\\answer",
                          "agenda", "line 1\nline 2\r\n\ttabbed \x01\x1f end", "join_url",
-                         "https://zoom.us/w/123?tk=a/b+c", "registration", 1, "password",
-                         0.25 * (double)i, "occurrences", "\xe6\x97\xa5\xe6\x9c\xac", "\x7f"));
+                         "https://zoom.us/w/123?tk=a/b+c", "registration", 1, "alternative_hosts",
+                         "duration_hours", 0.25 * (double)i, "occurrences",
+                         "\xe6\x97\xa5\xe6\x9c\xac", "\x7f"));
   return json_pack("{s:o,s:I}", "webinars", items, "total_records", (json_int_t)copies);
 }
 
