@@ -104,6 +104,10 @@ struct mcp_call {
   char key[96];              /* canonical id key in the in-flight table */
   const mcp_tool *tool;      /* tools/call: the tool being run, else NULL */
   bool detached;             /* answered later, or never (subscriptions/listen) */
+  /* tools/call: the data of the handler's last mcp_tool_structured and its
+   * text block's string (references held, so neither pointer is reused): the
+   * reply writes that text for the data instead of serializing it again */
+  json_t *structured, *structured_text;
 };
 
 /* A server->client request waiting for its answer (legacy era). */
@@ -132,6 +136,11 @@ struct mcp_server {
   prompt_entry *prompts;
   size_t nprompts;
   bool has_completions;
+  /* tools registered on demand (mcp_server_set_tools_loader) */
+  mcp_tools_loader tools_loader;
+  void *tools_loader_ctx;
+  pthread_mutex_t tools_mu; /* held while the loader runs */
+  atomic_int tools_state;   /* TOOLS_READY, TOOLS_PENDING or TOOLS_FAILED */
 
   /* the worker pool, shared by every session */
   pthread_mutex_t qmu;
@@ -206,6 +215,13 @@ json_t *server_info(mcp_server *srv);
 /* Returns a copy of the instructions (caller frees), or NULL. */
 char *server_instructions(mcp_server *srv);
 const tool_entry *server_find_tool(mcp_server *srv, const char *name);
+
+enum { TOOLS_READY, TOOLS_PENDING, TOOLS_FAILED };
+/* Runs the tools loader once, when there is one and it has not run (the first
+ * caller runs it; the others wait for it). Returns 0 once the tools are
+ * registered, -1 when the loader failed (then and every time after). Every
+ * path that reads the tool registry calls it first. */
+int server_load_tools(mcp_server *srv);
 
 /* Compiles T's schemas when that has not happened yet (thread-safe). Returns
  * 0, or -1 with the reason in ERR. */

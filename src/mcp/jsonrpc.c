@@ -4,6 +4,7 @@
 #include "mcp/mcp.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,4 +238,224 @@ json_t *jsonrpc_notification(const char *method, json_t *params) {
   if (params)
     json_object_set_new(msg, "params", params);
   return msg;
+}
+
+/* ---- writing JSON ---------------------------------------------------------- */
+
+#define WRITE_MAX_DEPTH 2048 /* jansson's parser stops at the same depth */
+
+void jsonrpc_buf_init(jsonrpc_buf *b, char *storage, size_t cap) {
+  b->data = storage;
+  b->len = 0;
+  b->cap = storage ? cap : 0;
+  b->on_heap = false;
+  b->failed = false;
+}
+
+/* Makes room for N more bytes. Returns false (B->failed) when it cannot. */
+static bool buf_reserve(jsonrpc_buf *b, size_t n) {
+  if (b->failed)
+    return false;
+  if (n <= b->cap - b->len)
+    return true;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap - b->len < n) {
+    if (cap > SIZE_MAX / 2) {
+      b->failed = true;
+      return false;
+    }
+    cap *= 2;
+  }
+  char *grown = b->on_heap ? realloc(b->data, cap) : malloc(cap);
+  if (!grown) {
+    b->failed = true;
+    return false;
+  }
+  if (!b->on_heap && b->len)
+    memcpy(grown, b->data, b->len);
+  b->data = grown;
+  b->cap = cap;
+  b->on_heap = true;
+  return true;
+}
+
+void jsonrpc_buf_put(jsonrpc_buf *b, const char *s, size_t n) {
+  if (n && buf_reserve(b, n)) {
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+  }
+}
+
+static void buf_put_char(jsonrpc_buf *b, char c) {
+  if (buf_reserve(b, 1))
+    b->data[b->len++] = c;
+}
+
+void jsonrpc_buf_release(jsonrpc_buf *b) {
+  if (b->on_heap)
+    free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+  b->on_heap = false;
+}
+
+/* The length of the UTF-8 sequence at P (N bytes left), or 0 when it is not
+ * one jansson accepts (a stray continuation byte, an overlong form, a
+ * surrogate, beyond U+10FFFF, cut short). */
+static size_t utf8_sequence(const unsigned char *p, size_t n) {
+  size_t len;
+  uint32_t cp;
+  if (p[0] < 0xC2)
+    return 0;
+  if (p[0] < 0xE0) {
+    len = 2;
+    cp = p[0] & 0x1Fu;
+  } else if (p[0] < 0xF0) {
+    len = 3;
+    cp = p[0] & 0x0Fu;
+  } else if (p[0] < 0xF5) {
+    len = 4;
+    cp = p[0] & 0x07u;
+  } else {
+    return 0;
+  }
+  if (n < len)
+    return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((p[i] & 0xC0u) != 0x80u)
+      return 0;
+    cp = cp << 6 | (p[i] & 0x3Fu);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* Appends S (N bytes) as a JSON string, escaped as jansson escapes it. */
+static int buf_put_string(jsonrpc_buf *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p = (const unsigned char *)s;
+  buf_put_char(b, '"');
+  size_t run = 0; /* start of the bytes not yet copied */
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      i++;
+      continue;
+    }
+    if (c >= 0x80) {
+      size_t len = utf8_sequence(p + i, n - i);
+      if (!len) {
+        b->failed = true;
+        return -1;
+      }
+      i += len;
+      continue;
+    }
+    jsonrpc_buf_put(b, s + run, i - run);
+    char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    size_t elen = 2;
+    switch (c) {
+    case '"':
+    case '\\':
+      esc[1] = (char)c;
+      break;
+    case '\b':
+      esc[1] = 'b';
+      break;
+    case '\f':
+      esc[1] = 'f';
+      break;
+    case '\n':
+      esc[1] = 'n';
+      break;
+    case '\r':
+      esc[1] = 'r';
+      break;
+    case '\t':
+      esc[1] = 't';
+      break;
+    default:
+      elen = 6;
+      break;
+    }
+    jsonrpc_buf_put(b, esc, elen);
+    run = ++i;
+  }
+  jsonrpc_buf_put(b, s + run, n - run);
+  buf_put_char(b, '"');
+  return b->failed ? -1 : 0;
+}
+
+static int buf_put_value(jsonrpc_buf *b, const json_t *v, const jsonrpc_splice *splice, int depth) {
+  if (!v || depth > WRITE_MAX_DEPTH || b->failed) {
+    b->failed = true;
+    return -1;
+  }
+  if (splice && v == splice->value) {
+    jsonrpc_buf_put(b, splice->text, splice->len);
+    return b->failed ? -1 : 0;
+  }
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: {
+    buf_put_char(b, '{');
+    bool first = true;
+    for (void *it = json_object_iter((json_t *)v); it;
+         it = json_object_iter_next((json_t *)v, it)) {
+      if (!first)
+        buf_put_char(b, ',');
+      first = false;
+      if (buf_put_string(b, json_object_iter_key(it), json_object_iter_key_len(it)) != 0)
+        return -1;
+      buf_put_char(b, ':');
+      if (buf_put_value(b, json_object_iter_value(it), splice, depth + 1) != 0)
+        return -1;
+    }
+    buf_put_char(b, '}');
+    break;
+  }
+  case JSON_ARRAY: {
+    buf_put_char(b, '[');
+    for (size_t i = 0; i < json_array_size(v); i++) {
+      if (i)
+        buf_put_char(b, ',');
+      if (buf_put_value(b, json_array_get(v, i), splice, depth + 1) != 0)
+        return -1;
+    }
+    buf_put_char(b, ']');
+    break;
+  }
+  case JSON_STRING:
+    return buf_put_string(b, json_string_value(v), json_string_length(v));
+  case JSON_INTEGER: {
+    char num[32];
+    int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    jsonrpc_buf_put(b, num, (size_t)n);
+    break;
+  }
+  case JSON_TRUE:
+    jsonrpc_buf_put(b, "true", 4);
+    break;
+  case JSON_FALSE:
+    jsonrpc_buf_put(b, "false", 5);
+    break;
+  case JSON_NULL:
+    jsonrpc_buf_put(b, "null", 4);
+    break;
+  case JSON_REAL: { /* jansson's own text: %.17g made to read back as a real */
+    char text[128];
+    size_t n = json_dumpb(v, text, sizeof text, JSON_COMPACT | JSON_ENCODE_ANY);
+    if (n == 0 || n > sizeof text)
+      b->failed = true;
+    else
+      jsonrpc_buf_put(b, text, n);
+    break;
+  }
+  }
+  return b->failed ? -1 : 0;
+}
+
+int jsonrpc_buf_put_json(jsonrpc_buf *b, const json_t *v, const jsonrpc_splice *splice) {
+  return buf_put_value(b, v, splice, 0);
 }

@@ -59,4 +59,41 @@ json_t *jsonrpc_error(json_t *id, int code, const char *message, json_t *data);
 /* Builds a notification; PARAMS is stolen (may be NULL). New reference. */
 json_t *jsonrpc_notification(const char *method, json_t *params);
 
+/* ---- writing JSON ---------------------------------------------------------- */
+
+/* An output buffer: it starts in the caller's storage and moves to the heap
+ * when it outgrows it. */
+typedef struct jsonrpc_buf {
+  char *data;
+  size_t len, cap;
+  bool on_heap;
+  bool failed; /* out of memory, or a value json_dumpb would refuse */
+} jsonrpc_buf;
+
+/* A value serialized earlier: VALUE (compared by pointer) is written as the
+ * LEN bytes of TEXT instead of being serialized again. */
+typedef struct jsonrpc_splice {
+  const json_t *value;
+  const char *text;
+  size_t len;
+} jsonrpc_splice;
+
+/* Starts B in STORAGE (CAP bytes; may be NULL with CAP 0). */
+void jsonrpc_buf_init(jsonrpc_buf *b, char *storage, size_t cap);
+
+/* Appends the N bytes of S. */
+void jsonrpc_buf_put(jsonrpc_buf *b, const char *s, size_t n);
+
+/* Appends V as compact JSON, byte for byte what json_dumpb(V, JSON_COMPACT |
+ * JSON_ENCODE_ANY) writes (members in insertion order, UTF-8 kept, control
+ * characters, quotes and backslashes escaped), faster: strings are copied in
+ * runs rather than a character at a time. SPLICE (may be NULL) names a value
+ * whose serialization is already at hand. Returns 0, or -1 with B->failed set
+ * where json_dumpb fails too (a string that is not valid UTF-8, nesting
+ * deeper than 2048, which a loop reaches) or when memory runs out. */
+int jsonrpc_buf_put_json(jsonrpc_buf *b, const json_t *v, const jsonrpc_splice *splice);
+
+/* Frees what B moved to the heap. */
+void jsonrpc_buf_release(jsonrpc_buf *b);
+
 #endif

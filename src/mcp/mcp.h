@@ -165,7 +165,18 @@ int mcp_server_add_tools(mcp_server *srv, const mcp_tool *tools, size_t n);
 int mcp_server_add_tools_parsed(mcp_server *srv, const mcp_tool *tools, size_t n,
                                 json_t *const *inputs, json_t *const *outputs);
 
-/* Compiles every registered tool's schemas now. Returns 0, or -1 (logged)
+/* Registers tools on demand. LOAD(SRV, CTX) runs once, on the thread of the
+ * first request that needs the tools (tools/list, tools/call,
+ * mcp_server_tool_input_schema, mcp_server_check_tools), while the others
+ * wait for it; it registers tools with mcp_server_add_tools or
+ * mcp_server_add_tools_parsed and returns 0, or -1 (logged): tools/list and
+ * tools/call then answer -32603 saying the tools could not be loaded, and the
+ * rest of the server keeps serving. The tools capability is offered from the
+ * start. Call before the first session is created. */
+typedef int (*mcp_tools_loader)(mcp_server *srv, void *ctx);
+void mcp_server_set_tools_loader(mcp_server *srv, mcp_tools_loader load, void *ctx);
+
+/* Compiles every registered tool's schemas now (the loader runs first). Returns 0, or -1 (logged)
  * naming the first tool whose schema does not compile. */
 int mcp_server_check_tools(mcp_server *srv);
 int mcp_server_add_resources(mcp_server *srv, const mcp_resource *res, size_t n);
@@ -316,7 +327,9 @@ json_t *mcp_tool_text(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 json_t *mcp_tool_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A CallToolResult whose structuredContent is DATA (stolen, an object) and
- * whose one text block is the same JSON serialized. New reference. */
+ * whose one text block is the same JSON serialized. DATA must not change
+ * afterwards: the reply to a tools/call writes that text for it rather than
+ * serializing it a second time. New reference. */
 json_t *mcp_tool_structured(json_t *data);
 
 #endif

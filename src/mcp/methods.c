@@ -174,7 +174,15 @@ static json_t *prompt_at(mcp_server *srv, size_t i) {
   return srv->prompts[i].listing;
 }
 
+/* The tools are registered at their first use (mcp_server_set_tools_loader). */
+static json_t *tools_unavailable(mcp_call *call) {
+  return mcp_call_fail(call, MCP_INTERNAL_ERROR,
+                       "Internal error: the server's tools could not be loaded (its log says why)");
+}
+
 static json_t *m_tools_list(mcp_call *call, json_t *params) {
+  if (server_load_tools(call->s->srv) != 0)
+    return tools_unavailable(call);
   return list_page(call, params, "tools", call->s->srv->ntools, tool_at);
 }
 static json_t *m_resources_list(mcp_call *call, json_t *params) {
@@ -202,6 +210,10 @@ static void check_structured(const char *name, const schema *output, json_t *res
              problems);
 }
 
+/* The tools/call whose handler runs on this thread, or NULL: mcp_tool_structured
+ * tells it what it serialized. */
+static _Thread_local mcp_call *tool_call_here;
+
 const mcp_tool *mcp_call_tool(const mcp_call *call) {
   return call->tool;
 }
@@ -210,6 +222,8 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
   const char *name = json_string_value(json_object_get(params, "name"));
   if (!name)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: name is required (a string)");
+  if (server_load_tools(call->s->srv) != 0)
+    return tools_unavailable(call);
   const tool_entry *tool = server_find_tool(call->s->srv, name);
   if (!tool)
     return mcp_call_fail(call, MCP_INVALID_PARAMS, "Invalid params: unknown tool %s", name);
@@ -228,7 +242,10 @@ static json_t *m_tools_call(mcp_call *call, json_t *params) {
     result = mcp_tool_error("Invalid arguments for tool %s: %s", name, problems);
   } else {
     call->tool = tool->def;
+    mcp_call *outer = tool_call_here; /* a handler may serve a session inline */
+    tool_call_here = call;
     result = tool->def->fn(call, args);
+    tool_call_here = outer;
     if (!result && call->ask_failure && !call->err_code) /* the failed ask, in the tool's terms */
       result = mcp_tool_error("%s", call->ask_failure);
     if (tool->output && result && !json_is_true(json_object_get(result, "isError")))
@@ -515,15 +532,35 @@ json_t *mcp_tool_error(const char *fmt, ...) {
 }
 
 json_t *mcp_tool_structured(json_t *data) {
-  char *text = json_dumps(data, JSON_COMPACT | JSON_ENCODE_ANY);
+  char scratch[4096];
+  jsonrpc_buf b;
+  jsonrpc_buf_init(&b, scratch, sizeof scratch);
+  /* The writer checked every string it copied: the text is valid UTF-8. */
+  json_t *text = data && jsonrpc_buf_put_json(&b, data, NULL) == 0
+                     ? json_stringn_nocheck(b.data, b.len)
+                     : NULL;
+  bool serialized = text != NULL;
+  jsonrpc_buf_release(&b);
+  if (!text)
+    text = json_string("null");
+  if (!data)
+    data = json_object();
   json_t *block = json_object();
   json_object_set_new(block, "type", json_string("text"));
-  json_object_set_new(block, "text", json_string(text ? text : "null"));
-  free(text);
+  json_object_set(block, "text", text);
   json_t *content = json_array();
   json_array_append_new(content, block);
   json_t *result = json_object();
   json_object_set_new(result, "content", content);
-  json_object_set_new(result, "structuredContent", data ? data : json_object());
+  json_object_set(result, "structuredContent", data);
+  mcp_call *call = tool_call_here;
+  if (call && serialized) { /* the reply reuses the text for the data */
+    json_decref(call->structured);
+    json_decref(call->structured_text);
+    call->structured = json_incref(data);
+    call->structured_text = json_incref(text);
+  }
+  json_decref(text);
+  json_decref(data);
   return result;
 }

@@ -44,6 +44,8 @@ mcp_server *mcp_server_new(const mcp_server_config *config) {
   core_mutex_init(&srv->mu);
   core_mutex_init(&srv->qmu);
   pthread_mutex_init(&srv->subs_mu, NULL);
+  pthread_mutex_init(&srv->tools_mu, NULL);
+  atomic_init(&srv->tools_state, TOOLS_READY);
   pthread_cond_init(&srv->qcv, NULL);
   pthread_condattr_t attr;
   pthread_condattr_init(&attr);
@@ -88,6 +90,7 @@ void mcp_server_free(mcp_server *srv) {
   pthread_mutex_destroy(&srv->mu);
   pthread_mutex_destroy(&srv->qmu);
   pthread_mutex_destroy(&srv->subs_mu);
+  pthread_mutex_destroy(&srv->tools_mu);
   pthread_cond_destroy(&srv->qcv);
   pthread_cond_destroy(&srv->sup_cv);
   free(srv->name);
@@ -270,7 +273,34 @@ int mcp_server_add_tools_parsed(mcp_server *srv, const mcp_tool *tools, size_t n
   return 0;
 }
 
+void mcp_server_set_tools_loader(mcp_server *srv, mcp_tools_loader load, void *ctx) {
+  srv->tools_loader = load;
+  srv->tools_loader_ctx = ctx;
+  atomic_store(&srv->tools_state, load ? TOOLS_PENDING : TOOLS_READY);
+}
+
+int server_load_tools(mcp_server *srv) {
+  int state = atomic_load_explicit(&srv->tools_state, memory_order_acquire);
+  if (state == TOOLS_PENDING) {
+    pthread_mutex_lock(&srv->tools_mu);
+    state = atomic_load_explicit(&srv->tools_state, memory_order_relaxed);
+    if (state == TOOLS_PENDING) {
+      size_t before = srv->ntools;
+      state = srv->tools_loader(srv, srv->tools_loader_ctx) == 0 ? TOOLS_READY : TOOLS_FAILED;
+      if (state == TOOLS_READY)
+        log_debug("mcp", "%zu tools registered at their first use", srv->ntools - before);
+      else
+        log_error("mcp", "the tools could not be registered: tools/list and tools/call will fail");
+      atomic_store_explicit(&srv->tools_state, state, memory_order_release);
+    }
+    pthread_mutex_unlock(&srv->tools_mu);
+  }
+  return state == TOOLS_READY ? 0 : -1;
+}
+
 int mcp_server_check_tools(mcp_server *srv) {
+  if (server_load_tools(srv) != 0)
+    return -1;
   for (size_t i = 0; i < srv->ntools; i++) {
     char err[300];
     if (server_tool_ready(srv, &srv->tools[i], err, sizeof err) != 0) {
@@ -378,7 +408,9 @@ const tool_entry *server_find_tool(mcp_server *srv, const char *name) {
 }
 
 json_t *mcp_server_tool_input_schema(mcp_server *srv, const char *name) {
-  const tool_entry *t = srv && name ? server_find_tool(srv, name) : NULL;
+  if (!srv || !name || server_load_tools(srv) != 0)
+    return NULL;
+  const tool_entry *t = server_find_tool(srv, name);
   return t ? json_object_get(t->listing, "inputSchema") : NULL;
 }
 
@@ -518,7 +550,7 @@ void mcp_server_notify_resource_updated(mcp_server *srv, const char *uri) {
 
 json_t *server_capabilities(mcp_server *srv, mcp_era era) {
   json_t *caps = json_object();
-  if (srv->ntools)
+  if (srv->tools_loader || srv->ntools) /* ntools is the loader's while it runs */
     json_object_set_new(caps, "tools", json_pack("{s:b}", "listChanged", 0));
   if (srv->nresources || srv->ntemplates) {
     json_t *res = json_pack("{s:b}", "listChanged", 0);

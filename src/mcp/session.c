@@ -13,84 +13,51 @@
 #include <string.h>
 #include <time.h>
 
-#define DUMP_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY)
-
 /* ---- sending ---------------------------------------------------------------- */
+
+/* Hands the LEN bytes of TEXT to the transport. */
+static void session_deliver(mcp_session *s, const char *text, size_t len, void *tag) {
+  pthread_mutex_lock(&s->send_mu);
+  s->send(s->ctx, tag, text, len);
+  pthread_mutex_unlock(&s->send_mu);
+}
 
 void session_send(mcp_session *s, json_t *msg, void *tag) {
   static _Thread_local char scratch[16384];
   if (!msg)
     return;
-  size_t len = json_dumpb(msg, scratch, sizeof scratch, DUMP_FLAGS);
-  char *text = scratch;
-  if (len > sizeof scratch) {
-    text = malloc(len);
-    if (!text) {
-      log_error("mcp", "out of memory serializing a %zu-byte reply", len);
-      json_decref(msg);
-      return;
-    }
-    len = json_dumpb(msg, text, len, DUMP_FLAGS);
-  }
+  jsonrpc_buf b;
+  jsonrpc_buf_init(&b, scratch, sizeof scratch);
+  if (jsonrpc_buf_put_json(&b, msg, NULL) == 0)
+    session_deliver(s, b.data, b.len, tag);
+  else
+    log_error("mcp", "a message could not be serialized (out of memory, or not valid UTF-8)");
   json_decref(msg);
-  if (len > 0) {
-    pthread_mutex_lock(&s->send_mu);
-    s->send(s->ctx, tag, text, len);
-    pthread_mutex_unlock(&s->send_mu);
-  }
-  if (text != scratch)
-    free(text);
+  jsonrpc_buf_release(&b);
 }
 
 /* Sends {"jsonrpc":"2.0","id":ID,"result":RESULT} (RESULT stolen) without
- * building the envelope: the hot path of every reply. */
-static void session_send_result(mcp_session *s, json_t *id, json_t *result, void *tag) {
+ * building the envelope: the hot path of every reply. SPLICE (may be NULL)
+ * is a part of RESULT serialized already (a tool's structured content). */
+static void session_send_result(mcp_session *s, json_t *id, json_t *result,
+                                const jsonrpc_splice *splice, void *tag) {
   static _Thread_local char scratch[16384];
   static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
   static const char mid[] = ",\"result\":";
-  char *buf = scratch;
-  size_t cap = sizeof scratch, len = sizeof head - 1;
-  memcpy(buf, head, len);
-  if (json_is_integer(id)) {
-    char key[32];
-    size_t n = jsonrpc_id_key(id, key, sizeof key); /* "i:<digits>" */
-    memcpy(buf + len, key + 2, n - 2);
-    len += n - 2;
-  } else {
-    size_t n = json_dumpb(id, buf + len, cap - len - 64, DUMP_FLAGS);
-    if (n == 0 || n > cap - len - 64) { /* an unusually long string id */
-      session_send(s, jsonrpc_result(id, result), tag);
-      return;
-    }
-    len += n;
+  jsonrpc_buf b;
+  jsonrpc_buf_init(&b, scratch, sizeof scratch);
+  jsonrpc_buf_put(&b, head, sizeof head - 1);
+  jsonrpc_buf_put_json(&b, id, NULL);
+  jsonrpc_buf_put(&b, mid, sizeof mid - 1);
+  if (jsonrpc_buf_put_json(&b, result, splice) == 0) {
+    jsonrpc_buf_put(&b, "}", 1);
+    if (!b.failed)
+      session_deliver(s, b.data, b.len, tag);
   }
-  memcpy(buf + len, mid, sizeof mid - 1);
-  len += sizeof mid - 1;
-  size_t room = cap - len - 1;
-  size_t n = json_dumpb(result, buf + len, room, DUMP_FLAGS);
-  if (n > room) {
-    buf = malloc(len + n + 1);
-    if (!buf) {
-      log_error("mcp", "out of memory serializing a %zu-byte reply", n);
-      json_decref(result);
-      return;
-    }
-    memcpy(buf, scratch, len);
-    n = json_dumpb(result, buf + len, n, DUMP_FLAGS);
-  }
+  if (b.failed)
+    log_error("mcp", "a reply could not be serialized (out of memory, or not valid UTF-8)");
   json_decref(result);
-  if (n == 0) {
-    if (buf != scratch)
-      free(buf);
-    return;
-  }
-  len += n;
-  buf[len++] = '}';
-  pthread_mutex_lock(&s->send_mu);
-  s->send(s->ctx, tag, buf, len);
-  pthread_mutex_unlock(&s->send_mu);
-  if (buf != scratch)
-    free(buf);
+  jsonrpc_buf_release(&b);
 }
 
 /* Answers one message of a frame. MSG (stolen) may be NULL: the message gets
@@ -279,12 +246,20 @@ static void inflight_remove(mcp_session *s, mcp_call *call) {
   call->registered = false;
 }
 
+/* Drops what mcp_tool_structured told CALL: it is of use until the reply is out. */
+static void call_release_structured(mcp_call *call) {
+  json_decref(call->structured);
+  json_decref(call->structured_text);
+  call->structured = call->structured_text = NULL;
+}
+
 static void call_free(mcp_call *call) {
   if (!call)
     return;
   json_decref(call->msg);
   json_decref(call->err_data);
   json_decref(call->input_requests);
+  call_release_structured(call);
   free(call->ask_failure);
   free(call->request_state);
   free(call->err_msg);
@@ -337,9 +312,14 @@ static json_t *call_reply(mcp_call *call, json_t *result) {
     add_server_info_meta(call->s, result);
   }
   if (!call->batch) {
-    session_send_result(call->s, call->id, result, call->tag);
-    return NULL; /* sent */
+    jsonrpc_splice splice = {.value = call->structured,
+                             .text = json_string_value(call->structured_text),
+                             .len = json_string_length(call->structured_text)};
+    session_send_result(call->s, call->id, result, call->structured ? &splice : NULL, call->tag);
+    call_release_structured(call); /* the call itself may be freed much later */
+    return NULL;                   /* sent */
   }
+  call_release_structured(call);
   return jsonrpc_result(call->id, result);
 }
 

@@ -89,10 +89,13 @@ int prompts_register(mcp_server *srv, bool read_only);
  * JSON (logged). */
 json_t *catalog_load(void);
 
-/* Builds the MCP declaration of every catalogued tool (only the read-only ones
- * when READ_ONLY) and registers them on SRV. Fails when a tool names a handler
- * that no table has, when a handler is bound to no tool, or when a schema does
- * not compile. Returns 0 or -1 (logged). */
+/* Has SRV register every catalogued tool (only the read-only ones when
+ * READ_ONLY) at the first request that needs one (mcp_server_set_tools_loader):
+ * the catalogue is parsed then, not at start-up. Registration fails when a
+ * file is not valid JSON, a tool names a handler that no table has or a
+ * handler is bound to no tool (tools/list and tools/call then answer -32603;
+ * mcp_server_check_tools returns -1, and also when a schema does not
+ * compile). Returns 0, or -1 (logged) when called twice in a process. */
 int catalog_register(mcp_server *srv, bool read_only);
 
 /* Releases what catalog_register kept. After the server is freed. */

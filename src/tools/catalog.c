@@ -75,8 +75,10 @@ static mcp_tool_fn handler_find(const char *name) {
 }
 
 /* The tools' declarations, kept for the life of the process: the core borrows
- * every string. Registered once. */
+ * every string. Registered once, at the tools' first use. */
 static struct {
+  bool installed; /* catalog_register ran */
+  bool read_only;
   json_t *catalog;
   mcp_tool *tools;
   json_t **entries; /* entries[i] (borrowed from catalog) declares tools[i] */
@@ -202,11 +204,10 @@ static bool handler_bound(const char *name, json_t *catalog) {
   return false;
 }
 
-int catalog_register(mcp_server *srv, bool read_only) {
-  if (reg.catalog) {
-    log_error("tools", "the catalogue is registered once per process");
-    return -1;
-  }
+/* The core's tools loader: parses the catalogue and registers its tools. */
+static int catalog_load_tools(mcp_server *srv, void *ctx) {
+  (void)ctx;
+  bool read_only = reg.read_only;
   reg.catalog = catalog_load();
   if (!reg.catalog)
     return -1;
@@ -259,12 +260,25 @@ int catalog_register(mcp_server *srv, bool read_only) {
       goto done;
     reg.ntools++;
   }
-  /* Parsed once, compiled at each tool's first call: start-up stays cheap. */
+  /* Compiled at each tool's first call, not here. */
   rc = mcp_server_add_tools_parsed(srv, reg.tools, reg.ntools, inputs, outputs);
 done:
   free(inputs);
   free(outputs);
   return rc;
+}
+
+int catalog_register(mcp_server *srv, bool read_only) {
+  if (reg.installed) {
+    log_error("tools", "the catalogue is registered once per process");
+    return -1;
+  }
+  reg.installed = true;
+  reg.read_only = read_only;
+  /* Parsing 99 KB of JSON is most of the start-up: it waits for the first
+   * request that needs a tool. */
+  mcp_server_set_tools_loader(srv, catalog_load_tools, NULL);
+  return 0;
 }
 
 json_t *catalog_entry_of(const mcp_call *call) {

@@ -32,12 +32,13 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// A server process spoken to in raw newline-delimited JSON. Every line the
-// server writes on stdout must be one JSON object or array; anything else is
-// recorded in `garbage` (tests assert it stays empty).
+// A server process (the fixture server unless COMMAND names another) spoken
+// to in raw newline-delimited JSON. Every line the server writes on stdout
+// must be one JSON object or array; anything else is recorded in `garbage`
+// (tests assert it stays empty).
 export class RawServer {
-  constructor(args = [], { env = process.env } = {}) {
-    this.proc = spawn(FIXTURE, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+  constructor(args = [], { env = process.env, command = FIXTURE } = {}) {
+    this.proc = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
     this.inbox = [];
     this.all = [];
     this.garbage = [];
