@@ -2,8 +2,8 @@
 // sandbox: each result, and the exact Zoom requests (method, path, body) they sent.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { startZoom, apiRequests, simClear, call, body, serverCommand, sandboxEnv } from './lib/zoom.mjs';
+import { RawServer, modernMeta } from './lib/fixture.mjs';
 
 const lines = (reqs) => reqs.map((r) => `${r.method} ${r.path}`);
 
@@ -195,43 +195,22 @@ for (const era of ['legacy', 'modern']) {
 // era's check reads the server's stdout itself.
 it('add_panelists reports progress once per request in 2026-07-28 (raw stdio)', async () => {
   const { command, args } = serverCommand();
-  const proc = spawn(command, args, { env: sandboxEnv(), stdio: ['pipe', 'pipe', 'ignore'] });
-  const inbox = [];
-  const waiters = [];
-  let rest = '';
-  proc.stdout.setEncoding('utf8');
-  proc.stdout.on('data', (d) => {
-    rest += d;
-    for (let i; (i = rest.indexOf('\n')) >= 0; rest = rest.slice(i + 1)) inbox.push(JSON.parse(rest.slice(0, i)));
-    for (const w of waiters.splice(0)) w();
-  });
-  const reply = async (id) => {
-    for (;;) {
-      const m = inbox.find((x) => x.id === id);
-      if (m) return m;
-      await new Promise((r) => waiters.push(r));
-    }
-  };
-  const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
-  const send = (id, name, args, extra = {}) =>
-    proc.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: { ...meta, ...extra } } })}\n`);
+  const srv = new RawServer(args, { command, env: sandboxEnv() });
+  const toolCall = (name, args2, extra = {}) =>
+    srv.request('tools/call', { name, arguments: args2, _meta: modernMeta({}, extra) });
   try {
-    send(1, 'list_webinars', { user_id: 'me', all_pages: true });
-    const ws = (await reply(1)).result.structuredContent.webinars;
+    const ws = (await toolCall('list_webinars', { user_id: 'me', all_pages: true })).result.structuredContent.webinars;
     const hall = String(ws.find((w) => w.topic === 'Quarterly town hall').id);
     const emails = Array.from({ length: 31 }, (_, i) => `raw${i}@example.org`);
-    send(2, 'add_panelists', { webinar_id: hall, panelist_emails: emails }, { progressToken: 'pt-raw' });
-    const res = await reply(2);
+    const res = await toolCall('add_panelists', { webinar_id: hall, panelist_emails: emails }, { progressToken: 'pt-raw' });
     assert.equal(res.result.isError, undefined, JSON.stringify(res));
-    const progress = inbox.filter((m) => m.method === 'notifications/progress').map((m) => m.params);
+    const progress = srv.all.filter((m) => m.method === 'notifications/progress').map((m) => m.params);
     assert.deepEqual(progress.map((p) => [p.progressToken, p.progress, p.total]), [['pt-raw', 30, 31], ['pt-raw', 31, 31]]);
-    assert.ok(inbox.indexOf(res) > inbox.findLastIndex((m) => m.method === 'notifications/progress'), 'progress before the result');
+    assert.ok(srv.all.indexOf(res) > srv.all.findLastIndex((m) => m.method === 'notifications/progress'), 'progress before the result');
+    assert.deepEqual(srv.garbage, []);
   } finally {
     // End of input, as a client ends: the server exits on its own (valgrind then checks it).
-    const exited = new Promise((r) => proc.once('exit', r));
-    proc.stdin.end();
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 20000);
-    await exited;
-    clearTimeout(timer);
+    await srv.close();
+    srv.kill();
   }
 });
