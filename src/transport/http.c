@@ -1171,15 +1171,28 @@ done:
 
 /* ---- GET and DELETE --------------------------------------------------------------- */
 
-static enum MHD_Result handle_get(struct MHD_Connection *c, http_server *srv, req *rq) {
-  char v[32];
-  if (header_trimmed(c, "MCP-Protocol-Version", v, sizeof v) && strcmp(v, "2026-07-28") == 0)
-    return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-                   "GET is not part of protocol 2026-07-28\n", NULL);
+/* GET and DELETE belong to the legacy sessions: returns the request's session id, or NULL
+ * after answering *RET (405 in protocol 2026-07-28, 400 without a session id). */
+static const char *legacy_session_id(struct MHD_Connection *c, const char *method,
+                                     enum MHD_Result *ret) {
+  char v[32], why[64];
+  if (header_trimmed(c, "MCP-Protocol-Version", v, sizeof v) && strcmp(v, "2026-07-28") == 0) {
+    snprintf(why, sizeof why, "%s is not part of protocol 2026-07-28\n", method);
+    *ret = respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain", why, NULL);
+    return NULL;
+  }
   const char *sid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
   if (!sid)
-    return respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_INVALID_REQUEST,
+    *ret = respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_INVALID_REQUEST,
                          "Bad Request: Mcp-Session-Id header is required", NULL);
+  return sid;
+}
+
+static enum MHD_Result handle_get(struct MHD_Connection *c, http_server *srv, req *rq) {
+  enum MHD_Result ret = MHD_NO;
+  const char *sid = legacy_session_id(c, "GET", &ret);
+  if (!sid)
+    return ret;
   hsession *hs = session_get(srv, sid);
   if (!hs)
     return respond_error(c, MHD_HTTP_NOT_FOUND, MCP_INVALID_REQUEST,
@@ -1221,14 +1234,10 @@ static enum MHD_Result handle_get(struct MHD_Connection *c, http_server *srv, re
 }
 
 static enum MHD_Result handle_delete(struct MHD_Connection *c, http_server *srv) {
-  char v[32];
-  if (header_trimmed(c, "MCP-Protocol-Version", v, sizeof v) && strcmp(v, "2026-07-28") == 0)
-    return respond(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-                   "DELETE is not part of protocol 2026-07-28\n", NULL);
-  const char *sid = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Mcp-Session-Id");
+  enum MHD_Result ret = MHD_NO;
+  const char *sid = legacy_session_id(c, "DELETE", &ret);
   if (!sid)
-    return respond_error(c, MHD_HTTP_BAD_REQUEST, MCP_INVALID_REQUEST,
-                         "Bad Request: Mcp-Session-Id header is required", NULL);
+    return ret;
   pthread_mutex_lock(&srv->mu);
   hsession *hs = srv->table[bucket_of(sid)];
   while (hs && strcmp(hs->id, sid) != 0)
