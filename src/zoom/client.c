@@ -270,12 +270,15 @@ static void rate_record(zoom_client *c, const zoom_http_reply *rep) {
 static void rate_limited(zoom_error *err, const zoom_http_reply *rep, const zoom_config *cfg) {
   snprintf(err->rate_category, sizeof err->rate_category, "%s", rep->rate_category);
   snprintf(err->rate_type, sizeof err->rate_type, "%s", rep->rate_type);
-  err->retry_after_s = zoom_retry_after_seconds(rep->retry_after, time(NULL));
+  /* One clock reading: the reset instant printed is the one Zoom sent, even when the second
+   * ticks between parsing Retry-After and formatting it. */
+  time_t now = time(NULL);
+  err->retry_after_s = zoom_retry_after_seconds(rep->retry_after, now);
   const char *category = rep->rate_category[0] ? rep->rate_category : "unknown";
   if (strcasecmp(rep->rate_type, "Daily-limit") == 0) {
     char when[64] = "at midnight UTC";
     if (err->retry_after_s >= 0) {
-      time_t at = time(NULL) + err->retry_after_s;
+      time_t at = now + err->retry_after_s;
       struct tm tm;
       gmtime_r(&at, &tm);
       strftime(when, sizeof when, "at %Y-%m-%dT%H:%M:%SZ", &tm);
