@@ -27,6 +27,8 @@ typedef struct parsed {
   int day_offset;   /* today 0, tomorrow 1, ... ; -1 none */
   int weekday;      /* 0 Sunday .. 6 Saturday; -1 none */
   bool next_week;   /* "next friday": strictly after today */
+  int nth;          /* "first monday of ...": 1..5, -1 the last; 0 none */
+  int month_rel;    /* "of this month" 0, "of next month" 1; -1 none */
   int hour, minute; /* the time of day */
   long rel_seconds; /* "in 2 hours"; -1 none */
   bool rel_days;    /* the relative amount was in days or weeks: keep the wall clock */
@@ -109,6 +111,18 @@ static int number_of(const char *s, int *out) {
   if (!suffix_ok)
     return -1;
   *out = v;
+  return 0;
+}
+
+/* "first".."fifth", "1st".."5th" as 1..5, "last" as -1; 0 when TOK is no such word. */
+static int ordinal_of(const char *tok) {
+  static const char *const words[] = {"first", "second", "third", "fourth", "fifth"};
+  static const char *const short_forms[] = {"1st", "2nd", "3rd", "4th", "5th"};
+  if (!strcmp(tok, "last"))
+    return -1;
+  for (int i = 0; i < 5; i++)
+    if (!strcmp(tok, words[i]) || !strcmp(tok, short_forms[i]))
+      return i + 1;
   return 0;
 }
 
@@ -236,6 +250,17 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
     } else if (!strcmp(t, "next") && i + 1 < n && !strcmp(tok[i + 1], "week")) {
       p->day_offset = 7;
       i++;
+    } else if (ordinal_of(t) && i + 1 < n && (k = name_index(tok[i + 1], weekdays, 7)) >= 0) {
+      p->nth = ordinal_of(t); /* "first monday (of|in) march", "last friday of next month" */
+      p->weekday = k;
+      i++;
+      if (i + 1 < n && (!strcmp(tok[i + 1], "of") || !strcmp(tok[i + 1], "in")))
+        i++;
+    } else if (!strcmp(t, "next") && i + 1 < n && !strcmp(tok[i + 1], "month")) {
+      p->month_rel = 1;
+      i++;
+    } else if (!strcmp(t, "month") && i > 0 && !strcmp(tok[i - 1], "this")) {
+      p->month_rel = 0;
     } else if ((k = name_index(t, weekdays, 7)) >= 0) {
       p->weekday = k;
     } else if ((k = name_index(t, months, 12)) >= 0) {
@@ -356,6 +381,50 @@ static const char *weekday_name(int64_t local) {
   return weekdays[((days % 7) + 11) % 7]; /* 1970-01-01 was a Thursday */
 }
 
+/* The day (days since the epoch) of the NTH (1..5, or -1 the last) WEEKDAY of month M of
+ * year Y, or -1 when that month has no such day. */
+static int64_t nth_weekday(int y, int m, int nth, int weekday) {
+  int64_t first = tz_days_from_civil(y, m, 1);
+  int64_t next = tz_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1);
+  if (nth < 0) { /* back from the month's last day */
+    int64_t last = next - 1;
+    return last - (((last % 7) + 11) % 7 - weekday + 7) % 7;
+  }
+  int64_t day = first + (weekday - ((first % 7) + 11) % 7 + 7) % 7 + 7 * (nth - 1);
+  return day < next ? day : -1;
+}
+
+static const char *const ordinals[] = {"last", "first", "second", "third", "fourth", "fifth"};
+
+/* Resolves "the NTH WEEKDAY of" a month (P->m, with or without P->y, or P->month_rel) into
+ * *DAY: with no year, the first such day whose time of day is still ahead. TODAY and NOW_LOCAL
+ * are the zone's local day and wall clock. Returns 0, or -1 with WHY. */
+static int nth_day(const parsed *p, int64_t today, int64_t now_local, int64_t *day, char *why,
+                   size_t why_size) {
+  int cy, cm, cd;
+  tz_civil_from_days(today, &cy, &cm, &cd);
+  int y = p->y >= 0 ? p->y : cy, m = p->m;
+  if (p->month_rel >= 0) {
+    m = cm + p->month_rel;
+    if (m > 12)
+      m -= 12, y++;
+  }
+  const char *nth = ordinals[p->nth < 0 ? 0 : p->nth];
+  /* A month named without a year is this year's, or next year's once this year's is past. */
+  for (int tries = p->y < 0 && p->month_rel < 0 ? 2 : 1; tries > 0; tries--, y++) {
+    int64_t d = nth_weekday(y, m, p->nth, p->weekday);
+    if (d < 0) {
+      snprintf(why, why_size, "%s %d has no %s %s: say \"the last %s\"", months[m - 1], y, nth,
+               weekdays[p->weekday], weekdays[p->weekday]);
+      return -1;
+    }
+    *day = d;
+    if (d * 86400 + p->hour * 3600 + p->minute * 60 > now_local)
+      break;
+  }
+  return 0;
+}
+
 static int fill(phrase_time *out, const char *zone, int64_t utc, const char *text) {
   char local[24];
   int64_t l = local_of(zone, utc);
@@ -435,7 +504,8 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
               .weekday = -1,
               .hour = -1,
               .minute = -1,
-              .rel_seconds = -1};
+              .rel_seconds = -1,
+              .month_rel = -1};
   if (read_tokens(tok, n, &p, why, why_size) != 0)
     return -1;
   if (p.ambiguous[0]) {
@@ -455,8 +525,11 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
   int64_t now_local = local_of(zone, now);
   int64_t today = now_local >= 0 ? now_local / 86400 : (now_local - 86399) / 86400;
   int64_t day;
-  int dates = (p.m >= 0) + (p.weekday >= 0) + (p.day_offset >= 0) + (p.rel_seconds >= 0);
-  if (dates > 1 && !(p.m >= 0 && p.weekday >= 0)) {
+  bool month_named = p.m >= 0 || p.month_rel >= 0;
+  /* A weekday may come with a month ("Tuesday Dec 1", "the first Monday of March"); the Nth
+   * weekday with a day of the month too is one day too many. */
+  int dates = month_named + (p.weekday >= 0) + (p.day_offset >= 0) + (p.rel_seconds >= 0);
+  if ((dates > 1 && !(month_named && p.weekday >= 0)) || (p.nth && p.d >= 0)) {
     snprintf(why, why_size, "\"%.64s\" names more than one day", text);
     return -1;
   }
@@ -466,7 +539,20 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
              text, text, text);
     return -1;
   }
-  if (p.rel_seconds >= 0) { /* "in 3 days": the same wall-clock time, or the time given */
+  if (p.nth) { /* "the last friday of march": that day of the first such month not past */
+    if (!month_named) {
+      snprintf(why, why_size,
+               "\"%.64s\" names no month: say e.g. \"the first monday of march\" or \"... of "
+               "next month\"",
+               text);
+      return -1;
+    }
+    if (nth_day(&p, today, now_local, &day, why, why_size) != 0)
+      return -1;
+  } else if (p.month_rel >= 0) {
+    snprintf(why, why_size, "\"%.64s\" names a month but no day", text);
+    return -1;
+  } else if (p.rel_seconds >= 0) { /* "in 3 days": the same wall-clock time, or the time given */
     day = today + p.rel_seconds / 86400;
     if (p.hour < 0) {
       int64_t sod = now_local - today * 86400;

@@ -18,7 +18,9 @@ typedef struct phrase_time {
 /* Reads TEXT as a time in ZONE (an IANA name) at NOW (UTC epoch seconds).
  * Accepts ISO 8601 (with Z or an offset: an instant; without: local to ZONE)
  * and everyday phrases: today, tomorrow, weekdays ("friday", "next monday",
- * "this thu"), month days ("Dec 3", "3rd of December 2027"), ISO dates, "in
+ * "this thu"), month days ("Dec 3", "3rd of December 2027"), the Nth weekday of a
+ * month ("the first Monday of March", "last Friday of next month"; a month without a
+ * year is the next one whose day is still ahead), ISO dates, "in
  * N minutes|hours|days|weeks", and times ("3pm", "9:30am", "15:00", "noon",
  * "midnight"), in either order, with "at", "on" and commas as filler.
  * "friday" is the coming Friday (today when the time is still ahead);

@@ -131,6 +131,15 @@ static const good goods[] = {
     {"in 1 minute", "UTC", "2026-11-30T14:01:00Z"},
     {"in 1 hour", "America/Los_Angeles", "2026-11-30T15:00:00Z"},
     {"in 10 hours", "America/New_York", "2026-12-01T00:00:00Z"},
+    /* the Nth weekday of a month */
+    {"first monday of january at 10am", "America/New_York", "2027-01-04T15:00:00Z"},
+    {"last friday of december 3pm", "America/New_York", "2026-12-25T20:00:00Z"},
+    {"the 2nd tuesday in march 2027 at 9am", "Europe/London", "2027-03-09T09:00:00Z"},
+    {"the 1st friday of December at noon", "America/New_York", "2026-12-04T17:00:00Z"},
+    {"first monday of november 10am", "America/New_York", "2027-11-01T14:00:00Z"}, /* 2026's past */
+    /* "next month" is the zone's: 2026-12-01 01:00 in Sydney at NOW, so January 2027 */
+    {"the last monday of next month at 10am", "Australia/Sydney", "2027-01-24T23:00:00Z"},
+    {"last monday of next month at 10am", "America/New_York", "2026-12-28T15:00:00Z"},
 };
 
 typedef struct bad {
@@ -175,6 +184,12 @@ static const bad bads[] = {
     {"in 2 weekends", "UTC", NULL, "could not read"},
     {"in 3 dayz", "UTC", NULL, "could not read"},
     {"in half an hourglass", "UTC", NULL, "could not read"},
+    {"fifth monday of february 2027 10am", "UTC", NULL, "has no fifth monday"},
+    {"first monday at 10am", "UTC", NULL, "names no month"},
+    {"next month at 3pm", "UTC", NULL, "no day"},
+    {"last thursday of this month 5pm", "America/New_York", NULL, "in the past"},
+    {"last sunday of march 2027 1:30am", "Europe/London", NULL, "does not exist"},
+    {"first monday 3 december 10am", "UTC", NULL, "more than one day"},
 };
 
 static void phrases_resolve(void **state) {
