@@ -114,8 +114,7 @@ static int number_of(const char *s, int *out) {
   return 0;
 }
 
-/* "first".."fifth", "1st".."5th" as 1..5, "last" as -1; 0 when TOK is no such word. */
-static int ordinal_of(const char *tok) {
+int phrase_ordinal(const char *tok) {
   static const char *const words[] = {"first", "second", "third", "fourth", "fifth"};
   static const char *const short_forms[] = {"1st", "2nd", "3rd", "4th", "5th"};
   if (!strcmp(tok, "last"))
@@ -250,8 +249,8 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
     } else if (!strcmp(t, "next") && i + 1 < n && !strcmp(tok[i + 1], "week")) {
       p->day_offset = 7;
       i++;
-    } else if (ordinal_of(t) && i + 1 < n && (k = name_index(tok[i + 1], weekdays, 7)) >= 0) {
-      p->nth = ordinal_of(t); /* "first monday (of|in) march", "last friday of next month" */
+    } else if (phrase_ordinal(t) && i + 1 < n && (k = name_index(tok[i + 1], weekdays, 7)) >= 0) {
+      p->nth = phrase_ordinal(t); /* "first monday (of|in) march", "last friday of next month" */
       p->weekday = k;
       i++;
       if (i + 1 < n && (!strcmp(tok[i + 1], "of") || !strcmp(tok[i + 1], "in")))

@@ -33,6 +33,10 @@ typedef struct phrase_time {
 int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *out, char *why,
                  size_t why_size);
 
+/* "first".."fifth" and "1st".."5th" (lower case) as 1..5, "last" as -1; 0 for any other
+ * word. */
+int phrase_ordinal(const char *word);
+
 /* Resolves a time-zone name: an IANA name ("Asia/Kolkata", any case), a
  * common abbreviation ("IST", "PT", "CET") or a city ("London", "new york",
  * "Mumbai"). Writes the IANA name to OUT. Returns 0 when the name is an IANA

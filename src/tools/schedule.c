@@ -110,6 +110,31 @@ static int first_start(json_t *parts, const char *zone, int64_t now, phrase_time
     }
     return 0;
   }
+  json_t *mweek = json_object_get(rec, "monthly_week");
+  if (mweek) { /* "the last Friday of every month": the next such day still ahead */
+    static const char *const nth[] = {"last", "first", "second", "third", "fourth"};
+    static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    json_int_t wk = json_integer_value(mweek);
+    json_int_t wd = json_integer_value(json_object_get(rec, "monthly_week_day"));
+    if (wk < -1 || wk > 4 || wk == 0 || wd < 1 || wd > 7) {
+      snprintf(why, why_size, "the week of the month is not one Zoom can repeat on");
+      return -1;
+    }
+    int off = 0;
+    tz_offset_at(zone, now, &off);
+    int y, m, d;
+    tz_civil_from_days((now + off) / 86400, &y, &m, &d);
+    for (int k = 0; k < 2; k++) {
+      int mm = (m - 1 + k) % 12, yy = y + (m - 1 + k) / 12;
+      snprintf(phrase, sizeof phrase, "%s %s of %s %d %s", nth[wk < 0 ? 0 : wk], day_names[wd - 1],
+               short_months[mm], yy, when);
+      if (phrase_parse(phrase, zone, now, t, why, why_size) == 0)
+        return 0;
+      if (!strstr(why, "in the past")) /* this month's is past: next month's */
+        return -1;
+    }
+    return -1;
+  }
   if (freq && !strcmp(freq, "monthly")) {
     char rest[256];
     int day = day_of_month(when, rest, sizeof rest);
@@ -158,7 +183,10 @@ static json_t *recurrence_body(json_t *rec, const phrase_time *start, const char
       assume(assumed, "every week on the first session's weekday", NULL, 0);
     }
   }
-  if (type == 3) {
+  if (type == 3 && json_object_get(rec, "monthly_week")) {
+    json_object_set(out, "monthly_week", json_object_get(rec, "monthly_week"));
+    json_object_set(out, "monthly_week_day", json_object_get(rec, "monthly_week_day"));
+  } else if (type == 3) {
     json_object_set_new(out, "monthly_day",
                         json_integer((start->local[8] - '0') * 10 + (start->local[9] - '0')));
   }

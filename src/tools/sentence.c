@@ -127,6 +127,23 @@ static int compact_length(const char *s) {
   return unit ? (int)v * unit : 0;
 }
 
+/* The weekday (0 Sunday) when words I, I+1 read "first monday", "last fri"..., else -1. */
+static int ordinal_day_at(const word *w, int n, int i) {
+  if (i < 0 || i + 1 >= n || !phrase_ordinal(w[i].low))
+    return -1;
+  size_t len = strlen(w[i + 1].low);
+  if (len > 3 && w[i + 1].low[len - 1] == 's' && strcmp(w[i + 1].low, "tues") != 0 &&
+      strcmp(w[i + 1].low, "thurs") != 0)
+    return -1; /* "first mondays" is no such day */
+  return day_of(w[i + 1].low);
+}
+
+/* A clock time ("3pm", "15:00", "noon"), not a date word. */
+static bool is_clock(const char *s) {
+  return !strcmp(s, "noon") || !strcmp(s, "midnight") ||
+         (isdigit((unsigned char)s[0]) && (strchr(s, ':') || strstr(s, "am") || strstr(s, "pm")));
+}
+
 /* Words I..J-1 joined with spaces (as written) into BUF. */
 static void join(const word *w, int i, int j, char *buf, size_t size) {
   size_t n = 0;
@@ -144,14 +161,36 @@ static int clause_end(const word *w, int n, int i) {
   return n;
 }
 
+/* The time zone named by words I..I+K-1 (K from 3 down to 1, none of them taken, no comma
+ * inside) into ZONE; returns K, or 0. With TIME_AFTER, only names followed by the word
+ * "time" count ("New York time"). */
+static int zone_words(const word *w, int n, int i, bool time_after, char *zone, size_t size) {
+  for (int k = 3; k >= 1; k--) {
+    if (i + k > n || (time_after && (i + k >= n || strcmp(w[i + k].low, "time") != 0)))
+      continue;
+    bool ok = true;
+    for (int j = i; j < i + k && ok; j++)
+      ok = !w[j].used && (j == i + k - 1 || !w[j].comma_after);
+    char name[3 * WORD_LEN + 3] = "";
+    size_t len = 0;
+    for (int j = i; j < i + k && ok; j++)
+      len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", len ? " " : "", w[j].low);
+    if (ok && zone_resolve(name, zone, size, NULL, 0, NULL, 0) >= 0)
+      return k;
+  }
+  return 0;
+}
+
 /* True when the title ends before word I: a word another clause took, a time
  * or date word, or a little word that leads into one ("on Dec 3", "at 10",
  * "in 2 hours", "for 45 minutes", "starting friday"). */
 static bool topic_stops(const word *w, int n, int i) {
   const char *s = w[i].low;
   const char *next = i + 1 < n ? w[i + 1].low : "";
-  if (w[i].used || is_time_word(s))
+  if (w[i].used || is_time_word(s) || ordinal_day_at(w, n, i) >= 0)
     return true;
+  if ((!strcmp(s, "the") || !strcmp(s, "on")) && ordinal_day_at(w, n, i + 1) >= 0)
+    return true; /* "Launch on the first Monday of March" */
   if (!strcmp(s, "starting") || !strcmp(s, "beginning") || !strcmp(s, "from"))
     return true;
   bool leads = is_time_word(next) || is_number(next) || !strcmp(next, "the") ||
@@ -177,15 +216,16 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
 
   for (int i = 0; i < n; i++) {
     const char *s = w[i].low;
-    int v;
+    int v, k;
+    char zone[64];
     /* hosted by X / host: X / with host X */
     if ((!strcmp(s, "hosted") && i + 1 < n && !strcmp(w[i + 1].low, "by")) || !strcmp(s, "host") ||
         !strcmp(s, "host:")) {
       int start = i + (strcmp(s, "hosted") ? 1 : 2);
       int end = clause_end(w, n, start);
-      for (int k = start; k < end; k++)
+      for (k = start; k < end; k++)
         if (!strcmp(w[k].low, "for") || !strcmp(w[k].low, "at") || !strcmp(w[k].low, "on") ||
-            !strcmp(w[k].low, "every")) {
+            !strcmp(w[k].low, "every") || !strcmp(w[k].low, "in")) {
           end = k;
           break;
         }
@@ -194,7 +234,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
         join(w, start, end, host, sizeof host);
         json_object_set_new(res, "host", json_string(host));
       }
-      for (int k = i; k < end; k++)
+      for (k = i; k < end; k++)
         w[k].used = true;
       i = end - 1;
       continue;
@@ -240,7 +280,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     /* until <date>: the rest of the clause */
     if (!strcmp(s, "until") || !strcmp(s, "till")) {
       int end = clause_end(w, n, i + 1);
-      for (int k = i + 1; k < end; k++) /* "until May 1 hosted by ..." */
+      for (k = i + 1; k < end; k++) /* "until May 1 hosted by ..." */
         if (!strcmp(w[k].low, "hosted") || !strcmp(w[k].low, "host") ||
             !strcmp(w[k].low, "host:") || unit_minutes(w[k].low) || compact_length(w[k].low)) {
           end = k - (unit_minutes(w[k].low) && k - 1 > i ? 1 : 0);
@@ -249,7 +289,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       char until[256];
       join(w, i + 1, end, until, sizeof until);
       json_object_set_new(res, "until", json_string(until));
-      for (int k = i; k < end; k++)
+      for (k = i; k < end; k++)
         w[k].used = true;
       i = end - 1;
       continue;
@@ -257,7 +297,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     /* every / each ... ; daily, weekly, monthly, biweekly, fortnightly */
     if (!strcmp(s, "every") || !strcmp(s, "each")) {
       w[i].used = true;
-      int k = i + 1;
+      k = i + 1;
       if (k < n && is_number(w[k].low)) {
         every_n = count_of(w[k].low);
         w[k++].used = true;
@@ -268,7 +308,10 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       for (; k < n; k++) {
         const char *t = w[k].low;
         int d = day_of(t);
-        if (d >= 0) {
+        if (ordinal_day_at(w, n, k) >= 0) { /* "every first Monday": read after the loop */
+          freq = "monthly";
+          w[k++].used = true;
+        } else if (d >= 0) {
           if (!weekdays[d]++)
             nweekdays++;
           freq = "weekly";
@@ -318,8 +361,35 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
         w[i - 1].used = true;
       continue;
     }
-    /* a time-zone name: IST, PT, Asia/Kolkata, "London time" */
-    char zone[64];
+    /* "in Tokyo", "in New York": a place written with a capital after "in" */
+    if (!strcmp(s, "in") && i + 1 < n && isupper((unsigned char)w[i + 1].text[0]) &&
+        (k = zone_words(w, n, i + 1, false, zone, sizeof zone)) > 0) {
+      json_object_set_new(res, "timezone", json_string(zone));
+      for (int j = i; j <= i + k; j++)
+        w[j].used = true;
+      i += k;
+      if (i + 1 < n && !strcmp(w[i + 1].low, "time")) /* "in London time" */
+        w[++i].used = true;
+      continue;
+    }
+    /* "London time", "new york time" */
+    if (i > 0 && (k = zone_words(w, n, i, true, zone, sizeof zone)) > 0) {
+      json_object_set_new(res, "timezone", json_string(zone));
+      for (int j = i; j <= i + k; j++)
+        w[j].used = true;
+      i += k;
+      continue;
+    }
+    /* "11:30pm Sydney": a place written with a capital right after a clock time */
+    if (i > 0 && is_clock(w[i - 1].low) && isupper((unsigned char)w[i].text[0]) &&
+        (k = zone_words(w, n, i, false, zone, sizeof zone)) > 0) {
+      json_object_set_new(res, "timezone", json_string(zone));
+      for (int j = i; j < i + k; j++)
+        w[j].used = true;
+      i += k - 1;
+      continue;
+    }
+    /* a time-zone name: IST, PT, Asia/Kolkata */
     bool caps = strlen(w[i].text) >= 2 && strlen(w[i].text) <= 5;
     for (const char *c = w[i].text; caps && *c; c++)
       caps = isupper((unsigned char)*c);
@@ -329,13 +399,36 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       w[i].used = true;
       continue;
     }
-    if (i + 1 < n && !strcmp(w[i + 1].low, "time") && i > 0 &&
-        zone_resolve(w[i].text, zone, sizeof zone, NULL, 0, NULL, 0) >= 0) {
-      json_object_set_new(res, "timezone", json_string(zone));
-      w[i].used = w[i + 1].used = true;
-      i++;
+  }
+
+  /* "(on) the first Monday (of the month | of each month)" in a monthly series: Zoom's
+   * monthly_week and monthly_week_day. In a one-off webinar the words stay in the time phrase
+   * ("the first Monday of March"). */
+  int nth = 0, nth_day = -1;
+  for (int i = 0; freq && !strcmp(freq, "monthly") && i < n && !nth; i++) {
+    if ((nth_day = ordinal_day_at(w, n, i)) < 0)
       continue;
-    }
+    nth = phrase_ordinal(w[i].low);
+    w[i].used = w[i + 1].used = true;
+    for (int j = i - 1; j >= 0 && j >= i - 2; j--) /* "on the" */
+      if (!strcmp(w[j].low, "the") || !strcmp(w[j].low, "on"))
+        w[j].used = true;
+    int j = i + 2;
+    if (j < n && (!strcmp(w[j].low, "of") || !strcmp(w[j].low, "in")))
+      w[j++].used = true;
+    if (j < n &&
+        (!strcmp(w[j].low, "the") || !strcmp(w[j].low, "each") || !strcmp(w[j].low, "every")))
+      w[j++].used = true;
+    if (j < n && (!strcmp(w[j].low, "month") || !strcmp(w[j].low, "months")))
+      w[j].used = true;
+  }
+  if (nth == 5) {
+    snprintf(why, why_size,
+             "Zoom repeats a monthly webinar on the first to fourth or the last weekday of the "
+             "month, not the fifth: say e.g. \"the last %s\"",
+             day_names[nth_day]);
+    json_decref(res);
+    return -1;
   }
 
   /* The topic: the leading words before anything else was found. */
@@ -404,6 +497,10 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
         }
       json_object_set_new(rec, "weekly_days", json_string(days));
       json_object_set_new(rec, "days", names);
+    }
+    if (nth) {
+      json_object_set_new(rec, "monthly_week", json_integer(nth));
+      json_object_set_new(rec, "monthly_week_day", json_integer(nth_day + 1));
     }
     if (count > 0) {
       int times = count;

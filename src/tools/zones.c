@@ -264,8 +264,8 @@ int zone_resolve(const char *name, char *out, size_t size, char *note, size_t no
       snprintf(note, note_size, "\"%s\" was read as %s", name, out);
     return 1;
   }
-  zones_each(match_near, &m);
-  if (why) {
+  if (why) { /* the closest names, only when someone reads them */
+    zones_each(match_near, &m);
     if (m.best[0] < 99)
       snprintf(why, why_size,
                "unknown time zone \"%s\": use an IANA name such as %s%s%s%s%s, an abbreviation "

@@ -1,13 +1,16 @@
-/* fuzz_phrase.c - fuzz target for tools/phrase: any text as a time phrase in
- * a few zones and as a time-zone name. Nothing overruns, and an accepted
- * phrase always resolves to a future instant whose UTC and local forms agree
- * with the zone's offset at that instant. */
+/* fuzz_phrase.c - fuzz target for tools/phrase and tools/sentence: any text
+ * as a time phrase in a few zones, as a time-zone name and as a one-sentence
+ * webinar description. Nothing overruns, an accepted phrase always resolves
+ * to a future instant whose UTC and local forms agree with the zone's offset
+ * at that instant, and a sentence is taken apart into a titled object whose
+ * zone is valid and whose monthly week is one Zoom accepts. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "base/tz.h"
 #include "fuzz.h"
 #include "tools/phrase.h"
+#include "tools/sentence.h"
 
 #define PHRASE_MAX_INPUT 256
 #define NOW 1796047200 /* 2026-11-30T14:00:00Z */
@@ -53,5 +56,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char out[64], note[256], why[256];
   int rc = zone_resolve(text, out, sizeof out, note, sizeof note, why, sizeof why);
   FUZZ_CHECK(rc < 0 || tz_valid(out), "a zone name resolved to an invalid zone");
+
+  json_t *parts = NULL;
+  if (sentence_parse(text, &parts, why, sizeof why) != 0) {
+    FUZZ_CHECK(!parts && why[0] != '\0', "a refused sentence without a reason");
+    return 0;
+  }
+  const char *topic = json_string_value(json_object_get(parts, "topic"));
+  FUZZ_CHECK(topic && topic[0], "a sentence taken apart without a title");
+  const char *zone = json_string_value(json_object_get(parts, "timezone"));
+  FUZZ_CHECK(!json_object_get(parts, "timezone") || (zone && tz_valid(zone)),
+             "a sentence's zone is not a valid zone");
+  json_t *week = json_object_get(json_object_get(parts, "recurrence"), "monthly_week");
+  json_int_t wk = json_integer_value(week);
+  FUZZ_CHECK(!week || wk == -1 || (wk >= 1 && wk <= 4), "a monthly week Zoom does not accept");
+  const char *when = json_string_value(json_object_get(parts, "when"));
+  phrase_time t;
+  if (when && phrase_parse(when, zone ? zone : "UTC", NOW, &t, why, sizeof why) == 0)
+    FUZZ_CHECK(t.utc > NOW, "a sentence's time is not in the future");
+  json_decref(parts);
   return 0;
 }

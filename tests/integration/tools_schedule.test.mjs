@@ -52,6 +52,29 @@ for (const era of ['legacy', 'modern']) {
       assert.ok((await apiRequests(z.sim)).every((r) => r.method === 'GET'), 'a dry run posts nothing');
     });
 
+    it('a monthly series on the last Friday, its zone given as a place after "in"', async () => {
+      await simClear(z.sim);
+      const prompt = 'Board meeting on the last Friday of every month at 4pm in New York for 4 months, 90 minutes';
+      const res = await call(z.client, 'schedule_recurring_webinar_from_prompt', { prompt, user_selection: '1' });
+      const s = res.structuredContent;
+      assert.equal(s.understood.topic, 'Board meeting');
+      assert.equal(s.understood.timezone, 'America/New_York');
+      assert.deepEqual(s.understood.recurrence, { type: 3, repeat_interval: 1, monthly_week: -1, monthly_week_day: 6, end_times: 4 });
+      const sent = body((await apiRequests(z.sim)).find((r) => r.method === 'POST'));
+      assert.deepEqual(sent.recurrence, s.understood.recurrence);
+      // Every occurrence Zoom (the sandbox) made is the last Friday of its month at 16:00 New
+      // York time, across the change to summer time in March.
+      assert.equal(s.occurrences.length, 4);
+      for (const o of s.occurrences) {
+        const local = new Date(o.start_time).toLocaleString('en-US', {
+          timeZone: 'America/New_York', weekday: 'long', hour: 'numeric', hour12: false,
+        });
+        assert.match(local, /^Friday,? 16$/, o.start_time);
+        const nextWeek = new Date(Date.parse(o.start_time) + 7 * 86400e3);
+        assert.notEqual(nextWeek.getUTCMonth(), new Date(o.start_time).getUTCMonth(), `${o.start_time} is the month's last Friday`);
+      }
+    });
+
     it('a series sent to the one-off tool, a sentence with no title or no time: errors, nothing sent', async () => {
       await simClear(z.sim);
       const cases = [

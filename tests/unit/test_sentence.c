@@ -55,6 +55,35 @@ static const sentence_case cases[] = {
      "{\"topic\":\"Security briefing\",\"when\":\"next monday 10:00\"}"},
     {"Rust for C programmers in 2 hours", "{\"topic\":\"Rust for C programmers\",\"when\":\"in 2 "
                                           "hours\"}"},
+    /* a place after "in", before "time" or after a clock time names the zone */
+    {"Budget review tomorrow at noon in Tokyo",
+     "{\"timezone\":\"Asia/Tokyo\",\"topic\":\"Budget review\",\"when\":\"tomorrow at noon\"}"},
+    {"Kickoff Dec 31 at 11:30pm Sydney",
+     "{\"timezone\":\"Australia/Sydney\",\"topic\":\"Kickoff\",\"when\":\"dec 31 at 11:30pm\"}"},
+    {"Investor call Friday at 6pm New York time, 45 minutes",
+     "{\"duration\":45,\"timezone\":\"America/New_York\",\"topic\":\"Investor "
+     "call\",\"when\":\"friday at 6pm\"}"},
+    {"Launch on the first Tuesday of March at 10am in Berlin",
+     "{\"timezone\":\"Europe/Berlin\",\"topic\":\"Launch\",\"when\":\"on the first tuesday of "
+     "march at 10am\"}"},
+    {"Board meeting on the last Friday of every month at 4pm ET",
+     "{\"recurrence\":{\"frequency\":\"monthly\",\"monthly_week\":-1,\"monthly_week_day\":6,"
+     "\"repeat_interval\":1},\"timezone\":\"America/New_York\",\"topic\":\"Board "
+     "meeting\",\"when\":\"at 4pm\"}"},
+    {"Town hall every first Monday of the month at 9am for 6 months",
+     "{\"recurrence\":{\"end_times\":6,\"frequency\":\"monthly\",\"monthly_week\":1,\"monthly_week_"
+     "day\":2,\"repeat_interval\":1},\"topic\":\"Town hall\",\"when\":\"at 9am\"}"},
+    {"Webinar in Spanish tomorrow at 3pm",
+     "{\"topic\":\"Webinar in Spanish\",\"when\":\"tomorrow at 3pm\"}"},
+    {"Meetup in Paris at 5pm",
+     "{\"timezone\":\"Europe/Paris\",\"topic\":\"Meetup\",\"when\":\"at 5pm\"}"},
+    {"Demo hosted by Priya in London at 3pm tomorrow",
+     "{\"host\":\"Priya\",\"timezone\":\"Europe/London\",\"topic\":\"Demo\",\"when\":\"at 3pm "
+     "tomorrow\"}"},
+    {"Monthly review monthly on the 2nd Wednesday at 11am in Hong Kong",
+     "{\"recurrence\":{\"frequency\":\"monthly\",\"monthly_week\":2,\"monthly_week_day\":4,"
+     "\"repeat_interval\":1},\"timezone\":\"Asia/Hong_Kong\",\"topic\":\"Monthly "
+     "review\",\"when\":\"at 11am\"}"},
 };
 
 static void sentences(void **state) {
@@ -78,6 +107,10 @@ static void refused(void **state) {
   assert_int_equal(sentence_parse("tomorrow at 3pm", &out, why, sizeof why), -1);
   assert_non_null(strstr(why, "no title"));
   assert_int_equal(sentence_parse("", &out, why, sizeof why), -1);
+  assert_null(out);
+  /* Zoom's monthly_week is 1..4 or -1 (the last) */
+  assert_int_equal(sentence_parse("Sync every fifth Friday at 3pm", &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "the last friday"));
   assert_null(out);
 }
 
