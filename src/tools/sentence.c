@@ -16,6 +16,8 @@
 
 #define MAX_WORDS 64
 #define WORD_LEN 48
+#define TEXT_MAX (MAX_WORDS * WORD_LEN) /* any run of the words, joined, fits */
+#define TOPIC_MAX 200                   /* Zoom's limit, in characters */
 
 typedef struct word {
   char text[WORD_LEN]; /* as written */
@@ -144,12 +146,20 @@ static bool is_clock(const char *s) {
          (isdigit((unsigned char)s[0]) && (strchr(s, ':') || strstr(s, "am") || strstr(s, "pm")));
 }
 
-/* Words I..J-1 joined with spaces (as written) into BUF. */
-static void join(const word *w, int i, int j, char *buf, size_t size) {
+/* Words I..J-1 joined with spaces (as written) into BUF of TEXT_MAX bytes. */
+static void join(const word *w, int i, int j, char *buf) {
   size_t n = 0;
   buf[0] = '\0';
-  for (int k = i; k < j && n < size; k++)
-    n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", w[k].text);
+  for (int k = i; k < j && n < TEXT_MAX; k++)
+    n += (size_t)snprintf(buf + n, TEXT_MAX - n, "%s%s", n ? " " : "", w[k].text);
+}
+
+/* Characters (not bytes) of the UTF-8 text S. */
+static size_t utf8_chars(const char *s) {
+  size_t n = 0;
+  for (; *s; s++)
+    n += ((unsigned char)*s & 0xc0) != 0x80;
+  return n;
 }
 
 /* The end of a clause that starts at I: the first word with a comma after it,
@@ -175,6 +185,9 @@ static int zone_words(const word *w, int n, int i, bool time_after, char *zone, 
     size_t len = 0;
     for (int j = i; j < i + k && ok; j++)
       len += (size_t)snprintf(name + len, sizeof name - len, "%s%s", len ? " " : "", w[j].low);
+    /* A capitalized word right after is part of another name: "in Central Park" */
+    if (ok && i + k < n && isupper((unsigned char)w[i + k].text[0]) && !is_time_word(w[i + k].low))
+      ok = false;
     if (ok && zone_resolve(name, zone, size, NULL, 0, NULL, 0) >= 0)
       return k;
   }
@@ -208,6 +221,13 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     snprintf(why, why_size, "the description is empty or longer than %d words", MAX_WORDS);
     return -1;
   }
+  /* Words are split on ASCII blanks, so every part of valid UTF-8 stays valid. */
+  json_t *probe = json_string(text);
+  if (!probe) {
+    snprintf(why, why_size, "the description is not valid UTF-8");
+    return -1;
+  }
+  json_decref(probe);
   json_t *res = json_object(), *rec = NULL;
   int weekdays[7] = {0}, nweekdays = 0;
   int every_n = 1, count = -1;
@@ -230,8 +250,8 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
           break;
         }
       if (end > start) {
-        char host[256];
-        join(w, start, end, host, sizeof host);
+        char host[TEXT_MAX];
+        join(w, start, end, host);
         json_object_set_new(res, "host", json_string(host));
       }
       for (k = i; k < end; k++)
@@ -286,8 +306,8 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
           end = k - (unit_minutes(w[k].low) && k - 1 > i ? 1 : 0);
           break;
         }
-      char until[256];
-      join(w, i + 1, end, until, sizeof until);
+      char until[TEXT_MAX];
+      join(w, i + 1, end, until);
       json_object_set_new(res, "until", json_string(until));
       for (k = i; k < end; k++)
         w[k].used = true;
@@ -459,17 +479,28 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
     json_decref(res);
     return -1;
   }
-  char topic[256];
-  join(w, t0, t1, topic, sizeof topic);
+  char topic[TEXT_MAX];
+  join(w, t0, t1, topic);
   size_t tl = strlen(topic);
   while (tl > 0 && strchr(",.;:", topic[tl - 1]))
     topic[--tl] = '\0';
+  if (tl == 0 || utf8_chars(topic) > TOPIC_MAX) {
+    if (tl == 0)
+      snprintf(why, why_size,
+               "no title found: start the sentence with the webinar's title, e.g. \"Product "
+               "demo next Tuesday at 10am\"");
+    else
+      snprintf(why, why_size, "the title is longer than Zoom's %d characters: shorten it",
+               TOPIC_MAX);
+    json_decref(res);
+    return -1;
+  }
   json_object_set_new(res, "topic", json_string(topic));
   for (int k = 0; k < t1; k++) /* the title and the leading "Schedule a" */
     w[k].used = true;
 
   /* The time phrase: every word nobody else took. */
-  char when[256] = "";
+  char when[TEXT_MAX] = "";
   size_t wl = 0;
   for (int k = 0; k < n; k++) {
     if (w[k].used || !strcmp(w[k].low, "and") || !strcmp(w[k].low, "starting") ||

@@ -75,6 +75,8 @@ static const sentence_case cases[] = {
      "day\":2,\"repeat_interval\":1},\"topic\":\"Town hall\",\"when\":\"at 9am\"}"},
     {"Webinar in Spanish tomorrow at 3pm",
      "{\"topic\":\"Webinar in Spanish\",\"when\":\"tomorrow at 3pm\"}"},
+    {"Picnic in Central Park tomorrow at noon",
+     "{\"topic\":\"Picnic in Central Park\",\"when\":\"tomorrow at noon\"}"},
     {"Meetup in Paris at 5pm",
      "{\"timezone\":\"Europe/Paris\",\"topic\":\"Meetup\",\"when\":\"at 5pm\"}"},
     {"Demo hosted by Priya in London at 3pm tomorrow",
@@ -108,6 +110,25 @@ static void refused(void **state) {
   assert_non_null(strstr(why, "no title"));
   assert_int_equal(sentence_parse("", &out, why, sizeof why), -1);
   assert_null(out);
+  /* fuzz_phrase's findings: a title of punctuation alone, bytes that are not UTF-8 */
+  assert_int_equal(sentence_parse(". tomorrow at 3pm", &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "no title"));
+  assert_int_equal(sentence_parse("I\xb0", &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "not valid UTF-8"));
+  assert_null(out);
+  /* Zoom's topic is at most 200 characters: 20 words of 9 two-byte characters and 19 blanks
+   * are 199; one character more is accepted, two are refused. */
+  char long_title[512] = "";
+  for (int i = 0; i < 20 * 10 - 1; i++)
+    strcat(long_title, i % 10 == 9 ? " " : "\xc3\xa9");
+  strcat(long_title, "\xc3\xa9\xc3\xa9");
+  assert_int_equal(sentence_parse(long_title, &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "200 characters"));
+  long_title[strlen(long_title) - 2] = '\0';
+  assert_int_equal(sentence_parse(long_title, &out, why, sizeof why), 0);
+  assert_string_equal(json_string_value(json_object_get(out, "topic")), long_title);
+  json_decref(out);
+  out = NULL;
   /* Zoom's monthly_week is 1..4 or -1 (the last) */
   assert_int_equal(sentence_parse("Sync every fifth Friday at 3pm", &out, why, sizeof why), -1);
   assert_non_null(strstr(why, "the last friday"));
