@@ -146,6 +146,78 @@ static bool is_clock(const char *s) {
          (isdigit((unsigned char)s[0]) && (strchr(s, ':') || strstr(s, "am") || strstr(s, "pm")));
 }
 
+/* Minutes after midnight of the clock time S ("10", "10am", "9:30pm", "14:00", "noon"), with
+ * SUFFIX ("am", "pm" or NULL) when S has none; -1 when S is no clock time. *MARKED: S said am,
+ * pm or had minutes, so it is a time and not just a number. */
+static int clock_minutes(const char *s, const char *suffix, bool *marked) {
+  if (!strcmp(s, "noon") || !strcmp(s, "midnight")) {
+    *marked = true;
+    return s[0] == 'n' ? 12 * 60 : 0;
+  }
+  int h = 0, m = 0, digits = 0;
+  for (; isdigit((unsigned char)*s) && digits < 3; s++, digits++)
+    h = h * 10 + (*s - '0');
+  *marked = false;
+  if (digits == 0 || digits > 2)
+    return -1;
+  if (*s == ':' || *s == '.') {
+    if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]))
+      return -1;
+    m = (s[1] - '0') * 10 + (s[2] - '0');
+    s += 3;
+    *marked = true;
+  }
+  const char *ampm = *s ? s : suffix;
+  if (*s && strcmp(s, "am") != 0 && strcmp(s, "pm") != 0)
+    return -1;
+  if (ampm) {
+    if (h < 1 || h > 12)
+      return -1;
+    h = h % 12 + (ampm[0] == 'p' ? 12 : 0);
+    *marked = *marked || *s;
+  } else if (h > 23) {
+    return -1;
+  }
+  return m > 59 ? -1 : h * 60 + m;
+}
+
+/* "10am-11am", "10-11am", "9:30 to 10:15am", "14:00 - 15:30": a start and an end. Reads words
+ * I.. ; returns how many it used (with *START_WORD the start as one clock word, "10am", and
+ * *MINUTES the length), or 0 when they are no range. */
+static int clock_range(const word *w, int n, int i, char *start_word, size_t size, int *minutes) {
+  char a[WORD_LEN], b[WORD_LEN];
+  int used;
+  const char *dash = strchr(w[i].low, '-');
+  if (dash && dash[1]) { /* one word */
+    snprintf(a, sizeof a, "%.*s", (int)(dash - w[i].low), w[i].low);
+    snprintf(b, sizeof b, "%s", dash + 1);
+    used = 1;
+  } else if (i + 2 < n && !dash && (!strcmp(w[i + 1].low, "to") || !strcmp(w[i + 1].low, "-"))) {
+    snprintf(a, sizeof a, "%s", w[i].low);
+    snprintf(b, sizeof b, "%s", w[i + 2].low);
+    used = 3;
+  } else {
+    return 0;
+  }
+  if (i + used < n && (!strcmp(w[i + used].low, "am") || !strcmp(w[i + used].low, "pm")) &&
+      strlen(b) + 3 <= sizeof b) { /* "10 to 11 am" */
+    strcat(b, w[i + used].low);
+    used++;
+  }
+  bool ma, mb;
+  int end = clock_minutes(b, NULL, &mb);
+  const char *b_suffix = strstr(b, "am") ? "am" : strstr(b, "pm") ? "pm" : NULL;
+  int begin = clock_minutes(a, b_suffix, &ma);
+  bool a_own = strstr(a, "am") || strstr(a, "pm");
+  if (begin >= 0 && end >= 0 && begin > end && b_suffix && !a_own) /* "11-1pm": 11am */
+    begin = clock_minutes(a, b_suffix[0] == 'a' ? "pm" : "am", &ma);
+  if (begin < 0 || end < 0 || !(ma || mb) || begin == end)
+    return 0;
+  *minutes = end > begin ? end - begin : end + 24 * 60 - begin;
+  snprintf(start_word, size, "%d:%02d", begin / 60, begin % 60);
+  return used;
+}
+
 /* Words I..J-1 joined with spaces (as written) into BUF of TEXT_MAX bytes. */
 static void join(const word *w, int i, int j, char *buf) {
   size_t n = 0;
@@ -273,6 +345,16 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       if (i > 0 && !strcmp(w[i - 1].low, "for"))
         w[i - 1].used = true;
       i++;
+      continue;
+    }
+    /* "10am-11am", "9:30 to 10:15am": the start stays in the time phrase, the end gives the
+     * length */
+    if ((k = clock_range(w, n, i, w[i].low, sizeof w[i].low, &v)) > 0) {
+      if (!json_object_get(res, "duration"))
+        json_object_set_new(res, "duration", json_integer(v));
+      for (int j = i + 1; j < i + k; j++)
+        w[j].used = true;
+      i += k - 1;
       continue;
     }
     if ((v = compact_length(s)) > 0) {

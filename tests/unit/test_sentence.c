@@ -77,6 +77,23 @@ static const sentence_case cases[] = {
      "{\"topic\":\"Webinar in Spanish\",\"when\":\"tomorrow at 3pm\"}"},
     {"Picnic in Central Park tomorrow at noon",
      "{\"topic\":\"Picnic in Central Park\",\"when\":\"tomorrow at noon\"}"},
+    /* a time range: the start stays in the time phrase, the end gives the length */
+    {"Weekly sync every Wednesday 10am-11am",
+     "{\"duration\":60,\"recurrence\":{\"days\":[\"wednesday\"],\"frequency\":\"weekly\","
+     "\"repeat_interval\":1,\"weekly_days\":\"4\"},\"topic\":\"Weekly sync\",\"when\":\"10:00\"}"},
+    {"Demo tomorrow 10-11:30am PT",
+     "{\"duration\":90,\"timezone\":\"America/Los_Angeles\",\"topic\":\"Demo\",\"when\":"
+     "\"tomorrow 10:00\"}"},
+    {"Clinic Friday 11-1pm", "{\"duration\":120,\"topic\":\"Clinic\",\"when\":\"friday 11:00\"}"},
+    {"Review on Dec 3 from 9:30 to 10:15am",
+     "{\"duration\":45,\"topic\":\"Review\",\"when\":\"on dec 3 9:30\"}"},
+    {"Late show tomorrow 11pm-1am",
+     "{\"duration\":120,\"topic\":\"Late show\",\"when\":\"tomorrow 23:00\"}"},
+    {"Standup 14:00 - 14:15 tomorrow",
+     "{\"duration\":15,\"topic\":\"Standup\",\"when\":\"14:00 tomorrow\"}"},
+    {"Sync tomorrow 10 to 11 am, 45 minutes", /* the length said in words wins */
+     "{\"duration\":45,\"topic\":\"Sync\",\"when\":\"tomorrow 10:00\"}"},
+    {"Launch on 2026-12-15 at 3pm", "{\"topic\":\"Launch\",\"when\":\"on 2026-12-15 at 3pm\"}"},
     {"Meetup in Paris at 5pm",
      "{\"timezone\":\"Europe/Paris\",\"topic\":\"Meetup\",\"when\":\"at 5pm\"}"},
     {"Demo hosted by Priya in London at 3pm tomorrow",
