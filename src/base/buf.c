@@ -1,4 +1,4 @@
-/* buf.c - the growable, capped byte buffer of buf.h. */
+/* buf.c - the growable, capped byte buffer of buf.h, and its secret mode. */
 #include "base/buf.h"
 
 #include <stdio.h>
@@ -9,6 +9,46 @@
 
 void buf_init(bytebuf *b, size_t max) {
   *b = (bytebuf){.max = max > BUF_NO_CAP ? BUF_NO_CAP : max};
+}
+
+void buf_init_secret(bytebuf *b, size_t max) {
+  buf_init(b, max);
+  b->secret = true;
+}
+
+void buf_wipe(void *p, size_t n) {
+  if (!p || !n)
+    return;
+#if (defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 25))) ||        \
+    defined(__OpenBSD__) || defined(__FreeBSD__) || defined(__NetBSD__)
+  explicit_bzero(p, n);
+#else
+  volatile unsigned char *v = p;
+  while (n--)
+    *v++ = 0;
+#endif
+}
+
+/* Empties B after its block was handed over or freed: keeps the cap and the mode. */
+static void buf_forget(bytebuf *b) {
+  bool secret = b->secret;
+  buf_init(b, b->max);
+  b->secret = secret;
+}
+
+/* A block of CAP bytes holding the LEN bytes of B (and room to spare): a secret buffer's
+ * old block is wiped and freed rather than left to realloc. NULL when out of memory (B
+ * unchanged). */
+static char *buf_regrow(bytebuf *b, size_t cap) {
+  if (!b->secret)
+    return realloc(b->data, cap);
+  char *grown = malloc(cap);
+  if (grown && b->data) {
+    memcpy(grown, b->data, b->len + 1);
+    buf_wipe(b->data, b->cap);
+    free(b->data);
+  }
+  return grown;
 }
 
 /* Makes room for N more bytes and the NUL. Returns BUF_OK or a failure (set). */
@@ -23,7 +63,7 @@ static buf_status buf_reserve(bytebuf *b, size_t n) {
   size_t cap = b->cap ? b->cap : BUF_FIRST_CAP;
   while (cap < need)
     cap *= 2;
-  char *grown = realloc(b->data, cap);
+  char *grown = buf_regrow(b, cap);
   if (!grown)
     return b->status = BUF_NOMEM;
   b->data = grown;
@@ -63,6 +103,8 @@ buf_status buf_vappendf(bytebuf *b, const char *fmt, va_list ap) {
     b->len += (size_t)n;
   }
   va_end(again);
+  if (b->secret)
+    buf_wipe(small, sizeof small);
   return st;
 }
 
@@ -76,12 +118,16 @@ buf_status buf_appendf(bytebuf *b, const char *fmt, ...) {
 
 void buf_truncate(bytebuf *b, size_t len) {
   if (len < b->len) {
+    if (b->secret)
+      buf_wipe(b->data + len, b->len - len);
     b->len = len;
     b->data[len] = '\0';
   }
 }
 
 void buf_clear(bytebuf *b) {
+  if (b->secret)
+    buf_wipe(b->data, b->len);
   b->len = 0;
   b->status = BUF_OK;
   if (b->data)
@@ -93,15 +139,20 @@ char *buf_take(bytebuf *b, size_t *len) {
   size_t n = b->len;
   if (b->status == BUF_OK && !out)
     out = calloc(1, 1);
-  if (out != b->data)
+  if (out != b->data) {
+    if (b->secret)
+      buf_wipe(b->data, b->cap);
     free(b->data);
-  buf_init(b, b->max);
+  }
+  buf_forget(b);
   if (len)
     *len = out ? n : 0;
   return out;
 }
 
 void buf_free(bytebuf *b) {
+  if (b->secret)
+    buf_wipe(b->data, b->cap);
   free(b->data);
-  buf_init(b, b->max);
+  buf_forget(b);
 }

@@ -62,7 +62,7 @@ typedef struct token_record {
 void zoom_secret_free(char *s) {
   if (!s)
     return;
-  explicit_bzero(s, strlen(s));
+  buf_wipe(s, strlen(s));
   free(s);
 }
 
@@ -78,12 +78,141 @@ static uint64_t token_hash(const char *s) {
   return h ? h : 1;
 }
 
+/* Printable ASCII without blanks, quotes or backslashes (a token is written into JSON and
+ * read back by token_lift, which takes no escapes), 1 to TOKEN_MAX bytes. */
 static bool token_text_ok(const char *s) {
   size_t n = 0;
   for (; s[n]; n++)
-    if (s[n] <= ' ' || s[n] >= 0x7f)
+    if (s[n] <= ' ' || s[n] >= 0x7f || s[n] == '"' || s[n] == '\\')
       return false;
   return n > 0 && n <= TOKEN_MAX;
+}
+
+/* ---- the token out of JSON text, before the parser reads it ----
+ *
+ * jansson's parser copies each string it reads into working buffers that it grows and frees
+ * without wiping, so a token it parses leaves pieces of itself in freed memory. The token
+ * reply and the cache file are therefore scanned here first: the token is copied out of the
+ * text and overwritten there with as many 'x's, and only then does jansson parse the text
+ * (for the other fields), checking that it finds the placeholder where the scan found the
+ * token. */
+
+#define TOKEN_PLACEHOLDER 'x'
+
+static const char *json_blank(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* P at a '"': the position after the closing quote, or NULL. *ESCAPED tells whether the
+ * string holds an escape. */
+static const char *json_string_end(const char *p, const char *end, bool *escaped) {
+  *escaped = false;
+  for (p++; p < end; p++) {
+    if (*p == '"')
+      return p + 1;
+    if (*p == '\\') {
+      *escaped = true;
+      p++;
+    }
+  }
+  return NULL;
+}
+
+/* P at a value: the position after it, or NULL. Objects and arrays are skipped by depth,
+ * strings in them included; a number or literal runs to the next delimiter. The scan need
+ * not validate: jansson parses the text afterwards and the placeholder check catches a
+ * disagreement. */
+static const char *json_value_end(const char *p, const char *end) {
+  bool escaped;
+  if (p >= end)
+    return NULL;
+  if (*p == '"')
+    return json_string_end(p, end, &escaped);
+  if (*p != '{' && *p != '[') {
+    while (p < end && !strchr(",}] \t\r\n", *p))
+      p++;
+    return p;
+  }
+  size_t depth = 0;
+  while (p < end) {
+    if (*p == '"') {
+      if (!(p = json_string_end(p, end, &escaped)))
+        return NULL;
+      continue;
+    }
+    if (*p == '{' || *p == '[')
+      depth++;
+    else if ((*p == '}' || *p == ']') && --depth == 0)
+      return p + 1;
+    p++;
+  }
+  return NULL;
+}
+
+/* Lifts the string value of the top-level member "access_token" out of the JSON object in
+ * TEXT[0..LEN): copies it into *OUT (new; free with zoom_secret_free) and overwrites it in
+ * TEXT with as many TOKEN_PLACEHOLDERs. Returns 0; -1 when the text is no object with such a
+ * member whose value is a string without escapes (TEXT unchanged); -2 when out of memory. */
+static int token_lift(char *text, size_t len, char **out) {
+  static const char key[] = "\"access_token\"";
+  const char *end = text + len;
+  const char *p = json_blank(text, end);
+  bool escaped;
+  *out = NULL;
+  if (p >= end || *p != '{')
+    return -1;
+  for (p = json_blank(p + 1, end); p < end && *p == '"';) {
+    const char *key_end = json_string_end(p, end, &escaped);
+    if (!key_end)
+      return -1;
+    bool is_token = (size_t)(key_end - p) == sizeof key - 1 && !memcmp(p, key, sizeof key - 1);
+    p = json_blank(key_end, end);
+    if (p >= end || *p != ':')
+      return -1;
+    p = json_blank(p + 1, end);
+    const char *value_end = json_value_end(p, end);
+    if (!value_end)
+      return -1;
+    if (is_token) {
+      if (*p != '"' || json_string_end(p, end, &escaped) != value_end || escaped)
+        return -1;
+      size_t n = (size_t)(value_end - p) - 2;
+      if (!(*out = malloc(n + 1)))
+        return -2;
+      memcpy(*out, p + 1, n);
+      (*out)[n] = '\0';
+      memset(text + (p + 1 - text), TOKEN_PLACEHOLDER, n);
+      return 0;
+    }
+    p = json_blank(value_end, end);
+    if (p < end && *p == ',')
+      p = json_blank(p + 1, end);
+  }
+  return -1;
+}
+
+/* True when DOC's access_token is the placeholder token_lift left for TOKEN. */
+static bool token_lifted_from(json_t *doc, const char *token) {
+  json_t *t = json_object_get(doc, "access_token");
+  size_t n = token ? strlen(token) : 0;
+  if (!json_is_string(t) || json_string_length(t) != n)
+    return false;
+  const char *v = json_string_value(t);
+  for (size_t i = 0; i < n; i++)
+    if (v[i] != TOKEN_PLACEHOLDER)
+      return false;
+  return true;
+}
+
+/* Releases DOC (may be NULL), wiping its access_token string first: jansson may hold a token
+ * that was not lifted (a refused reply or file) or one packed for the cache file. */
+static void doc_token_decref(json_t *doc) {
+  json_t *t = json_object_get(doc, "access_token");
+  if (json_is_string(t))
+    buf_wipe((char *)json_string_value(t), json_string_length(t));
+  json_decref(doc);
 }
 
 /* API base from a token reply's api_url ("https://api-us.zoom.us" -> ".../v2"): only a URL
@@ -179,7 +308,7 @@ void zoom_auth_free(zoom_auth *a) {
   free(a->timezone);
   pthread_mutex_destroy(&a->state_lock);
   pthread_cond_destroy(&a->fetch_done);
-  explicit_bzero(a, sizeof *a);
+  buf_wipe(a, sizeof *a);
   free(a);
 }
 
@@ -272,7 +401,7 @@ static bool cache_dir_safe(const char *path) {
  * a FIFO, a device or a directory at the path is refused at once, not waited on. */
 static int cache_read(zoom_auth *a, token_record *r) {
   int result = -1;
-  char *buf = NULL;
+  char *buf = NULL, *token = NULL;
   json_t *doc = NULL;
   ssize_t n = 0;
   memset(r, 0, sizeof *r);
@@ -303,10 +432,15 @@ static int cache_read(zoom_auth *a, token_record *r) {
               CACHE_MAX);
     goto cleanup;
   }
+  /* The token leaves the text before the JSON parser reads it (token_lift). */
+  int lifted = token_lift(buf, (size_t)n, &token);
+  if (lifted == -2) {
+    log_debug("zoom", "no memory to copy the token from the cache %s", a->cache_path);
+    goto cleanup;
+  }
   json_error_t jerr;
-  doc = json_loadb(buf, (size_t)n, 0, &jerr);
+  doc = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES, &jerr);
   const char *why = NULL;
-  const char *token = json_string_value(json_object_get(doc, "access_token"));
   json_t *exp = json_object_get(doc, "expires_at");
   const char *fmt = json_string_value(json_object_get(doc, "format"));
   const char *acct = json_string_value(json_object_get(doc, "account_id"));
@@ -321,7 +455,8 @@ static int cache_read(zoom_auth *a, token_record *r) {
   else if (!acct || strcmp(acct, a->account_id) != 0 || !cid || strcmp(cid, a->client_id) != 0 ||
            !turl || strcmp(turl, a->token_url) != 0)
     why = "for another account, app or token URL";
-  else if (!token || !token_text_ok(token) || !json_is_integer(exp))
+  else if (lifted != 0 || !token_lifted_from(doc, token) || !token_text_ok(token) ||
+           !json_is_integer(exp))
     why = "missing or malformed token fields";
   else if (api_base && api_base[0] &&
            (strlen(api_base) >= sizeof r->api_base || !zoom_url_allowed(api_base) ||
@@ -331,29 +466,22 @@ static int cache_read(zoom_auth *a, token_record *r) {
     log_debug("zoom", "token cache %s ignored and to be replaced: %s", a->cache_path, why);
     goto cleanup;
   }
-  if (!(r->token = strdup(token))) {
-    log_debug("zoom", "no memory to copy the token from the cache %s", a->cache_path);
-    goto cleanup;
-  }
+  r->token = token;
+  token = NULL;
   r->expires_at = (long long)json_integer_value(exp);
   r->obtained_at = (long long)json_integer_value(json_object_get(doc, "obtained_at"));
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
   /* The scopes are shown (token status): never a secret, whatever the file says. */
   zoom_text_redact(r->scopes, sizeof r->scopes, a->client_secret);
-  zoom_text_redact(r->scopes, sizeof r->scopes, token);
+  zoom_text_redact(r->scopes, sizeof r->scopes, r->token);
   snprintf(r->api_base, sizeof r->api_base, "%s", api_base ? api_base : "");
   result = 0;
 cleanup:
-  if (doc) {
-    /* Wipe the token text held by the parsed document before releasing it. */
-    json_t *t = json_object_get(doc, "access_token");
-    if (json_is_string(t))
-      explicit_bzero((char *)json_string_value(t), json_string_length(t));
-    json_decref(doc);
-  }
+  doc_token_decref(doc);
+  zoom_secret_free(token);
   if (buf) {
-    explicit_bzero(buf, n > 0 ? (size_t)n : 0);
+    buf_wipe(buf, n > 0 ? (size_t)n : 0);
     free(buf);
   }
   close(fd);
@@ -391,9 +519,16 @@ static int cache_dir_make(const char *path) {
 
 /* Writes R atomically: a 0600 temp file in the same directory, fsync, rename, fsync of
  * the directory. The client secret is never part of it. Returns 0 or -1 (logged). */
+/* json_dump_callback's sink: appends to the bytebuf DATA. */
+static int dump_to_buf(const char *buffer, size_t size, void *data) {
+  return buf_append(data, buffer, size) == BUF_OK ? 0 : -1;
+}
+
 static int cache_write(zoom_auth *a, const token_record *r) {
   int result = -1;
-  char *text = NULL;
+  bytebuf text; /* the file's text holds the token: secret (json_dumps would grow its own
+                 * buffer by realloc and leave copies behind) */
+  buf_init_secret(&text, CACHE_MAX);
   json_t *doc = NULL;
   if (cache_dir_make(a->cache_path) != 0) {
     log_warn("zoom", "cannot create the directory of the token cache %s: %s", a->cache_path,
@@ -411,24 +546,16 @@ static int cache_write(zoom_auth *a, const token_record *r) {
                 "token_url", a->token_url, "access_token", r->token, "token_type", "bearer",
                 "expires_at", (json_int_t)r->expires_at, "expires_at_iso", iso, "obtained_at",
                 (json_int_t)time(NULL), "scope", r->scopes, "api_base", r->api_base);
-  if (!doc || !(text = json_dumps(doc, JSON_INDENT(2))))
+  if (!doc || json_dump_callback(doc, dump_to_buf, &text, JSON_INDENT(2)) != 0)
     goto cleanup;
-  if (file_write_atomic(a->cache_path, text, strlen(text), 0600) != 0)
+  if (file_write_atomic(a->cache_path, text.data, text.len, 0600) != 0)
     goto cleanup;
   result = 0;
 cleanup:
   if (result != 0)
     log_warn("zoom", "could not write the token cache %s: %s", a->cache_path, strerror(errno));
-  if (text) {
-    explicit_bzero(text, strlen(text));
-    free(text);
-  }
-  if (doc) {
-    json_t *t = json_object_get(doc, "access_token");
-    if (json_is_string(t))
-      explicit_bzero((char *)json_string_value(t), json_string_length(t));
-    json_decref(doc);
-  }
+  buf_free(&text);
+  doc_token_decref(doc);
   return result;
 }
 
@@ -536,33 +663,35 @@ static void token_refused(const zoom_auth *a, zoom_error *err, long status, json
   }
 }
 
-/* POSTs the token request and fills R. Returns 0 or -1 with ERR set. */
+/* POSTs the token request and fills R. Returns 0 or -1 with ERR set. Every text holding the
+ * secret (the "id:secret" pair, its Base64, the Authorization line) or the token (the reply's
+ * body) is built in a secret bytebuf or wiped before it is freed. */
 static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *r,
                          zoom_error *err) {
   int result = -1;
-  char *pair = NULL, *b64 = NULL, *auth_line = NULL, *account = NULL, *body = NULL;
+  char *b64 = NULL, *account = NULL, *token = NULL;
+  bytebuf pair, auth_line, form;
+  buf_init_secret(&pair, BUF_NO_CAP);
+  buf_init_secret(&auth_line, BUF_NO_CAP);
+  buf_init_secret(&form, BUF_NO_CAP);
   json_t *doc = NULL;
   zoom_http_reply rep = {0};
-  if (asprintf(&pair, "%s:%s", a->client_id, a->client_secret) < 0) {
-    pair = NULL;
+  if (buf_appendf(&pair, "%s:%s", a->client_id, a->client_secret) != BUF_OK ||
+      !(b64 = base64(pair.data, pair.len)) ||
+      buf_appendf(&auth_line, "Authorization: Basic %s", b64) != BUF_OK ||
+      !(account = zoom_url_encode(a->account_id)) ||
+      buf_appendf(&form, "grant_type=account_credentials&account_id=%s", account) != BUF_OK)
     goto oom;
-  }
-  if (!(b64 = base64(pair, strlen(pair))))
-    goto oom;
-  if (asprintf(&auth_line, "Authorization: Basic %s", b64) < 0) {
-    auth_line = NULL;
-    goto oom;
-  }
-  if (!(account = zoom_url_encode(a->account_id)))
-    goto oom;
-  if (asprintf(&body, "grant_type=account_credentials&account_id=%s", account) < 0) {
-    body = NULL;
-    goto oom;
-  }
-  const char *headers[] = {auth_line, "Content-Type: application/x-www-form-urlencoded",
+  const char *headers[] = {auth_line.data, "Content-Type: application/x-www-form-urlencoded",
                            "Accept: application/json", NULL};
-  zoom_http_request req = {"POST",       a->token_url, headers, body,
-                           strlen(body), cancel,       false,   ZOOM_RATE_NONE};
+  zoom_http_request req = {.method = "POST",
+                           .url = a->token_url,
+                           .headers = headers,
+                           .body = form.data,
+                           .body_len = form.len,
+                           .cancel = cancel,
+                           .rate_category = ZOOM_RATE_NONE,
+                           .secret_reply = true};
   log_debug("zoom", "requesting an access token from %s", a->token_url);
   if (zoom_http_send(a->http, &a->pol, &req, true, &rep, err) != 0) {
     if (err && err->kind != ZOOM_ERR_CANCELLED) {
@@ -572,28 +701,32 @@ static int token_request(zoom_auth *a, const zoom_cancel *cancel, token_record *
     }
     goto cleanup;
   }
+  /* The token leaves the text before the JSON parser reads it (token_lift). */
+  int lifted = rep.status == 200 ? token_lift(rep.body, rep.len, &token) : -1;
+  if (lifted == -2)
+    goto oom;
   json_error_t jerr;
-  doc = json_loadb(rep.body, rep.len, 0, &jerr);
+  doc = json_loadb(rep.body, rep.len, JSON_REJECT_DUPLICATES, &jerr);
   if (rep.status != 200) {
     token_refused(a, err, rep.status, doc);
     goto cleanup;
   }
-  const char *token = json_string_value(json_object_get(doc, "access_token"));
   json_t *expires_in = json_object_get(doc, "expires_in");
-  if (!token || !token_text_ok(token) || !json_is_integer(expires_in) ||
-      json_integer_value(expires_in) <= 0 || json_integer_value(expires_in) > 31536000) {
+  if (lifted != 0 || !token_lifted_from(doc, token) || !token_text_ok(token) ||
+      !json_is_integer(expires_in) || json_integer_value(expires_in) <= 0 ||
+      json_integer_value(expires_in) > 31536000) {
     zoom_error_set(err, ZOOM_ERR_BAD_REPLY,
                    "the token reply lacks a usable access_token or expires_in");
     goto cleanup;
   }
-  if (!(r->token = strdup(token)))
-    goto oom;
+  r->token = token;
+  token = NULL;
   r->expires_at = (long long)time(NULL) + (long long)json_integer_value(expires_in);
   snprintf(r->scopes, sizeof r->scopes, "%s",
            json_string_value(json_object_get(doc, "scope")) ?: "");
   /* The scopes are shown (token status): the endpoint's words may not bring a secret there. */
   zoom_text_redact(r->scopes, sizeof r->scopes, a->client_secret);
-  zoom_text_redact(r->scopes, sizeof r->scopes, token);
+  zoom_text_redact(r->scopes, sizeof r->scopes, r->token);
   api_base_from(a, json_string_value(json_object_get(doc, "api_url")), r->api_base,
                 sizeof r->api_base);
   log_debug("zoom", "got an access token valid for %lld s",
@@ -610,20 +743,14 @@ cleanup:
   }
   if (result != 0)
     zoom_error_redact(err, a->client_secret);
-  if (doc) {
-    json_t *t = json_object_get(doc, "access_token");
-    if (json_is_string(t))
-      explicit_bzero((char *)json_string_value(t), json_string_length(t));
-    json_decref(doc);
-  }
-  if (rep.body)
-    explicit_bzero(rep.body, rep.len);
-  zoom_http_reply_clear(&rep);
-  zoom_secret_free(pair);
+  doc_token_decref(doc);
+  zoom_http_reply_clear(&rep); /* wipes the body: the request asked for a secret reply */
+  zoom_secret_free(token);
   zoom_secret_free(b64);
-  zoom_secret_free(auth_line);
   free(account);
-  free(body);
+  buf_free(&pair);
+  buf_free(&auth_line);
+  buf_free(&form);
   return result;
 }
 

@@ -444,7 +444,8 @@ static int request_run(zoom_client *c, const char *method, const char *path, jso
                              body_text ? strlen(body_text) : 0,
                              cancel,
                              fresh,
-                             zoom_rate_category_for(method, path)};
+                             zoom_rate_category_for(method, path),
+                             false};
     zoom_http_reply_clear(&rep);
     if (zoom_http_send(c->http, &g->pol, &req, safe, &rep, err) != 0)
       goto cleanup;

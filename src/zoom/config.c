@@ -77,7 +77,7 @@ static long *long_field(zoom_config *cfg, const setting *s) {
 static void free_wiped(char *s) {
   if (!s)
     return;
-  explicit_bzero(s, strlen(s));
+  buf_wipe(s, strlen(s));
   free(s);
 }
 
@@ -115,7 +115,7 @@ void zoom_config_free(zoom_config *cfg) {
     if (settings[i].type == SETTING_STRING)
       free_wiped(*string_field(cfg, &settings[i]));
   free(cfg->env_file);
-  explicit_bzero(cfg, sizeof *cfg);
+  buf_wipe(cfg, sizeof *cfg);
   free(cfg);
 }
 
@@ -220,6 +220,9 @@ int zoom_config_read_env_file(zoom_config *cfg, const char *path, zoom_error *er
                    strerror(errno));
     goto cleanup;
   }
+  /* Unbuffered: fread reads straight into BUF, which is wiped; a stdio buffer would keep a
+   * copy of the file (the client secret) in memory freed unwiped by fclose. */
+  setvbuf(f, NULL, _IONBF, 0);
   buf = malloc(ENV_FILE_MAX + 1);
   if (!buf) {
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
@@ -273,7 +276,7 @@ int zoom_config_read_env_file(zoom_config *cfg, const char *path, zoom_error *er
   result = 0;
 cleanup:
   if (buf) {
-    explicit_bzero(buf, ENV_FILE_MAX + 1);
+    buf_wipe(buf, ENV_FILE_MAX + 1);
     free(buf);
   }
   if (f)

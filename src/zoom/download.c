@@ -85,37 +85,8 @@ static bool token_welcome(zoom_client *c, const url_parts *p) {
 
 /* ---- one transfer ------------------------------------------------------------------------ */
 
-typedef struct sink {
-  bytebuf body; /* capped at MAX */
-  size_t max;
-  bool too_large;
-  const zoom_cancel *cancel;
-} sink;
-
-static size_t on_data(char *data, size_t size, size_t nmemb, void *ctx) {
-  sink *k = ctx;
-  size_t n = size * nmemb;
-  buf_status st = buf_append(&k->body, data, n);
-  if (st == BUF_FULL)
-    k->too_large = true;
-  return st == BUF_OK ? n : 0;
-}
-
-static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
-  (void)dt, (void)dn, (void)ut, (void)un;
-  const sink *k = ctx;
-  return k->cancel && k->cancel->cancelled && k->cancel->cancelled(k->cancel->ctx) ? 1 : 0;
-}
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_ready;
-
-static void curl_start(void) {
-  curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 /* The options every hop shares. */
-static void handle_setup(CURL *h, const zoom_config *cfg, sink *k) {
+static void handle_setup(CURL *h, const zoom_config *cfg, zoom_sink *k) {
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* by hand: each target is checked */
   curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -125,20 +96,16 @@ static void handle_setup(CURL *h, const zoom_config *cfg, sink *k) {
     curl_easy_setopt(h, CURLOPT_CAINFO, cfg->ca_bundle);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, cfg->connect_timeout_ms);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, cfg->request_timeout_ms);
-  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)k->max);
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)k->body.max);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(h, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, k);
-  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-  curl_easy_setopt(h, CURLOPT_XFERINFODATA, k);
+  zoom_sink_attach(h, k);
 }
 
 /* GETs URL, with AUTH_LINE ("Authorization: Bearer ...") when not NULL. Stores the status
  * and, for a redirect, a new copy of its absolute target in *LOCATION. Returns the
  * CURLcode. */
-static CURLcode hop_get(CURL *h, const char *url, const char *auth_line, sink *k, long *status,
+static CURLcode hop_get(CURL *h, const char *url, const char *auth_line, zoom_sink *k, long *status,
                         char **location) {
   struct curl_slist *headers = NULL, *grown;
   *status = 0;
@@ -162,18 +129,18 @@ static CURLcode hop_get(CURL *h, const char *url, const char *auth_line, sink *k
   }
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
   for (struct curl_slist *node = headers; node; node = node->next)
-    explicit_bzero(node->data, strlen(node->data));
+    buf_wipe(node->data, strlen(node->data));
   curl_slist_free_all(headers);
   return code;
 }
 
 /* Fills ERR for a transfer of P that ended with CODE. */
-static void transfer_error(zoom_error *err, const url_parts *p, CURLcode code, const sink *k) {
+static void transfer_error(zoom_error *err, const url_parts *p, CURLcode code, const zoom_sink *k) {
   if (code == CURLE_ABORTED_BY_CALLBACK)
     zoom_error_set(err, ZOOM_ERR_CANCELLED, "the download was cancelled");
   else if (k->too_large || code == CURLE_FILESIZE_EXCEEDED)
     zoom_error_set(err, ZOOM_ERR_BAD_REPLY, "the file at %s%s is larger than the %zu-byte cap",
-                   p->host, p->path, k->max);
+                   p->host, p->path, k->body.max);
   else if (code == CURLE_OPERATION_TIMEDOUT)
     zoom_error_set(err, ZOOM_ERR_TIMEOUT, "the download from %s did not finish in time (%s)",
                    p->host, curl_easy_strerror(code));
@@ -185,7 +152,7 @@ static void transfer_error(zoom_error *err, const url_parts *p, CURLcode code, c
 }
 
 /* Fills ERR for an error status from P (the body, when JSON, is Zoom's error). */
-static void status_error(zoom_error *err, const url_parts *p, long status, const sink *k) {
+static void status_error(zoom_error *err, const url_parts *p, long status, const zoom_sink *k) {
   json_error_t jerr;
   json_t *body = k->body.len ? json_loadb(k->body.data, k->body.len, 0, &jerr) : NULL;
   zoom_error_from_reply(err, "GET", p->path, status, json_is_object(body) ? body : NULL);
@@ -204,8 +171,8 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
   zoom_config *cfg = NULL;
   CURL *h = NULL;
   char *auth_line = NULL, *next = NULL, *here = NULL;
-  sink k = {.max = max_bytes, .cancel = cancel};
-  buf_init(&k.body, max_bytes);
+  zoom_sink k;
+  zoom_sink_init(&k, max_bytes, false, cancel);
   url_parts first, at;
   if (url_split(url, &first) != 0 || !first.allowed) {
     zoom_error_set(err, ZOOM_ERR_INVALID,
@@ -220,8 +187,7 @@ static int download_run(zoom_client *c, const char *url, size_t max_bytes,
                    first.host);
     goto cleanup;
   }
-  pthread_once(&curl_once, curl_start);
-  if (curl_ready != CURLE_OK || !(cfg = zoom_client_config(c)) || !(h = curl_easy_init()) ||
+  if (zoom_curl_start() != 0 || !(cfg = zoom_client_config(c)) || !(h = curl_easy_init()) ||
       !(here = strdup(url))) {
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory, or libcurl could not start");
     goto cleanup;

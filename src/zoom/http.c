@@ -49,6 +49,11 @@ static void global_init(void) {
   global_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+int zoom_curl_start(void) {
+  pthread_once(&global_once, global_init);
+  return global_result == CURLE_OK ? 0 : -1;
+}
+
 static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *ctx) {
   (void)handle, (void)access;
   zoom_http *h = ctx;
@@ -81,8 +86,7 @@ static int http_ready(zoom_http *h) {
   int rc = 0;
   pthread_mutex_lock(&h->pool_lock);
   if (!h->share) {
-    pthread_once(&global_once, global_init);
-    if (global_result != CURLE_OK || !(h->share = curl_share_init())) {
+    if (zoom_curl_start() != 0 || !(h->share = curl_share_init())) {
       rc = -1;
     } else {
       curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
@@ -124,9 +128,7 @@ static bool same_text(const char *a, const char *b) {
   return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx);
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx);
-static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un);
 
 /* Sets the options that are the same for every request. Per-request options are all set
  * again by zoom_http_perform, so a handle is reused without curl_easy_reset (which costs
@@ -145,10 +147,7 @@ static void handle_setup(zoom_http *h, CURL *c, const char *ca_bundle) {
   curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(c, CURLOPT_MAXCONNECTS, HANDLE_KEPT_CONNECTIONS);
   curl_easy_setopt(c, CURLOPT_USERAGENT, "zoom-webinar-mcp/0.1");
-  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
 }
 
 /* Takes a handle from the pool (or makes one) set up for CA_BUNDLE; it and its connection
@@ -198,36 +197,40 @@ static void pool_give(zoom_http *h, pooled *p, long connects) {
   }
 }
 
-typedef struct xfer {
-  zoom_http_reply *rep;
-  size_t cap;
-  size_t max;
-  const zoom_cancel *cancel;
-} xfer;
+/* ---- the reply body (shared with download.c) ---- */
 
-static size_t on_body(char *data, size_t size, size_t nmemb, void *ctx) {
-  xfer *x = ctx;
+static size_t sink_write(char *data, size_t size, size_t nmemb, void *ctx) {
+  zoom_sink *k = ctx;
   size_t n = size * nmemb;
-  zoom_http_reply *rep = x->rep;
-  if (n > x->max - rep->len) {
-    rep->too_large = true;
-    return 0;
-  }
-  if (rep->len + n + 1 > x->cap) {
-    size_t cap = x->cap ? x->cap : 4096;
-    while (cap < rep->len + n + 1)
-      cap *= 2;
-    char *grown = realloc(rep->body, cap);
-    if (!grown)
-      return 0;
-    rep->body = grown;
-    x->cap = cap;
-  }
-  memcpy(rep->body + rep->len, data, n);
-  rep->len += n;
-  rep->body[rep->len] = '\0';
-  return n;
+  buf_status st = buf_append(&k->body, data, n);
+  if (st == BUF_FULL)
+    k->too_large = true;
+  return st == BUF_OK ? n : 0;
 }
+
+static int sink_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
+  (void)dt, (void)dn, (void)ut, (void)un;
+  const zoom_sink *k = ctx;
+  return k->cancel && k->cancel->cancelled && k->cancel->cancelled(k->cancel->ctx) ? 1 : 0;
+}
+
+void zoom_sink_init(zoom_sink *k, size_t max, bool secret, const zoom_cancel *cancel) {
+  *k = (zoom_sink){.cancel = cancel};
+  if (secret)
+    buf_init_secret(&k->body, max);
+  else
+    buf_init(&k->body, max);
+}
+
+void zoom_sink_attach(CURL *c, zoom_sink *k) {
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, sink_write);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, k);
+  curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, sink_progress);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, k);
+}
+
+/* ---- one transfer ---- */
 
 /* Copies the header value (trimmed) of LINE into DST when its name is NAME. */
 static int header_take(const char *line, size_t len, const char *name, char *dst, size_t size) {
@@ -272,9 +275,9 @@ static void rate_words_normalize(zoom_http_reply *rep) {
     rep->rate_type[0] = '\0';
 }
 
+/* CTX is the reply. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
-  xfer *x = ctx;
-  zoom_http_reply *rep = x->rep;
+  zoom_http_reply *rep = ctx;
   size_t n = size * nmemb;
   char num[32];
   /* The headers kept all start with R (Retry-After) or X (X-RateLimit-*). */
@@ -298,15 +301,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
   return n;
 }
 
-static int on_progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un) {
-  (void)dt, (void)dn, (void)ut, (void)un;
-  xfer *x = ctx;
-  return (x->cancel && x->cancel->cancelled && x->cancel->cancelled(x->cancel->ctx)) ? 1 : 0;
-}
-
 void zoom_http_reply_clear(zoom_http_reply *rep) {
   if (!rep)
     return;
+  if (rep->secret)
+    buf_wipe(rep->body, rep->len);
   free(rep->body);
   memset(rep, 0, sizeof *rep);
   rep->rate_limit = rep->rate_remaining = -1;
@@ -321,7 +320,9 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   if (pool_take(h, pol->ca_bundle, &p) != 0)
     return -1;
   CURL *c = p.c;
-  xfer x = {.rep = rep, .max = pol->max_response_bytes, .cancel = req->cancel};
+  zoom_sink sink;
+  zoom_sink_init(&sink, pol->max_response_bytes, req->secret_reply, req->cancel);
+  rep->secret = req->secret_reply;
   for (const char *const *hl = req->headers; hl && *hl; hl++) {
     struct curl_slist *grown = curl_slist_append(headers, *hl);
     if (!grown)
@@ -340,9 +341,8 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, pol->connect_timeout_ms);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, pol->request_timeout_ms);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &x);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &x);
-  curl_easy_setopt(c, CURLOPT_XFERINFODATA, &x);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, rep);
+  zoom_sink_attach(c, &sink);
   /* libcurl silently re-sends a request whose reused connection died before any reply
    * byte; for a request that must not run twice (POST) take a fresh connection so that
    * can never happen. */
@@ -367,16 +367,21 @@ int zoom_http_perform(zoom_http *h, const zoom_http_policy *pol, const zoom_http
     rep->sent = ZOOM_SENT_YES;
   else
     rep->sent = request_size > 0 ? ZOOM_SENT_MAYBE : ZOOM_SENT_NO;
-  if (rep->code == CURLE_OK && !rep->body) {
-    rep->body = calloc(1, 1);
-    if (!rep->body)
-      rep->code = CURLE_OUT_OF_MEMORY;
-  }
+  rep->too_large = sink.too_large;
+  if (sink.body.status == BUF_NOMEM)
+    rep->code = CURLE_OUT_OF_MEMORY;
+  /* The body ("" when none came) is the reply's; NULL after a failure. */
+  rep->body = buf_take(&sink.body, &rep->len);
+  if (rep->code == CURLE_OK && !rep->body)
+    rep->code = CURLE_OUT_OF_MEMORY;
 done:
+  buf_free(&sink.body);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+  curl_easy_setopt(c, CURLOPT_XFERINFODATA, NULL);
   /* The list holds copies of the Authorization line: wipe them before freeing. */
   for (struct curl_slist *node = headers; node; node = node->next)
-    explicit_bzero(node->data, strlen(node->data));
+    buf_wipe(node->data, strlen(node->data));
   curl_slist_free_all(headers);
   pool_give(h, &p, rep->connects);
   return rep->code == CURLE_OK ? 0 : -1;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "base/buf.h"
 #include "zoom/auth.h"
 #include "zoom/cancel.h"
 #include "zoom/config.h"
@@ -65,6 +66,21 @@ void zoom_pacer_release(zoom_pacer *p, zoom_rate_category cat);
 
 typedef struct zoom_http zoom_http;
 
+/* Where libcurl puts a reply's body (http.c's transfers and download.c's hops): a capped
+ * buffer, secret for a reply that carries a secret (the token reply), and the cancel hook
+ * libcurl's progress callback polls. */
+typedef struct zoom_sink {
+  bytebuf body;              /* owned; capped at the largest reply taken */
+  bool too_large;            /* the body passed the cap: the transfer was stopped */
+  const zoom_cancel *cancel; /* borrowed; may be NULL */
+} zoom_sink;
+
+/* An empty sink taking at most MAX bytes (secret: see buf_init_secret). Allocates nothing. */
+void zoom_sink_init(zoom_sink *k, size_t max, bool secret, const zoom_cancel *cancel);
+
+/* Points C's write and progress callbacks at K (K must outlive the transfer). */
+void zoom_sink_attach(CURL *c, zoom_sink *k);
+
 /* One request. Everything is borrowed. HEADERS is a NULL-terminated list of
  * "Name: value" lines (may hold an Authorization line: the layer never logs headers). */
 typedef struct zoom_http_request {
@@ -76,6 +92,8 @@ typedef struct zoom_http_request {
   const zoom_cancel *cancel;
   bool fresh_connection;            /* a new connection, never a kept one (see http.c) */
   zoom_rate_category rate_category; /* paced by the policy's pacer; NONE: not paced */
+  bool secret_reply; /* the reply carries a secret (the token): collected in a secret bytebuf,
+                      * and the reply's body is wiped by zoom_http_reply_clear */
 } zoom_http_request;
 
 /* How a transfer ended, as far as repeating it is concerned. */
@@ -91,6 +109,7 @@ typedef struct zoom_http_reply {
   long status;
   char *body;
   size_t len;
+  bool secret; /* body is wiped when cleared (the request's secret_reply) */
   zoom_sent sent;
   bool too_large;
   long connects;         /* connections this transfer opened */
@@ -113,6 +132,10 @@ typedef struct zoom_http_policy {
   const char *ca_bundle; /* borrowed; NULL: the system store */
   zoom_pacer *pacer;     /* borrowed; NULL: no pacing */
 } zoom_http_policy;
+
+/* Starts libcurl (curl_global_init) once per process: at the first transfer, not at start-up.
+ * Returns 0, or -1 when libcurl cannot start. */
+int zoom_curl_start(void);
 
 /* A new transfer pool, or NULL. libcurl itself starts at the first transfer. */
 zoom_http *zoom_http_new(void);
