@@ -96,6 +96,10 @@ $(BUILD)/tests/%: $(OBJ)/tests/unit/%.o $(TEST_SUPPORT) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIB_CMOCKA) $(LIB_CURL) $(LIB_MHD) $(LIB_JSON)
 
+# test_secmem judges the memory the code gives back: every free, realloc and fclose of the
+# objects linked into it goes through the test first.
+$(BUILD)/tests/test_secmem: ALL_LDFLAGS += -Wl,--wrap=free -Wl,--wrap=realloc -Wl,--wrap=fclose
+
 # ---- test helper programs: tests/progs/NAME.c -> build/tests/progs/NAME ------
 
 PROG_SRCS := $(sort $(wildcard tests/progs/*.c))

@@ -220,14 +220,13 @@ int zoom_config_read_env_file(zoom_config *cfg, const char *path, zoom_error *er
                    strerror(errno));
     goto cleanup;
   }
-  /* Unbuffered: fread reads straight into BUF, which is wiped; a stdio buffer would keep a
-   * copy of the file (the client secret) in memory freed unwiped by fclose. */
-  setvbuf(f, NULL, _IONBF, 0);
   buf = malloc(ENV_FILE_MAX + 1);
   if (!buf) {
     zoom_error_set(err, ZOOM_ERR_NOMEM, "out of memory");
     goto cleanup;
   }
+  /* One fread larger than the stream's buffer: glibc reads straight into BUF (wiped below),
+   * and the stdio buffer that fclose frees never holds the file (test_secmem checks). */
   size_t n = fread(buf, 1, ENV_FILE_MAX + 1, f);
   if (n > ENV_FILE_MAX) {
     zoom_error_set(err, ZOOM_ERR_CONFIG, "the env file %.200s is larger than 64 KiB", path);
