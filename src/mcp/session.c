@@ -22,8 +22,14 @@ static void session_deliver(mcp_session *s, const char *text, size_t len, void *
   pthread_mutex_unlock(&s->send_mu);
 }
 
+/* The first bytes of a frame go to a buffer on the caller's stack (larger frames move to the
+ * heap): a thread pays only for the stack pages a frame writes. As _Thread_local buffers
+ * (two of 16 KiB) they cost every thread 32 KiB of static TLS, which the C library zeroes at
+ * thread creation, whether or not the thread ever sent a frame. */
+#define SEND_SCRATCH 16384
+
 void session_send(mcp_session *s, json_t *msg, void *tag) {
-  static _Thread_local char scratch[16384];
+  char scratch[SEND_SCRATCH];
   if (!msg)
     return;
   jsonrpc_buf b;
@@ -41,7 +47,7 @@ void session_send(mcp_session *s, json_t *msg, void *tag) {
  * is a part of RESULT serialized already (a tool's structured content). */
 static void session_send_result(mcp_session *s, json_t *id, json_t *result,
                                 const jsonrpc_splice *splice, void *tag) {
-  static _Thread_local char scratch[16384];
+  char scratch[SEND_SCRATCH];
   static const char head[] = "{\"jsonrpc\":\"2.0\",\"id\":";
   static const char mid[] = ",\"result\":";
   jsonrpc_buf b;
