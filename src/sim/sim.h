@@ -52,6 +52,10 @@ typedef struct sim_options {
                                idle between requests); 0 = 10 s */
   size_t request_log_bytes;  /* bytes the request log may hold (oldest dropped); 0 = 8 MiB */
   sim_faults faults;         /* default all off */
+  int64_t clock_at;          /* 0 (default): the real clock; else the clock starts at this
+                                instant (UTC seconds, > 0) and stands still, moving only when
+                                advanced (sim_advance_clock, POST /_sim/clock): tests that
+                                must not depend on when they run, or on a second ticking */
 } sim_options;
 
 /* Fills *opt with the defaults above. */
@@ -93,7 +97,7 @@ void sim_expire_tokens(sim *s);
 /* Moves the simulator's clock forward by SECONDS. Tokens, page tokens, daily
  * quotas and webinar times all follow this clock. Returns 0, or -1 (clock
  * unchanged) when SECONDS is negative or would take the clock more than 100
- * years ahead of the real one in all. */
+ * years ahead of where it started (the real clock, or clock_at) in all. */
 int sim_advance_clock(sim *s, int64_t seconds);
 
 /* The request log, oldest first: a new reference to an array of objects

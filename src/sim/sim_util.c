@@ -15,9 +15,13 @@
 /* ---- clock and randomness ---------------------------------------------------- */
 
 int64_t sim_now(sim *s) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (int64_t)ts.tv_sec + __atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST);
+  int64_t base = s->opt.clock_at; /* set at start, never changed: a held clock */
+  if (base <= 0) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    base = (int64_t)ts.tv_sec;
+  }
+  return base + __atomic_load_n(&s->clock_offset, __ATOMIC_SEQ_CST);
 }
 
 uint64_t sim_prng_next(uint64_t *state) {

@@ -27,14 +27,17 @@ static size_t on_data(char *ptr, size_t size, size_t n, void *ud) {
 }
 
 int simtest_start(simtest *t, const sim_options *opt) {
-  sim_options defaults;
+  sim_options held;
   memset(t, 0, sizeof *t);
-  if (!opt) {
-    sim_options_init(&defaults);
-    opt = &defaults;
-  }
-  if (sim_start(&t->s, opt) != 0)
+  if (opt)
+    held = *opt;
+  else
+    sim_options_init(&held);
+  if (held.clock_at <= 0)
+    held.clock_at = SIMTEST_NOW;
+  if (sim_start(&t->s, &held) != 0)
     return -1;
+  opt = &held;
   snprintf(t->base, sizeof t->base, "%s", sim_base_url(t->s));
   t->curl = curl_easy_init();
   if (!t->curl)

@@ -23,8 +23,16 @@ typedef struct simtest_reply {
   char *headers; /* raw header lines (owned) */
 } simtest_reply;
 
+/* The instant a test's simulator clock holds (sim_options.clock_at) unless the test sets
+ * its own: 2026-11-18T14:00:00Z, a Wednesday in mid-month in every zone, ten hours before
+ * midnight UTC (when the sandbox's daily limits reset) and weeks from any daylight-saving
+ * change. The clock moves only when the test advances it, so no outcome depends on the day
+ * the test runs or on a second ticking between two requests. */
+#define SIMTEST_NOW 1795010400
+
 /* Starts a simulator on 127.0.0.1:0 with OPT (NULL: defaults, rate limits and
- * faults off) and fetches a token with the default credentials. 0 or -1. */
+ * faults off; the clock held at SIMTEST_NOW unless OPT sets clock_at) and fetches a
+ * token with the default credentials. 0 or -1. */
 int simtest_start(simtest *t, const sim_options *opt);
 void simtest_stop(simtest *t);
 
