@@ -6,6 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startSim, startServer, startTokenProxy, liveEnv, setFaults, simPost, requests, clearRequests, rssKiB, tool, SANITIZED,
+  awayFromMidnight,
 } from './lib/drill.mjs';
 
 const START = '2031-05-06T10:00:00Z';
@@ -100,6 +101,7 @@ describe('drill: bursts of per-second 429', () => {
 describe('drill: daily limit 429', () => {
   const d = drill(['--rate-limits', '--daily-limit', '1']);
   it('is not retried, and the error says when it resets', async () => {
+    await awayFromMidnight(d.base); // the day's budget must not reset between the two calls
     const inst = await tool(d.client, 'list_past_webinar_instances', { webinar_id: d.id });
     const uuid = inst.isError ? d.id : (inst.data.webinars[0]?.uuid ?? d.id);
     await tool(d.client, 'get_webinar_absentees', { webinar_uuid: uuid }); // the day's one Heavy call

@@ -83,6 +83,25 @@ export async function simPost(base, what, json) {
   if (!res.ok) throw new Error(`POST /_sim/${what}: ${res.status}`);
 }
 
+// Moves the simulator's clock SECONDS forward (POST /_sim/clock); resolves its
+// time afterwards (UTC seconds). advanceClock(base, 0) reads it.
+export async function advanceClock(base, seconds) {
+  const res = await fetch(`${base}/_sim/clock`, { method: 'POST', body: JSON.stringify({ advance: seconds }) });
+  if (!res.ok) throw new Error(`POST /_sim/clock: ${res.status} ${await res.text()}`);
+  return (await res.json()).now;
+}
+
+// Keeps a test clear of midnight UTC, when the simulator's daily limits reset
+// (at 23:59:59 a day's budget would reset between two calls): in the last ten
+// minutes of a day, moves the clock to the first second of the next one. The
+// ten minutes bound what any test may take; a longer move would expire the
+// seeded webinars that ended 30 days before the simulator started.
+export async function awayFromMidnight(base) {
+  const now = await advanceClock(base, 0);
+  const left = 86400 - (now % 86400);
+  return left > 600 ? now : advanceClock(base, left + 1);
+}
+
 // The request log: [{method, path, query, body, status}], oldest first.
 export async function requests(base) {
   const res = await fetch(`${base}/_sim/requests`);
