@@ -31,10 +31,13 @@ static json_t *tool_echo(mcp_call *call, json_t *args) {
 }
 
 static atomic_int hang_cancelled;
+static int hang_started[2] = {-1, -1}; /* a byte each time "hang" begins, when a test opened it */
 
 /* Runs until cancelled (an hour at most). */
 static json_t *tool_hang(mcp_call *call, json_t *args) {
   (void)args;
+  if (hang_started[1] >= 0 && write(hang_started[1], "h", 1) != 1)
+    return NULL;
   for (int i = 0; i < 3600000 && !mcp_call_cancelled(call); i++) {
     struct timespec ts = {0, 1000000};
     nanosleep(&ts, NULL);
@@ -302,17 +305,28 @@ static void pipelined_calls_all_answered_before_exit(void **state) {
   cleanup(&sv);
 }
 
+/* A call still running when the grace after end of input ends is cancelled, and gets no
+ * reply. The input ends only once "hang" runs and "echo" was answered: a slow machine may
+ * reach the end of the 50 ms grace before either (then "echo" would be cancelled too, and
+ * "hang" never start). */
 static void end_of_input_cancels_after_the_grace(void **state) {
   (void)state;
   served sv;
   start(&sv, 0, 50);
   atomic_store(&hang_cancelled, 0);
+  assert_int_equal(pipe(hang_started), 0);
   put(&sv, INIT);
   put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
            "\"hang\"}}\n");
   put(&sv, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
            "\"echo\",\"arguments\":{\"text\":\"done\"}}}\n");
-  assert_int_equal(finish(&sv), 0); /* returns although "hang" never ends by itself */
+  struct pollfd p = {.fd = hang_started[0], .events = POLLIN};
+  assert_int_equal(poll(&p, 1, 30000), 1); /* "hang" runs (a guard of 30 s) */
+  assert_int_equal(read_lines(&sv, 2), 2); /* initialize and echo answered */
+  assert_int_equal(finish(&sv), 0);        /* returns although "hang" never ends by itself */
+  close(hang_started[0]);
+  close(hang_started[1]);
+  hang_started[0] = hang_started[1] = -1;
   assert_int_equal(atomic_load(&hang_cancelled), 1);
   assert_int_equal(read_lines(&sv, 3), 2); /* initialize and echo; no reply for "hang" */
   json_t *r = line(&sv, 1);
