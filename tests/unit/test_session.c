@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../support/mcptest.h"
 #include "mcp/mcp.h"
@@ -436,32 +435,6 @@ static void templates_match_level_1(void **state) {
 
 /* ---- server->client requests in the legacy era -------------------------------------- */
 
-static void legacy_ask_round_trip(void **state) {
-  mcptest *t = *state;
-  json_t *init = mcptest_initialize(t, "2025-11-25", json_pack("{s:{}}", "sampling"));
-  json_decref(init);
-  mcptest_feed(
-      t,
-      "{\"jsonrpc\":\"2.0\",\"id\":130,\"method\":\"tools/call\",\"params\":{\"name\":\"ask\"}}");
-  json_t *q = NULL;
-  for (int i = 0; i < 1000 && !q; i++) {
-    mcptest_wait_count(t, mcptest_count(t) + 0);
-    q = mcptest_find_method(t, "sampling/createMessage");
-    if (!q) {
-      struct timespec ts = {0, 2000000};
-      nanosleep(&ts, NULL);
-    }
-  }
-  assert_non_null(q);
-  json_int_t qid = json_integer_value(json_object_get(q, "id"));
-  json_decref(q);
-  mcptest_feedf(t, "{s:s,s:I,s:{s:s,s:{s:s,s:s},s:s}}", "jsonrpc", "2.0", "id", qid, "result",
-                "role", "assistant", "content", "type", "text", "text", "yes", "model", "m");
-  json_t *r = mcptest_reply(t, 130);
-  assert_string_equal(first_text(r), "model said yes");
-  json_decref(r);
-}
-
 /* Calls tool "ask" as request ID (legacy session with sampling) and returns
  * the id of the sampling request it sends; waits on messages, not on time. */
 static json_int_t start_ask(mcptest *t, json_int_t id) {
@@ -483,6 +456,18 @@ static json_int_t start_ask(mcptest *t, json_int_t id) {
     from = seen;
     assert_true(mcptest_wait_count(t, seen + 1) > seen); /* 10 s at most */
   }
+}
+
+static void legacy_ask_round_trip(void **state) {
+  mcptest *t = *state;
+  json_t *init = mcptest_initialize(t, "2025-11-25", json_pack("{s:{}}", "sampling"));
+  json_decref(init);
+  json_int_t qid = start_ask(t, 130);
+  mcptest_feedf(t, "{s:s,s:I,s:{s:s,s:{s:s,s:s},s:s}}", "jsonrpc", "2.0", "id", qid, "result",
+                "role", "assistant", "content", "type", "text", "text", "yes", "model", "m");
+  json_t *r = mcptest_reply(t, 130);
+  assert_string_equal(first_text(r), "model said yes");
+  json_decref(r);
 }
 
 /* True when a message without a method (a reply) carries ID: the server
