@@ -45,6 +45,7 @@ struct fakezoom {
   int ntokens;
   int revoked_upto;
   int token_requests;
+  int api_arrivals; /* API requests received whole, counted before any scripted delay */
   int connections;
   fakezoom_request *log;
   size_t nlog;
@@ -325,6 +326,7 @@ static enum MHD_Result fz_handle(void *cls, struct MHD_Connection *c, const char
     script s = {.status = 404};
     bool found = false;
     pthread_mutex_lock(&fz->lock);
+    fz->api_arrivals++;
     for (size_t i = 0; i < fz->nscripts && !found; i++) {
       script *sc = &fz->scripts[i];
       if (sc->used_up || (sc->method[0] && strcmp(sc->method, method) != 0) ||
@@ -471,6 +473,13 @@ void fakezoom_revoke_tokens(fakezoom *fz) {
 int fakezoom_token_requests(fakezoom *fz) {
   pthread_mutex_lock(&fz->lock);
   int n = fz->token_requests;
+  pthread_mutex_unlock(&fz->lock);
+  return n;
+}
+
+int fakezoom_api_arrivals(fakezoom *fz) {
+  pthread_mutex_lock(&fz->lock);
+  int n = fz->api_arrivals;
   pthread_mutex_unlock(&fz->lock);
   return n;
 }

@@ -66,12 +66,16 @@ void fakezoom_set_api_url(fakezoom *fz, const char *api_url);
 /* Every token issued so far is refused from now on (401 code 124). */
 void fakezoom_revoke_tokens(fakezoom *fz);
 
-/* Counters. */
+/* Counters. fakezoom_api_arrivals counts the API requests (not the token requests) that
+ * have arrived whole, at once, before any scripted delay: a test can see a delayed request
+ * is at the fake, which the log (fakezoom_count) shows only once it was answered. */
 int fakezoom_token_requests(fakezoom *fz);
+int fakezoom_api_arrivals(fakezoom *fz);
 int fakezoom_connections(fakezoom *fz);
 size_t fakezoom_request_count(fakezoom *fz);
 
-/* A copy of request I (0-based, arrival order) into *OUT; false when there is none. */
+/* A copy of request I (0-based, in the order they were answered) into *OUT; false when
+ * there is none. */
 bool fakezoom_request_get(fakezoom *fz, size_t i, fakezoom_request *out);
 
 /* How many logged requests had METHOD and PATH (exact). */

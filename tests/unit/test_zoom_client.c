@@ -822,44 +822,117 @@ static bool cancel_on_second_look(void *ctx) {
   return ++*looks >= 2;
 }
 
+/* A GET /users in a thread of its own, with a hook the test fires to cancel it. */
+typedef struct users_call {
+  zoom_client *client;
+  atomic_bool stop;
+  int rc;
+  zoom_error err;
+} users_call;
+
+static bool users_call_stopped(void *ctx) {
+  return atomic_load(&((users_call *)ctx)->stop);
+}
+
+static void *users_call_run(void *arg) {
+  users_call *u = arg;
+  zoom_cancel cancel = {users_call_stopped, u};
+  json_t *out = NULL;
+  u->rc = zoom_request(u->client, "GET", "/users", NULL, NULL, &cancel, &out, &u->err);
+  json_decref(out);
+  return NULL;
+}
+
+/* Polls (10 ms naps, 10 s at most) until the client has waited for a slot N times. */
+static uint64_t paced_waits_reach(zoom_client *client, uint64_t n) {
+  zoom_client_stats st;
+  zoom_client_get_stats(client, &st);
+  for (int i = 0; i < 1000 && st.paced_waits < n; i++) {
+    usleep(10 * 1000);
+    zoom_client_get_stats(client, &st);
+  }
+  return st.paced_waits;
+}
+
+/* Joins TH within 30 s; past that, fires U's hook so that the join cannot hang. */
+static bool joined_within(pthread_t th, users_call *u) {
+  struct timespec until;
+  clock_gettime(CLOCK_REALTIME, &until);
+  until.tv_sec += 30;
+  if (pthread_timedjoin_np(th, NULL, &until) == 0)
+    return true;
+  atomic_store(&u->stop, true);
+  pthread_join(th, NULL);
+  return false;
+}
+
 /* With pacing on, a per-second limit Zoom states is adopted: the next request of that
  * category waits for a slot rather than being sent at once, such a wait ends when the
- * caller cancels, and other categories are not held up. */
+ * caller cancels, and other categories are not held up. The one slot is held by a call
+ * whose reply never comes until the test cancels it, so every wait below is certain: with
+ * back-to-back calls instead, a machine slow enough to let a second pass between two of
+ * them found the slot free again (no wait). */
 static void stated_limit_paces_and_the_wait_is_cancellable(void **state) {
   fixture *f = *state;
+  /* The held call must not time out: only the test ends it. */
+  assert_int_equal(zoom_config_set(f->cfg, "ZOOM_REQUEST_TIMEOUT_MS", "600000", &f->err), 0);
   client_remake(f, "ZOOM_RATE_PLAN", "pro");
+  const char *one_a_second = "X-RateLimit-Category: Medium\nX-RateLimit-Type: QPS\n"
+                             "X-RateLimit-Limit: 1\n";
+  fakezoom_script(f->fz, "GET", "/v2/users", 1,
+                  (fakezoom_reply){200, one_a_second, "{\"users\":[]}", 0, 0});
+  /* The second reply: longer than the test (the fake's stop ends it). */
+  fakezoom_script(f->fz, "GET", "/v2/users", 1,
+                  (fakezoom_reply){200, one_a_second, "{\"users\":[]}", 600000, 0});
   fakezoom_script(f->fz, "GET", "/v2/users", 0,
-                  (fakezoom_reply){200,
-                                   "X-RateLimit-Category: Medium\nX-RateLimit-Type: QPS\n"
-                                   "X-RateLimit-Limit: 1\n",
-                                   "{\"users\":[]}", 0, 0});
+                  (fakezoom_reply){200, one_a_second, "{\"users\":[]}", 0, 0});
   fakezoom_script(f->fz, "GET", "/v2/users/me", 0, ok_me);
   json_t *out = NULL;
   zoom_client_stats st;
-  assert_int_equal(get(f, "/users", &out), 0);
+  assert_int_equal(get(f, "/users", &out), 0); /* the limit is learnt from this reply */
   json_decref(out);
+  out = NULL;
   zoom_client_get_stats(f->client, &st);
   assert_int_equal(st.paced_waits, 0);
-  assert_int_equal(get(f, "/users", &out), 0); /* one slot a second: it waited for it */
-  json_decref(out);
+  /* The holder takes the slot (waiting first or not: that depends on the clock). */
+  users_call holder = {.client = f->client};
+  pthread_t holder_th;
+  assert_int_equal(pthread_create(&holder_th, NULL, users_call_run, &holder), 0);
+  for (int i = 0; i < 1000 && fakezoom_api_arrivals(f->fz) < 2; i++)
+    usleep(10 * 1000);
+  assert_int_equal(fakezoom_api_arrivals(f->fz), 2);
   zoom_client_get_stats(f->client, &st);
-  assert_int_equal(st.paced_waits, 1);
+  uint64_t waits = st.paced_waits;
   /* The hook is looked at before the first try for a slot and after each wait. */
   int looks = 0;
   zoom_cancel cancel = {cancel_on_second_look, &looks};
   zoom_error_clear(&f->err);
-  out = NULL;
   assert_int_equal(zoom_request(f->client, "GET", "/users", NULL, NULL, &cancel, &out, &f->err),
                    -1);
   assert_null(out);
   assert_int_equal(f->err.kind, ZOOM_ERR_CANCELLED);
   zoom_client_get_stats(f->client, &st);
-  assert_int_equal(st.paced_waits, 2);
-  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users"), 2);
+  assert_int_equal(st.paced_waits, waits + 1);
+  /* A waiter: sent once the holder gives the slot back (and its second has passed). */
+  users_call waiter = {.client = f->client};
+  pthread_t waiter_th;
+  assert_int_equal(pthread_create(&waiter_th, NULL, users_call_run, &waiter), 0);
+  assert_int_equal(paced_waits_reach(f->client, waits + 2), waits + 2);
   assert_int_equal(get(f, "/users/me", &out), 0); /* Light: not held up */
   json_decref(out);
+  assert_int_equal(fakezoom_api_arrivals(f->fz), 3); /* the first, the held one, /users/me */
+  atomic_store(&holder.stop, true);
+  assert_true(joined_within(holder_th, &holder));
+  assert_int_equal(holder.rc, -1);
+  assert_int_equal(holder.err.kind, ZOOM_ERR_CANCELLED);
+  zoom_error_clear(&holder.err);
+  assert_true(joined_within(waiter_th, &waiter));
+  assert_int_equal(waiter.rc, 0);
+  zoom_error_clear(&waiter.err);
+  assert_int_equal(fakezoom_count(f->fz, "GET", "/v2/users"), 2); /* the held one: never answered */
+  assert_int_equal(fakezoom_api_arrivals(f->fz), 4);
   zoom_client_get_stats(f->client, &st);
-  assert_int_equal(st.paced_waits, 2);
+  assert_int_equal(st.paced_waits, waits + 2);
 }
 
 static void rejected_credentials_are_clear(void **state) {
