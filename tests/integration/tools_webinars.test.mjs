@@ -4,6 +4,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startZoom, apiRequests, simClear, call, body } from './lib/zoom.mjs';
 
+// The first Tuesday of January two years from now, at 10:00 (local, no offset): a
+// series starting then is always in the future (the sandbox, like Zoom, lists only
+// the occurrences still to come), and in winter wherever the test runs.
+function januaryTuesdayAhead() {
+  const day = new Date(Date.UTC(new Date().getUTCFullYear() + 2, 0, 1));
+  while (day.getUTCDay() !== 2) day.setUTCDate(day.getUTCDate() + 1);
+  return `${day.toISOString().slice(0, 10)}T10:00:00`;
+}
+
 for (const era of ['legacy', 'modern']) {
   describe(`webinar tools (${era})`, () => {
     let z;
@@ -237,10 +246,11 @@ for (const era of ['legacy', 'modern']) {
 
     it('create_recurring_webinar sends type 9 with the recurrence, and Zoom makes the occurrences', async () => {
       await simClear(z.sim);
+      const start = januaryTuesdayAhead(); // a fixed date would pass, and its occurrences with it
       const res = await call(z.client, 'create_recurring_webinar', {
         user_id: 'me',
         topic: 'Weekly',
-        start_time: '2027-01-05T10:00:00',
+        start_time: start,
         timezone: 'America/New_York',
         duration: 30,
         recurrence_type: 2,
@@ -260,7 +270,7 @@ for (const era of ['legacy', 'modern']) {
         topic: 'Weekly',
         duration: 30,
         timezone: 'America/New_York',
-        start_time: '2027-01-05T10:00:00',
+        start_time: start,
         recurrence: { type: 2, repeat_interval: 1, weekly_days: '3,5', end_times: 4 },
       });
     });
