@@ -121,7 +121,7 @@ describe('recording tools: no recording, no transcript, UUIDs', () => {
     const made = await call(z.client, 'create_webinar', {
       user_id: 'me',
       topic: 'Recorded, not transcribed',
-      start_time: '2027-03-01T10:00:00Z',
+      start_time: `${new Date().getUTCFullYear() + 2}-03-01T10:00:00Z`, // ahead: a past webinar expires
       settings: { auto_recording: 'cloud' },
     });
     const id = String(made.structuredContent.id);

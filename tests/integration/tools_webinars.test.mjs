@@ -4,11 +4,14 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startZoom, apiRequests, simClear, call, body } from './lib/zoom.mjs';
 
-// The first Tuesday of January two years from now, at 10:00 (local, no offset): a
-// series starting then is always in the future (the sandbox, like Zoom, lists only
-// the occurrences still to come), and in winter wherever the test runs.
+// Two years from now: webinars the tests create then are always in the future. A
+// fixed date passes: the sandbox, like Zoom, then lists only the occurrences still to
+// come, and 30 days after a webinar ends it is gone.
+const AHEAD = new Date().getUTCFullYear() + 2;
+
+// The first Tuesday of January of AHEAD at 10:00 (local, no offset): in winter.
 function januaryTuesdayAhead() {
-  const day = new Date(Date.UTC(new Date().getUTCFullYear() + 2, 0, 1));
+  const day = new Date(Date.UTC(AHEAD, 0, 1));
   while (day.getUTCDay() !== 2) day.setUTCDate(day.getUTCDate() + 1);
   return `${day.toISOString().slice(0, 10)}T10:00:00`;
 }
@@ -324,13 +327,13 @@ for (const era of ['legacy', 'modern']) {
     });
 
     it('update_webinar sends a PATCH, then reads the webinar back and says what changed', async () => {
-      const made = await call(z.client, 'create_webinar', { user_id: 'me', topic: 'Before', timezone: 'UTC', start_time: '2027-04-01T10:00:00Z' });
+      const made = await call(z.client, 'create_webinar', { user_id: 'me', topic: 'Before', timezone: 'UTC', start_time: `${AHEAD}-04-01T10:00:00Z` });
       const id = String(made.structuredContent.id);
       await simClear(z.sim);
       const res = await call(z.client, 'update_webinar', {
         webinar_id: id,
         topic: 'After',
-        start_time: '2027-04-01T12:00:00+02:00',
+        start_time: `${AHEAD}-04-01T12:00:00+02:00`, // 1 April: summer time in Paris
         timezone: 'Europe/Paris',
         settings: { approval_type: 1 },
       });
@@ -339,15 +342,15 @@ for (const era of ['legacy', 'modern']) {
       assert.deepEqual(out.changed, ['topic', 'start_time', 'timezone', 'settings']);
       assert.equal(out.message, `Webinar ${id} updated: topic, start_time, timezone, settings.`);
       assert.equal(out.webinar.topic, 'After');
-      assert.equal(out.webinar.start_time, '2027-04-01T10:00:00Z');
-      assert.equal(out.webinar.start_time_local, '2027-04-01T12:00:00+02:00 (Europe/Paris)');
+      assert.equal(out.webinar.start_time, `${AHEAD}-04-01T10:00:00Z`);
+      assert.equal(out.webinar.start_time_local, `${AHEAD}-04-01T12:00:00+02:00 (Europe/Paris)`);
       assert.equal(out.webinar.settings.approval_type, 1);
       const reqs = await apiRequests(z.sim);
       assert.deepEqual(reqs.map((r) => `${r.method} ${r.path}`), [`PATCH /v2/webinars/${id}`, `GET /v2/webinars/${id}`]);
       assert.equal(reqs[0].query, '');
       assert.deepEqual(body(reqs[0]), {
         topic: 'After',
-        start_time: '2027-04-01T10:00:00Z',
+        start_time: `${AHEAD}-04-01T10:00:00Z`,
         timezone: 'Europe/Paris',
         settings: { approval_type: 1 },
       });
@@ -357,7 +360,7 @@ for (const era of ['legacy', 'modern']) {
       const made = await call(z.client, 'create_recurring_webinar', {
         user_id: 'me',
         topic: 'Series',
-        start_time: '2027-05-03T15:00:00Z',
+        start_time: `${AHEAD}-05-03T15:00:00Z`,
         timezone: 'UTC',
         recurrence_type: 1,
         end_times: 3,
