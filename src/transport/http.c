@@ -1380,6 +1380,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     srv->conns = cr;
     pthread_mutex_unlock(&srv->mu);
     *socket_context = cr;
+    if (srv->opt.open_connections)
+      atomic_fetch_add(srv->opt.open_connections, 1);
   } else {
     conn_rec *cr = *socket_context;
     if (!cr)
@@ -1394,6 +1396,8 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
     pthread_mutex_unlock(&srv->mu);
     free(cr);
     *socket_context = NULL;
+    if (srv->opt.open_connections)
+      atomic_fetch_sub(srv->opt.open_connections, 1);
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "mcp/mcp.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -39,6 +40,9 @@ typedef struct http_options {
   long sse_poll_ms;       /* > 0: a POST whose result takes longer gets an SSE stream
                              that is closed with a retry hint (SSE polling, resumed by
                              GET with Last-Event-ID); 0 = off */
+  atomic_int *open_connections; /* when set, kept at the number of client connections whose
+                                   thread has not finished with them: 0 means every request
+                                   received so far is done (tests wait on it); borrowed */
 } http_options;
 
 /* Parses one command-line option of the HTTP transport: "--http",

@@ -26,6 +26,7 @@
 #define HTTPF_MAX_INPUT 16384
 #define HTTPF_MAX_REPLY (256u * 1024)
 #define HTTPF_TIMEOUT_MS 3000
+#define HTTPF_QUIET_MS 8000 /* under libFuzzer's -timeout=10 */
 #define HTTPF_BEARER "fuzz-bearer-9e1d4c"
 #define HTTPF_BEARER_MARK "@BEARER@"
 #define HTTPF_SESSION_MARK "@SESSION@"
@@ -62,7 +63,22 @@ static struct {
   pthread_t thread;
   int port;
   atomic_int served; /* http_serve's result; 1 while it runs */
+  atomic_int open;   /* connections the server has not finished with (open_connections) */
 } httpf;
+
+/* Waits (at most HTTPF_QUIET_MS) until the server has finished with every connection. An
+ * input returns only then: a pipelined request the reply check did not wait for would
+ * otherwise still run on a server thread while libFuzzer counts the input's allocations and
+ * looks for leaks, and it reports the half-done request as leaked. */
+static void httpf_quiet(void) {
+  struct timespec deadline, pause = {0, 200 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &deadline);
+  deadline.tv_sec += HTTPF_QUIET_MS / 1000;
+  while (atomic_load(&httpf.open) > 0 && fuzz_ms_left(&deadline) > 0)
+    nanosleep(&pause, NULL);
+  FUZZ_CHECK(atomic_load(&httpf.open) == 0,
+             "the server still holds a connection the client closed");
+}
 
 static void *httpf_serve(void *arg) {
   http_options *opt = arg;
@@ -192,7 +208,8 @@ static void httpf_init(void) {
                              .max_streams = 64,
                              .header_timeout_ms = 2000,
                              .session_idle_s = 5,
-                             .drain_ms = 500};
+                             .drain_ms = 500,
+                             .open_connections = &httpf.open};
   static char ready[8192];
   for (int attempt = 0; attempt < 20 && !httpf.port; attempt++) {
     opt.port = (unsigned)free_port();
@@ -320,5 +337,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                       "Mcp-Name: echo\r\n",
                       reply, sizeof reply);
   FUZZ_CHECK(st == 200 && strstr(reply, "still here"), "the server stopped serving");
+  httpf_quiet();
   return 0;
 }
