@@ -270,10 +270,11 @@ static void rate_record(zoom_client *c, const zoom_http_reply *rep) {
 static void rate_limited(zoom_error *err, const zoom_http_reply *rep, const zoom_config *cfg) {
   snprintf(err->rate_category, sizeof err->rate_category, "%s", rep->rate_category);
   snprintf(err->rate_type, sizeof err->rate_type, "%s", rep->rate_type);
-  /* One clock reading: the reset instant printed is the one Zoom sent, even when the second
-   * ticks between parsing Retry-After and formatting it. */
-  time_t now = time(NULL);
-  err->retry_after_s = zoom_retry_after_seconds(rep->retry_after, now);
+  /* One clock reading, the reply's: the wait decided on in zoom_http_send and the one told
+   * here are the same, and the reset instant printed is the one Zoom sent, even when the
+   * second ticks in between. */
+  time_t now = rep->received_at ? rep->received_at : time(NULL);
+  err->retry_after_s = zoom_reply_retry_after(rep);
   const char *category = rep->rate_category[0] ? rep->rate_category : "unknown";
   if (strcasecmp(rep->rate_type, "Daily-limit") == 0) {
     char when[64] = "at midnight UTC";

@@ -288,6 +288,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ctx) {
     /* A new header block (after a 100 Continue, say): forget the previous one. */
     rep->retry_after[0] = rep->rate_category[0] = rep->rate_type[0] = '\0';
     rep->rate_limit = rep->rate_remaining = -1;
+    rep->received_at = time(NULL);
   } else if (header_take(data, n, "Retry-After", rep->retry_after, sizeof rep->retry_after) ||
              header_take(data, n, "X-RateLimit-Category", rep->rate_category,
                          sizeof rep->rate_category) ||
@@ -385,6 +386,11 @@ done:
   curl_slist_free_all(headers);
   pool_give(h, &p, rep->connects);
   return rep->code == CURLE_OK ? 0 : -1;
+}
+
+long zoom_reply_retry_after(const zoom_http_reply *rep) {
+  return zoom_retry_after_seconds(rep->retry_after,
+                                  rep->received_at ? rep->received_at : time(NULL));
 }
 
 long zoom_retry_after_seconds(const char *value, time_t now) {
@@ -526,7 +532,7 @@ int zoom_http_send(zoom_http *h, const zoom_http_policy *pol, const zoom_http_re
       if (rep->status == 429) {
         if (strcasecmp(rep->rate_type, "Daily-limit") == 0)
           return 0;
-        long after = zoom_retry_after_seconds(rep->retry_after, time(NULL));
+        long after = zoom_reply_retry_after(rep);
         if (after > pol->retry_max_wait_s)
           return 0; /* longer than we may wait: the caller reports it */
         retry = true;

@@ -115,6 +115,8 @@ typedef struct zoom_http_reply {
   long connects;         /* connections this transfer opened */
   bool after_lost_reply; /* zoom_http_send: an earlier attempt went out and got no reply */
   char retry_after[80];
+  time_t received_at; /* when the head came: a dated Retry-After is counted from this one
+                         clock reading (0 until a head came) */
   char rate_category[32];
   char rate_type[32];
   long rate_limit;     /* -1 when absent */
@@ -161,6 +163,10 @@ void zoom_http_reply_clear(zoom_http_reply *rep);
 
 /* Seconds to wait from a Retry-After value (seconds, HTTP date or ISO 8601 UTC), or -1. */
 long zoom_retry_after_seconds(const char *value, time_t now);
+
+/* Seconds REP's Retry-After asks to wait, counted from when the reply came; -1 when it
+ * has none or it cannot be read. */
+long zoom_reply_retry_after(const zoom_http_reply *rep);
 
 /* Sleeps MS milliseconds in short slices; returns -1 early when CANCEL fires, else 0. */
 int zoom_sleep_ms(long ms, const zoom_cancel *cancel);
