@@ -435,9 +435,10 @@ json_t *sim_webinar_to_json(sim *s, const sim_webinar *w, const char *occ_id, bo
 int sim_webinar_create(sim *s, const char *host_id, json_t *body, json_t *errors,
                        sim_webinar **out);
 
-/* Counts a create/update for HOST today; returns 0, or -1 when the host has
- * reached SIM_HOST_DAILY_WRITES (the caller replies 429). */
-int sim_quota_take(sim *s, const char *host_id);
+/* Counts a create/update for HOST on the day of NOW (the request's clock reading, so the
+ * quota and the 429's reset time agree); returns 0, or -1 when the host has reached
+ * SIM_HOST_DAILY_WRITES (the caller replies 429). */
+int sim_quota_take(sim *s, const char *host_id, int64_t now);
 
 /* ---- sim_oauth.c ---------------------------------------------------------------- */
 

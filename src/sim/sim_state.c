@@ -132,9 +132,9 @@ json_t *sim_user_find(sim *s, const char *user_id) {
   return NULL;
 }
 
-int sim_quota_take(sim *s, const char *host_id) {
+int sim_quota_take(sim *s, const char *host_id, int64_t now) {
   sim_account *a = &s->acct;
-  int64_t day = sim_now(s) / 86400;
+  int64_t day = now / 86400;
   sim_quota *q = NULL;
   for (size_t i = 0; i < a->nquotas; i++)
     if (strcmp(a->quotas[i].host_id, host_id) == 0)

@@ -658,7 +658,7 @@ static void webinars_create(sim *s, sim_req *rq, sim_resp *rs) {
   }
   json_t *sched = json_object_get(body, "schedule_for");
   json_t *host = sched ? sim_user_find(s, json_string_value(sched)) : user;
-  if (sim_quota_take(s, sim_user_id_of(host)) != 0) {
+  if (sim_quota_take(s, sim_user_id_of(host), rq->now) != 0) {
     reply_daily_quota(rs, rq->now);
     goto cleanup;
   }
@@ -841,7 +841,7 @@ static void webinars_update(sim *s, sim_req *rq, sim_resp *rs) {
     sim_errors_add(errors, "recurrence", "recurrence is required for a type 9 webinar.");
   if (sim_reply_if_invalid(rs, errors))
     return;
-  if (sim_quota_take(s, w->host_id) != 0) {
+  if (sim_quota_take(s, w->host_id, rq->now) != 0) {
     reply_daily_quota(rs, rq->now);
     return;
   }
