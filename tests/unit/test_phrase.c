@@ -139,7 +139,50 @@ static const good goods[] = {
     {"first monday of november 10am", "America/New_York", "2027-11-01T14:00:00Z"}, /* 2026's past */
     /* "next month" is the zone's: 2026-12-01 01:00 in Sydney at NOW, so January 2027 */
     {"the last monday of next month at 10am", "Australia/Sydney", "2027-01-24T23:00:00Z"},
-    {"last monday of next month at 10am", "America/New_York", "2026-12-28T15:00:00Z"},
+    {"last monday of next month at 10am", "America/New_York", "2026-12-28T15:00:00Z"},    /* weeks, days of the month, dates in digits, clock words, parts of the day, a zone named in
+     * the phrase (the result is the instant; the reading shows it in the zone asked) */
+    {"tuesday next week 10am", "America/New_York", "2026-12-08T15:00:00Z"},
+    {"next week tuesday 10am", "America/New_York", "2026-12-08T15:00:00Z"},
+    {"sunday next week 9am", "America/New_York", "2026-12-13T14:00:00Z"},
+    {"a week from friday 10am", "America/New_York", "2026-12-11T15:00:00Z"},
+    {"a week from today 3pm", "America/New_York", "2026-12-07T20:00:00Z"},
+    {"2 weeks from tomorrow at 9am", "Europe/London", "2026-12-15T09:00:00Z"},
+    {"a week from now", "America/New_York", "2026-12-07T14:00:00Z"},
+    {"in a fortnight", "UTC", "2026-12-14T14:00:00Z"},
+    {"tomorrow 3pm EST", "America/New_York", "2026-12-01T20:00:00Z"},
+    {"3:00 PM EST", "America/New_York", "2026-11-30T20:00:00Z"},
+    {"tomorrow 3pm UTC", "America/New_York", "2026-12-01T15:00:00Z"},
+    {"Dec 3 2pm CET", "America/New_York", "2026-12-03T13:00:00Z"},
+    {"friday 10am Europe/Paris", "Europe/London", "2026-12-04T09:00:00Z"},
+    {"Nov 7 2027 3am EST", "UTC", "2027-11-07T08:00:00Z"},
+    {"March 14 2027 1:30am ET", "Europe/London", "2027-03-14T06:30:00Z"},
+    {"tomorrow 15h30", "Europe/London", "2026-12-01T15:30:00Z"},
+    {"tomorrow 1500", "Asia/Kolkata", "2026-12-01T09:30:00Z"},
+    {"tomorrow 0930", "Asia/Tokyo", "2026-12-01T00:30:00Z"},
+    {"tomorrow 3.30pm", "America/New_York", "2026-12-01T20:30:00Z"},
+    {"tomorrow quarter past 3pm", "America/New_York", "2026-12-01T20:15:00Z"},
+    {"half past ten am tomorrow", "Europe/London", "2026-12-01T10:30:00Z"},
+    {"quarter to 4pm tomorrow", "Australia/Sydney", "2026-12-02T04:45:00Z"},
+    {"15.01.2027 10am", "Europe/London", "2027-01-15T10:00:00Z"},
+    {"2027/01/15 10am", "America/New_York", "2027-01-15T15:00:00Z"},
+    {"12/15/2026 10am", "America/New_York", "2026-12-15T15:00:00Z"},
+    {"15/12/2026 10am", "Asia/Kolkata", "2026-12-15T04:30:00Z"},
+    {"Jan 15, 2027 @ 3pm", "America/New_York", "2027-01-15T20:00:00Z"},
+    {"Jan 15th 10am", "America/New_York", "2027-01-15T15:00:00Z"},
+    {"15 Jan 10am", "Europe/London", "2027-01-15T10:00:00Z"},
+    {"December 1st, 3pm", "America/New_York", "2026-12-01T20:00:00Z"},
+    {"tomorrow at 3pm.", "America/New_York", "2026-12-01T20:00:00Z"},
+    {"the 15th at 3pm", "America/New_York", "2026-12-15T20:00:00Z"},
+    {"the 31st at 3pm", "America/New_York", "2026-12-31T20:00:00Z"},
+    {"tuesday the 1st at 3pm", "America/New_York", "2026-12-01T20:00:00Z"},
+    {"the 15th of next month at 3pm", "Australia/Sydney", "2027-01-15T04:00:00Z"},
+    {"tomorrow at 9 in the morning", "America/New_York", "2026-12-01T14:00:00Z"},
+    {"next tuesday at 2 in the afternoon", "America/New_York", "2026-12-01T19:00:00Z"},
+    {"tonight at 8", "Asia/Kolkata", "2026-11-30T14:30:00Z"},
+    {"tomorrow evening at 7", "Europe/London", "2026-12-01T19:00:00Z"},
+    {"tomorrow morning at 9:30am", "Asia/Tokyo", "2026-12-01T00:30:00Z"},
+    {"Oct 31 2027 quarter to 1am", "Europe/London", "2027-10-30T23:45:00Z"},
+    {"noon tomorrow", "Australia/Sydney", "2026-12-02T01:00:00Z"},
 };
 
 typedef struct bad {
@@ -189,7 +232,35 @@ static const bad bads[] = {
     {"next month at 3pm", "UTC", NULL, "no day"},
     {"last thursday of this month 5pm", "America/New_York", NULL, "in the past"},
     {"last sunday of march 2027 1:30am", "Europe/London", NULL, "does not exist"},
-    {"first monday 3 december 10am", "UTC", NULL, "more than one day"},
+    {"first monday 3 december 10am", "UTC", NULL, "more than one day"},    /* bare hours stay ambiguous unless a part of the day says which; vague ends of day */
+    {"tomorrow at 9", "America/New_York", NULL, "ambiguous"},
+    {"the day after tomorrow at 9", "Europe/London", NULL, "ambiguous"},
+    {"quarter past 3 tomorrow", "America/New_York", NULL, "3:15am or 3:15pm"},
+    {"tomorrow morning", "America/New_York", NULL, "no time of day"},
+    {"tomorrow night", "Europe/London", NULL, "no time of day"},
+    {"tomorrow afternoon", "Asia/Tokyo", NULL, "e.g. \"tomorrow afternoon at 2pm\""},
+    {"tomorrow morning at 3pm", "America/New_York", NULL, "not in the morning"},
+    {"tonight at 8am", "Asia/Kolkata", NULL, "not in the night"},
+    {"12 at night", "UTC", NULL, "unclear"},
+    {"at 9 in the morning 10am", "UTC", NULL, "two times of day"},
+    {"end of day", "America/New_York", NULL, "working hours"},
+    {"EOD", "America/New_York", NULL, "working hours"},
+    {"next month", "UTC", NULL, "no time of day"},
+    {"tomorrow 2030", "UTC", NULL, "could be a year"},
+    {"1/2/27 10am", "UTC", NULL, "four digits"},
+    {"2027/02/30 10am", "UTC", NULL, "does not exist"},
+    {"15.13.2027 9am", "UTC", NULL, "not a real date"},
+    {"03.04.2027 10am", "Europe/London", NULL, "could be"},
+    {"tomorrow 3pm EST PST", "UTC", NULL, "two time zones"},
+    {"a week from 3pm", "UTC", NULL, "names no day"},
+    {"the 15th tomorrow 3pm", "UTC", NULL, "more than one day"},
+    {"the 45th at 3pm", "UTC", NULL, "no day of a month"},
+    {"this weekend 10am", "UTC", NULL, "could not read"},
+    {"14.03.2027 2:30am", "America/New_York", NULL, "does not exist"},
+    {"2027/11/07 1:30am", "America/New_York", NULL, "happens twice"},
+    {"April 4 2027 half past two am", "Australia/Sydney", NULL, "happens twice"},
+    {"March 28 2027 quarter past 1am", "Europe/London", NULL, "does not exist"},
+    {"Nov 7 2027 1:30am EST", "UTC", NULL, "happens twice"},
 };
 
 static void phrases_resolve(void **state) {
@@ -228,6 +299,10 @@ static void past_and_gap_show_the_closest_reading(void **state) {
   assert_non_null(strstr(why, "2027-11-07T01:30:00-04:00"));
   assert_non_null(strstr(why, "2027-11-07T01:30:00-05:00"));
   assert_int_equal(phrase_parse("tomorrow 3pm", "Not/AZone", NOW, &t, why, sizeof why), -1);
+  /* a zone named in the phrase: the instant is its, the wall clock shown is the zone asked */
+  assert_int_equal(phrase_parse("Dec 3 2pm CET", "America/New_York", NOW, &t, why, sizeof why), 0);
+  assert_string_equal(t.local, "2026-12-03T08:00:00");
+  assert_non_null(strstr(t.reading, "given in Europe/Paris"));
 }
 
 typedef struct zone_case {
