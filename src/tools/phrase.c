@@ -37,7 +37,7 @@ typedef struct parsed {
   int part;         /* the part of the day named (PART_*); 0 none */
   int bare_hour;    /* "at 9" (0..24) with BARE_MINUTE past it: am or pm left open; -1 none */
   int bare_minute;
-  char zone[64];    /* a time zone named in the phrase ("3pm EST"), as an IANA name */
+  char zone[64]; /* a time zone named in the phrase ("3pm EST"), as an IANA name */
   char ambiguous[200];
 } parsed;
 
@@ -194,10 +194,21 @@ static const struct {
 static const struct {
   const char *word;
   long seconds;
-} units[] = {{"min", 60},         {"mins", 60},   {"minute", 60},  {"minutes", 60},
-             {"h", 3600},         {"hr", 3600},   {"hrs", 3600},   {"hour", 3600},
-             {"hours", 3600},     {"day", 86400}, {"days", 86400}, {"week", 7 * 86400},
-             {"weeks", 7 * 86400}, {"fortnight", 14 * 86400}, {"fortnights", 14 * 86400}};
+} units[] = {{"min", 60},
+             {"mins", 60},
+             {"minute", 60},
+             {"minutes", 60},
+             {"h", 3600},
+             {"hr", 3600},
+             {"hrs", 3600},
+             {"hour", 3600},
+             {"hours", 3600},
+             {"day", 86400},
+             {"days", 86400},
+             {"week", 7 * 86400},
+             {"weeks", 7 * 86400},
+             {"fortnight", 14 * 86400},
+             {"fortnights", 14 * 86400}};
 
 /* "in N unit": consumes tokens from I; returns the tokens used, or -1. */
 static int relative_of(char tok[][TOKEN_LEN], int n, int i, parsed *p, char *why, size_t why_size) {
@@ -240,8 +251,8 @@ static int relative_of(char tok[][TOKEN_LEN], int n, int i, parsed *p, char *why
   return used;
 }
 
-static const char *const hour_words[] = {"one", "two",   "three", "four",   "five", "six",
-                                         "seven", "eight", "nine",  "ten", "eleven", "twelve"};
+static const char *const hour_words[] = {"one",   "two",   "three", "four", "five",   "six",
+                                         "seven", "eight", "nine",  "ten",  "eleven", "twelve"};
 
 /* The part of the day WORD names ("morning", "tonight"...), or PART_NONE. */
 static int part_of(const char *word) {
@@ -258,8 +269,8 @@ static int compact_time_of(const char *tok, parsed *p, char *why, size_t why_siz
   int h = -1, m = -1;
   if (len == 4 && (h = digits_at(tok, 2)) >= 0 && (m = digits_at(tok + 2, 2)) >= 0) {
     if (h >= 19 && h <= 21 && m <= 59) { /* 1900..2159: a year or an evening */
-      snprintf(why, why_size, "\"%s\" could be a year or a time: write %02d:%02d for the time",
-               tok, h, m);
+      snprintf(why, why_size, "\"%s\" could be a year or a time: write %02d:%02d for the time", tok,
+               h, m);
       return -1;
     }
   } else if ((len == 4 || len == 5) && tok[len - 3] == 'h' &&
@@ -371,11 +382,11 @@ static int numeric_date_of(const char *t, parsed *p, char *why, size_t why_size)
       p->m = a, p->d = b;
     else if (a <= 12 && b <= 12)
       snprintf(p->ambiguous, sizeof p->ambiguous,
-               "\"%.23s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")",
-               t, months[a - 1], b, months[b - 1], a, months[a - 1], b);
+               "\"%.23s\" could be %s %d or %s %d: write the month as a word (e.g. \"%.3s %d\")", t,
+               months[a - 1], b, months[b - 1], a, months[a - 1], b);
   }
-  if (!p->ambiguous[0] && (p->m < 1 || p->m > 12 || p->d < 1 || p->d > 31 ||
-                           (p->y >= 0 && p->y < 1970))) {
+  if (!p->ambiguous[0] &&
+      (p->m < 1 || p->m > 12 || p->d < 1 || p->d > 31 || (p->y >= 0 && p->y < 1970))) {
     snprintf(why, why_size, "\"%.23s\" is not a real date", t);
     return -1;
   }
@@ -515,7 +526,8 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
     const char *t = tok[i];
     int v, k;
     if (!strcmp(t, "at") || !strcmp(t, "on") || !strcmp(t, "the") || !strcmp(t, "of") ||
-        !strcmp(t, "this") || !strcmp(t, "coming") || !strcmp(t, "from") || !strcmp(t, "now") || !strcmp(t, "@"))
+        !strcmp(t, "this") || !strcmp(t, "coming") || !strcmp(t, "from") || !strcmp(t, "now") ||
+        !strcmp(t, "@"))
       continue;
     if ((k = phrase_words_of(tok, n, i, p, why, why_size)) < 0)
       return -1;
@@ -734,8 +746,7 @@ static int part_of_day_apply(parsed *p, const char *text, char *why, size_t why_
 /* The day of a day of the month: "Dec 3" (with no year: this year's, or next year's once
  * past), "the 15th" (this month's, or the next month that has one), "the 15th of next month".
  * TODAY is the zone's day. Returns 0 with *DAY, or -1 with WHY. */
-static int month_day_of(const parsed *p, int64_t today, int64_t *day, char *why,
-                        size_t why_size) {
+static int month_day_of(const parsed *p, int64_t today, int64_t *day, char *why, size_t why_size) {
   int cy, cm, cd;
   tz_civil_from_days(today, &cy, &cm, &cd);
   int y = p->y, m = p->m;
@@ -869,8 +880,8 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
 
   /* "in 2 hours": an instant from now. */
   if (p.rel_seconds >= 0 && !p.rel_days) {
-    if (p.hour >= 0 || p.m >= 0 || p.d >= 0 || p.weekday >= 0 || p.day_offset >= 0 ||
-        p.week_next || p.plus_days) {
+    if (p.hour >= 0 || p.m >= 0 || p.d >= 0 || p.weekday >= 0 || p.day_offset >= 0 || p.week_next ||
+        p.plus_days) {
       snprintf(why, why_size, "\"%.64s\" mixes \"in ...\" with a date or time: give one", text);
       return -1;
     }
@@ -883,16 +894,16 @@ int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *o
   bool month_named = p.m >= 0 || p.month_rel >= 0 || p.d >= 0;
   /* A weekday may come with a month ("Tuesday Dec 1", "the first Monday of March") or with
    * "next week"; the Nth weekday with a day of the month too is one day too many. */
-  int dates = month_named + (p.weekday >= 0) + (p.day_offset >= 0) + (p.rel_seconds >= 0) +
-              p.week_next;
+  int dates =
+      month_named + (p.weekday >= 0) + (p.day_offset >= 0) + (p.rel_seconds >= 0) + p.week_next;
   if ((dates > 1 && !((month_named || p.week_next) && p.weekday >= 0 && dates == 2)) ||
       (p.nth && p.d >= 0)) {
     snprintf(why, why_size, "\"%.64s\" names more than one day", text);
     return -1;
   }
   if (p.plus_days && dates == 0) {
-    snprintf(why, why_size, "\"%.64s\" says from when but names no day: e.g. \"a week from friday\"",
-             text);
+    snprintf(why, why_size,
+             "\"%.64s\" says from when but names no day: e.g. \"a week from friday\"", text);
     return -1;
   }
   if (p.hour < 0 && p.rel_seconds < 0) {

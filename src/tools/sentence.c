@@ -55,8 +55,10 @@ static int split(const char *text, word *w) {
     w[n].text[len] = '\0';
     for (size_t i = 0; i <= len; i++)
       w[n].low[i] = (char)tolower((unsigned char)w[n].text[i]);
-    while (len > 0 && strchr(".!?\"'", w[n].low[len - 1]))
+    while (len > 0 && strchr(".!?\"')", w[n].low[len - 1]))
       w[n].low[--len] = '\0';
+    if (w[n].low[0] == '(') /* "(1h)" */
+      memmove(w[n].low, w[n].low + 1, len--);
     n++;
   }
   return n;
@@ -105,7 +107,11 @@ static bool is_time_word(const char *s) {
     return true;
   if (!isdigit((unsigned char)s[0]))
     return false;
-  return strchr(s, ':') || strstr(s, "am") || strstr(s, "pm") || strchr(s, '-') || strchr(s, '/');
+  const char *dot = strchr(s, '.');
+  const char *h = strchr(s, 'h');
+  return strchr(s, ':') || strstr(s, "am") || strstr(s, "pm") || strchr(s, '-') || strchr(s, '/') ||
+         (dot && strchr(dot + 1, '.')) ||                                     /* "15.01.2027" */
+         (h && isdigit((unsigned char)h[1]) && isdigit((unsigned char)h[2])); /* "15h30" */
 }
 
 /* Minutes in UNIT ("minutes", "hrs"...), 0 when it is no such unit. */
@@ -285,6 +291,45 @@ static bool topic_stops(const word *w, int n, int i) {
                    !strcmp(s, "this"));
 }
 
+/* Whether word I is "a", "an", "the", "our" or "up". */
+static bool article_at(const word *w, int n, int i) {
+  return i < n && (!strcmp(w[i].low, "a") || !strcmp(w[i].low, "an") || !strcmp(w[i].low, "the") ||
+                   !strcmp(w[i].low, "our") || !strcmp(w[i].low, "up"));
+}
+
+/* After "daily" or "weekly" at I: "except weekends" (the weekdays) or "on Tue and Thu" (those
+ * days). Marks the words used, adds the days to WEEKDAYS and returns how many words it took. */
+static int weekly_tail(word *w, int n, int i, int weekdays[7], int *nweekdays, const char **freq) {
+  int k = i + 1;
+  if (k + 1 < n &&
+      (!strcmp(w[k].low, "except") || !strcmp(w[k].low, "excluding") || !strcmp(w[k].low, "but")) &&
+      (!strcmp(w[k + 1].low, "weekends") || !strcmp(w[k + 1].low, "weekend"))) {
+    for (int d = 1; d <= 5; d++) /* "daily except weekends": Monday to Friday */
+      if (!weekdays[d]++)
+        (*nweekdays)++;
+    *freq = "weekly";
+    w[k].used = w[k + 1].used = true;
+    return 2;
+  }
+  if (strcmp(*freq, "weekly") != 0 || k + 1 >= n || strcmp(w[k].low, "on") != 0 ||
+      day_of(w[k + 1].low) < 0)
+    return 0;
+  w[k++].used = true; /* "weekly on Tue and Thu" */
+  for (; k < n; k++) {
+    int d = day_of(w[k].low);
+    if (d < 0 && strcmp(w[k].low, "and") != 0 && strcmp(w[k].low, "&") != 0)
+      break;
+    if (d >= 0 && !weekdays[d]++)
+      (*nweekdays)++;
+    w[k].used = true;
+    if (w[k].comma_after) {
+      k++;
+      break;
+    }
+  }
+  return k - i - 1;
+}
+
 int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
   word w[MAX_WORDS];
   *out = NULL;
@@ -365,6 +410,12 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       continue;
     }
     /* for N weeks | times | sessions | occurrences | days | months */
+    if (!strcmp(s, "for") && i + 4 < n && !strcmp(w[i + 1].low, "the") &&
+        !strcmp(w[i + 2].low, "next") && is_number(w[i + 3].low)) {
+      w[i].used = w[i + 1].used = true; /* "for the next 4 weeks": as "for 4 weeks" */
+      i += 2;
+      s = "for"; /* word I ("next") is read as the "for" below */
+    }
     if (!strcmp(s, "for") && i + 2 < n && is_number(w[i + 1].low)) {
       const char *u = w[i + 2].low;
       if (!strncmp(u, "week", 4) || !strncmp(u, "time", 4) || !strncmp(u, "session", 7) ||
@@ -448,6 +499,7 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
         every_n = 2;
       if (i > 0) /* "a weekly demo" keeps the word in the topic when it leads */
         w[i].used = true;
+      i += weekly_tail(w, n, i, weekdays, &nweekdays, &freq);
       continue;
     }
     /* "on mondays": a plural weekday means every such day */
@@ -535,12 +587,14 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
 
   /* The topic: the leading words before anything else was found. */
   int t0 = 0, t1 = 0;
-  static const char *const lead[] = {"schedule", "create",   "set", "up", "plan", "book",
-                                     "organise", "organize", "a",   "an", "our",  "the"};
+  /* "plan", "book" and "set" lead only before "a", "an", "the", "our" or "up": "Book club" */
+  static const char *const lead[] = {"schedule", "create", "organise", "organize", "up",  "plan",
+                                     "book",     "set",    "a",        "an",       "our", "the"};
   for (bool again = true; again && t0 < n;) {
     again = false;
     for (size_t k = 0; k < sizeof lead / sizeof lead[0]; k++)
-      if (!strcmp(w[t0].low, lead[k]) && t0 + 1 < n) {
+      if (!strcmp(w[t0].low, lead[k]) && t0 + 1 < n &&
+          (k < 5 || k > 7 || article_at(w, n, t0 + 1))) {
         t0++;
         again = true;
         break;
@@ -564,8 +618,12 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
   char topic[TEXT_MAX];
   join(w, t0, t1, topic);
   size_t tl = strlen(topic);
-  while (tl > 0 && strchr(",.;:", topic[tl - 1]))
+  while (tl > 0 && strchr(",.;:- ", topic[tl - 1])) /* "Intro to Rust - Dec 3" */
     topic[--tl] = '\0';
+  if (tl >= 2 && (topic[0] == '"' || topic[0] == '\'') && topic[tl - 1] == topic[0]) {
+    memmove(topic, topic + 1, tl - 2); /* "'Quarterly update' on Jan 5": the title, unquoted */
+    topic[tl -= 2] = '\0';
+  }
   if (tl == 0 || utf8_chars(topic) > TOPIC_MAX) {
     if (tl == 0)
       snprintf(why, why_size,

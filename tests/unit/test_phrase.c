@@ -139,8 +139,10 @@ static const good goods[] = {
     {"first monday of november 10am", "America/New_York", "2027-11-01T14:00:00Z"}, /* 2026's past */
     /* "next month" is the zone's: 2026-12-01 01:00 in Sydney at NOW, so January 2027 */
     {"the last monday of next month at 10am", "Australia/Sydney", "2027-01-24T23:00:00Z"},
-    {"last monday of next month at 10am", "America/New_York", "2026-12-28T15:00:00Z"},    /* weeks, days of the month, dates in digits, clock words, parts of the day, a zone named in
-     * the phrase (the result is the instant; the reading shows it in the zone asked) */
+    {"last monday of next month at 10am", "America/New_York",
+     "2026-12-28T15:00:00Z"}, /* weeks, days of the month, dates in digits, clock words, parts of
+                               * the day, a zone named in the phrase (the result is the instant; the
+                               * reading shows it in the zone asked) */
     {"tuesday next week 10am", "America/New_York", "2026-12-08T15:00:00Z"},
     {"next week tuesday 10am", "America/New_York", "2026-12-08T15:00:00Z"},
     {"sunday next week 9am", "America/New_York", "2026-12-13T14:00:00Z"},
@@ -232,7 +234,9 @@ static const bad bads[] = {
     {"next month at 3pm", "UTC", NULL, "no day"},
     {"last thursday of this month 5pm", "America/New_York", NULL, "in the past"},
     {"last sunday of march 2027 1:30am", "Europe/London", NULL, "does not exist"},
-    {"first monday 3 december 10am", "UTC", NULL, "more than one day"},    /* bare hours stay ambiguous unless a part of the day says which; vague ends of day */
+    {"first monday 3 december 10am", "UTC", NULL,
+     "more than one day"}, /* bare hours stay ambiguous unless a part of the day says which; vague
+                              ends of day */
     {"tomorrow at 9", "America/New_York", NULL, "ambiguous"},
     {"the day after tomorrow at 9", "Europe/London", NULL, "ambiguous"},
     {"quarter past 3 tomorrow", "America/New_York", NULL, "3:15am or 3:15pm"},

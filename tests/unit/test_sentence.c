@@ -55,6 +55,30 @@ static const sentence_case cases[] = {
      "{\"topic\":\"Security briefing\",\"when\":\"next monday 10:00\"}"},
     {"Rust for C programmers in 2 hours", "{\"topic\":\"Rust for C programmers\",\"when\":\"in 2 "
                                           "hours\"}"},
+    /* quotes around the title, "(1h)", dates in digits, "weekly on Tue and Thu", "daily except
+     * weekends", "for the next 4 weeks", and "Book" as a title's first word */
+    {"Webinar: Intro to Rust - Dec 3, 2pm CET (1h)",
+     "{\"duration\":60,\"timezone\":\"Europe/Paris\",\"topic\":\"Webinar: Intro to "
+     "Rust\",\"when\":\"dec 3 2pm\"}"},
+    {"'Quarterly update' on Jan 5 at 10am",
+     "{\"topic\":\"Quarterly update\",\"when\":\"on jan 5 at 10am\"}"},
+    {"Town hall 15.01.2027 10am CET",
+     "{\"timezone\":\"Europe/Paris\",\"topic\":\"Town hall\",\"when\":\"15.01.2027 10am\"}"},
+    {"Standup weekly on Tue and Thu at 9am until Feb 1",
+     "{\"recurrence\":{\"days\":[\"tuesday\",\"thursday\"],\"frequency\":\"weekly\",\"repeat_"
+     "interval\":1,\"until\":\"Feb "
+     "1\",\"weekly_days\":\"3,5\"},\"topic\":\"Standup\",\"until\":\"Feb 1\",\"when\":\"at 9am\"}"},
+    {"Standup daily except weekends at 9am",
+     "{\"recurrence\":{\"days\":[\"monday\",\"tuesday\",\"wednesday\",\"thursday\",\"friday\"],"
+     "\"frequency\":\"weekly\",\"repeat_interval\":1,\"weekly_days\":\"2,3,4,5,6\"},\"topic\":"
+     "\"Standup\",\"when\":\"at 9am\"}"},
+    {"Book club every 2nd Tuesday at 6pm",
+     "{\"recurrence\":{\"frequency\":\"monthly\",\"monthly_week\":2,\"monthly_week_day\":3,"
+     "\"repeat_interval\":1},\"topic\":\"Book club\",\"when\":\"at 6pm\"}"},
+    {"Sync every Monday at 10am for the next 4 weeks",
+     "{\"recurrence\":{\"days\":[\"monday\"],\"end_times\":4,\"frequency\":\"weekly\",\"repeat_"
+     "interval\":1,\"weekly_days\":\"2\"},\"topic\":\"Sync\",\"when\":\"at 10am\"}"},
+    {"Book a demo tomorrow at 3pm", "{\"topic\":\"demo\",\"when\":\"tomorrow at 3pm\"}"},
     /* a place after "in", before "time" or after a clock time names the zone */
     {"Budget review tomorrow at noon in Tokyo",
      "{\"timezone\":\"Asia/Tokyo\",\"topic\":\"Budget review\",\"when\":\"tomorrow at noon\"}"},
