@@ -568,7 +568,18 @@ int sentence_parse(const char *text, json_t **out, char *why, size_t why_size) {
       if (!strcmp(w[j].low, "the") || !strcmp(w[j].low, "on"))
         w[j].used = true;
     int j = i + 2;
-    if (j < n && (!strcmp(w[j].low, "of") || !strcmp(w[j].low, "in")))
+    bool of_month = j < n && (!strcmp(w[j].low, "of") || !strcmp(w[j].low, "in"));
+    if (nth == 2 && !of_month && i > 0 &&
+        (!strcmp(w[i - 1].low, "every") || !strcmp(w[i - 1].low, "each"))) {
+      snprintf(why, why_size,
+               "\"every 2nd %s\" could mean every other %s or the second %s of each month: say "
+               "\"every other %s\" or \"the second %s of every month\"",
+               day_names[nth_day], day_names[nth_day], day_names[nth_day], day_names[nth_day],
+               day_names[nth_day]);
+      json_decref(res);
+      return -1;
+    }
+    if (of_month)
       w[j++].used = true;
     if (j < n &&
         (!strcmp(w[j].low, "the") || !strcmp(w[j].low, "each") || !strcmp(w[j].low, "every")))

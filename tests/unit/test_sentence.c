@@ -72,7 +72,7 @@ static const sentence_case cases[] = {
      "{\"recurrence\":{\"days\":[\"monday\",\"tuesday\",\"wednesday\",\"thursday\",\"friday\"],"
      "\"frequency\":\"weekly\",\"repeat_interval\":1,\"weekly_days\":\"2,3,4,5,6\"},\"topic\":"
      "\"Standup\",\"when\":\"at 9am\"}"},
-    {"Book club every 2nd Tuesday at 6pm",
+    {"Book club every 2nd Tuesday of the month at 6pm",
      "{\"recurrence\":{\"frequency\":\"monthly\",\"monthly_week\":2,\"monthly_week_day\":3,"
      "\"repeat_interval\":1},\"topic\":\"Book club\",\"when\":\"at 6pm\"}"},
     {"Sync every Monday at 10am for the next 4 weeks",
@@ -171,6 +171,10 @@ static void refused(void **state) {
   json_decref(out);
   out = NULL;
   /* Zoom's monthly_week is 1..4 or -1 (the last) */
+  /* "every 2nd Tuesday": every other one, or the second of each month? */
+  assert_int_equal(sentence_parse("Book club every 2nd Tuesday at 6pm", &out, why, sizeof why), -1);
+  assert_non_null(strstr(why, "\"every other tuesday\" or \"the second tuesday of every month\""));
+  assert_null(out);
   assert_int_equal(sentence_parse("Sync every fifth Friday at 3pm", &out, why, sizeof why), -1);
   assert_non_null(strstr(why, "the last friday"));
   assert_null(out);
