@@ -103,6 +103,7 @@ static bool is_number(const char *s) {
 static bool is_time_word(const char *s) {
   if (!strcmp(s, "noon") || !strcmp(s, "midnight") || !strcmp(s, "today") ||
       !strcmp(s, "tomorrow") || !strcmp(s, "tonight") || !strcmp(s, "next") || day_of(s) >= 0 ||
+      !strcmp(s, "eod") || !strcmp(s, "cob") || /* refused by phrase.c with the reason */
       is_month(s))
     return true;
   if (!isdigit((unsigned char)s[0]))

@@ -75,6 +75,22 @@ for (const era of ['legacy', 'modern']) {
       }
     });
 
+    it('a quoted title, weekdays as "daily except weekends", a part of the day and "for the next N weeks"', async () => {
+      await simClear(z.sim);
+      let res = await call(z.client, 'schedule_webinar_from_prompt', {
+        prompt: "'Quarterly update' tomorrow at 9 in the morning, hosted by alex", dry_run: true,
+      });
+      assert.equal(res.structuredContent.body.topic, 'Quarterly update');
+      assert.match(res.structuredContent.understood.start_time_local, /T09:00:00/);
+      res = await call(z.client, 'schedule_recurring_webinar_from_prompt', {
+        prompt: 'Standup daily except weekends at 9am for the next 2 weeks, hosted by alex', dry_run: true,
+      });
+      assert.deepEqual(res.structuredContent.understood.recurrence, { type: 2, repeat_interval: 1, weekly_days: '2,3,4,5,6', end_times: 10 });
+      const local = new Date(res.structuredContent.body.start_time).toLocaleString('en-US', { timeZone: res.structuredContent.body.timezone, weekday: 'long' });
+      assert.ok(!/Saturday|Sunday/.test(local), `the first standup is on a weekday, not ${local}`);
+      assert.ok((await apiRequests(z.sim)).every((r) => r.method === 'GET'), 'dry runs post nothing');
+    });
+
     it('a series sent to the one-off tool, a sentence with no title or no time: errors, nothing sent', async () => {
       await simClear(z.sim);
       const cases = [
@@ -83,6 +99,9 @@ for (const era of ['legacy', 'modern']) {
         ['schedule_webinar_from_prompt', 'Roadmap review, hosted by alex', /gives no time/],
         ['schedule_recurring_webinar_from_prompt', 'Roadmap review tomorrow at 3pm hosted by alex', /does not say how the webinar repeats/],
         ['schedule_webinar_from_prompt', 'Roadmap review March 14 2027 at 2:30am America/New_York hosted by alex', /does not exist/],
+        ['schedule_webinar_from_prompt', 'Roadmap review tomorrow morning, hosted by alex', /gives no time of day .*e\.g\. "tomorrow morning at 9am"/],
+        ['schedule_webinar_from_prompt', 'Roadmap review EOD, hosted by alex', /working hours/],
+        ['schedule_recurring_webinar_from_prompt', 'Book club every 2nd Tuesday at 6pm hosted by alex', /every other tuesday/],
       ];
       for (const [tool, prompt, why] of cases) {
         const res = await call(z.client, tool, { prompt }, { ok: false });
@@ -111,6 +130,20 @@ describe('the zone a time in words is read in', () => {
       assert.equal(upd.structuredContent.resolved.timezone, 'Europe/London');
       assert.match(upd.structuredContent.resolved.timezone_note, /the webinar's own timezone/);
       assert.match(upd.structuredContent.resolved.start_time_local, /T09:15:00$/);
+    } finally {
+      await z.close();
+    }
+    z = await startZoom();
+    try { // a zone written inside start_time: the instant is read in it, shown in the zone asked
+      const res = await call(z.client, 'create_webinar', {
+        user_id: 'me', topic: 'Zones', start_time: 'tomorrow 3:00 PM EST', timezone: 'Europe/London', dry_run: true,
+      });
+      const r = res.structuredContent.resolved;
+      assert.equal(r.timezone, 'Europe/London');
+      assert.match(r.reading, /the time given in America\/New_York/);
+      const ny = new Date(r.start_time_utc).toLocaleString('en-US', { timeZone: 'America/New_York', hour: 'numeric', minute: '2-digit', hour12: false });
+      assert.equal(ny, '15:00');
+      assert.equal(res.structuredContent.body.start_time, r.start_time_utc);
     } finally {
       await z.close();
     }
