@@ -37,7 +37,9 @@ typedef struct parsed {
   int part;         /* the part of the day named (PART_*); 0 none */
   int bare_hour;    /* "at 9" (0..24) with BARE_MINUTE past it: am or pm left open; -1 none */
   int bare_minute;
-  char zone[64]; /* a time zone named in the phrase ("3pm EST"), as an IANA name */
+  bool open_ampm; /* "9:30": a clock time of 1..11 without am or pm (24-hour unless a part of
+                   * the day says otherwise: "9:30 in the evening") */
+  char zone[64];  /* a time zone named in the phrase ("3pm EST"), as an IANA name */
   char ambiguous[200];
 } parsed;
 
@@ -174,6 +176,7 @@ static int time_of(const char *tok, parsed *p, char *why, size_t why_size) {
     snprintf(why, why_size, "\"%s\" is not a time of day", tok);
     return -1;
   }
+  p->open_ampm = !am && !pm && h >= 1 && h <= 11;
   if (am)
     h = h == 12 ? 0 : h;
   else if (pm)
@@ -527,7 +530,7 @@ static int read_tokens(char tok[][TOKEN_LEN], int n, parsed *p, char *why, size_
     int v, k;
     if (!strcmp(t, "at") || !strcmp(t, "on") || !strcmp(t, "the") || !strcmp(t, "of") ||
         !strcmp(t, "this") || !strcmp(t, "coming") || !strcmp(t, "from") || !strcmp(t, "now") ||
-        !strcmp(t, "@"))
+        !strcmp(t, "@") || !strcmp(t, "o'clock") || !strcmp(t, "oclock"))
       continue;
     if ((k = phrase_words_of(tok, n, i, p, why, why_size)) < 0)
       return -1;
@@ -697,6 +700,10 @@ static int nth_day(const parsed *p, int64_t today, int64_t now_local, int64_t *d
  * Returns 0, or -1 with WHY when am or pm stays open or the two disagree. */
 static int part_of_day_apply(parsed *p, const char *text, char *why, size_t why_size) {
   int h = p->bare_hour;
+  if (h == 12 && !p->bare_minute && (p->hour == 12 || p->hour == 0) && !p->minute)
+    h = p->bare_hour = -1; /* "12 noon", "12 midnight" */
+  if (p->open_ampm && p->part >= PART_AFTERNOON)
+    p->hour += 12; /* "9:30 in the evening" */
   if (h >= 0 && p->hour >= 0) {
     snprintf(why, why_size, "\"%.64s\" names two times of day: give one", text);
     return -1;

@@ -185,6 +185,12 @@ static const good goods[] = {
     {"tomorrow morning at 9:30am", "Asia/Tokyo", "2026-12-01T00:30:00Z"},
     {"Oct 31 2027 quarter to 1am", "Europe/London", "2027-10-30T23:45:00Z"},
     {"noon tomorrow", "Australia/Sydney", "2026-12-02T01:00:00Z"},
+    {"tomorrow at 12 noon", "America/New_York", "2026-12-01T17:00:00Z"},
+    {"tomorrow 12 midnight", "Europe/London", "2026-12-01T00:00:00Z"},
+    {"tomorrow at 3 o'clock in the afternoon", "Asia/Kolkata", "2026-12-01T09:30:00Z"},
+    {"tomorrow 9:30 in the evening", "America/New_York", "2026-12-02T02:30:00Z"},
+    {"this evening at 7", "America/New_York", "2026-12-01T00:00:00Z"},
+    {"at 3 this afternoon", "Europe/London", "2026-11-30T15:00:00Z"},
 };
 
 typedef struct bad {
@@ -238,6 +244,7 @@ static const bad bads[] = {
      "more than one day"}, /* bare hours stay ambiguous unless a part of the day says which; vague
                               ends of day */
     {"tomorrow at 9", "America/New_York", NULL, "ambiguous"},
+    {"tomorrow at 3 o'clock", "America/New_York", NULL, "ambiguous"},
     {"the day after tomorrow at 9", "Europe/London", NULL, "ambiguous"},
     {"quarter past 3 tomorrow", "America/New_York", NULL, "3:15am or 3:15pm"},
     {"tomorrow morning", "America/New_York", NULL, "no time of day"},
