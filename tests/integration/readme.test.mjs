@@ -1,13 +1,14 @@
 // readme.test.mjs - what README.md promises about the command line, checked against
 // the binary: --help and the README name the same options, every option the
 // sources accept is in --help, every setting is in --help and in the README's
-// table, the defaults both state are the code's, and the README's commands run.
+// table, the defaults both state are the code's, the README's commands run, and
+// its resource table is what the server offers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BUILD, SERVER, sandboxEnv } from './lib/zoom.mjs';
+import { BUILD, SERVER, sandboxEnv, startZoom } from './lib/zoom.mjs';
 
 const ROOT = path.resolve(BUILD, '..');
 const README = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
@@ -110,5 +111,19 @@ test('the README\'s zoom-webinar-mcp commands run as written (on the sandbox)', 
     } else {
       assert.match(out.stdout, /usage: zoom-webinar-mcp/);
     }
+  }
+});
+
+test('the README\'s resource table is what resources/list and resources/templates/list offer', async () => {
+  const rows = [...README.matchAll(/^\| `(zoom:\/\/[^`]+)` \| (template: )?/gm)];
+  const said = (tpl) => rows.filter((m) => !!m[2] === tpl).map((m) => m[1]).sort();
+  const z = await startZoom();
+  try {
+    const { resources } = await z.client.listResources();
+    const { resourceTemplates } = await z.client.listResourceTemplates();
+    assert.deepEqual(said(false), resources.map((r) => r.uri).sort(), 'resources');
+    assert.deepEqual(said(true), resourceTemplates.map((r) => r.uriTemplate).sort(), 'templates');
+  } finally {
+    await z.close();
   }
 });
