@@ -51,14 +51,24 @@ static const char usage[] =
     "  ZOOM_ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET   Server-to-Server OAuth app\n"
     "  ZOOM_API_BASE_URL     default https://api.zoom.us/v2 (or the token's api_url)\n"
     "  ZOOM_OAUTH_TOKEN_URL  default https://zoom.us/oauth/token\n"
-    "  ZOOM_TOKEN_CACHE      token cache file (default ~/.cache/zoom-webinar-mcp/...)\n"
+    "  ZOOM_TOKEN_CACHE      token cache file (default $XDG_CACHE_HOME, else ~/.cache,\n"
+    "                        then zoom-webinar-mcp/token-ACCOUNT.json)\n"
     "  ZOOM_TIMEZONE         IANA zone for times shown to people, and for times in\n"
     "                        words when a call names no timezone (default: the host's)\n"
     "  ZOOM_RATE_PLAN        pro, business or off: Zoom's rate limits requests are paced to\n"
     "                        (default pro; off when ZOOM_API_BASE_URL is a loopback host)\n"
-    "  ZOOM_LOG_FILE, ZOOM_LOG_LEVEL\n"
-    "  ZOOM_READ_ONLY        1: as --read-only\n"
+    "  ZOOM_LOG_FILE, ZOOM_LOG_LEVEL   as --log-file and --log-level (the options win)\n"
+    "  ZOOM_CA_BUNDLE        a CA file for TLS (verification is always on)\n"
+    "  ZOOM_CONNECT_TIMEOUT_MS, ZOOM_REQUEST_TIMEOUT_MS   default 10000 and 30000\n"
+    "  ZOOM_MAX_RETRIES, ZOOM_RETRY_BASE_MS, ZOOM_RETRY_MAX_WAIT_S   retries of 429, 5xx\n"
+    "                        and transport failures (default 3, 500 ms, 60 s)\n"
+    "  ZOOM_TOKEN_RENEW_BEFORE_S   renew the token this long before it expires (default 300)\n"
+    "  ZOOM_MAX_RESPONSE_BYTES     cap on a Zoom reply (default 16777216)\n"
+    "  ZOOM_READ_ONLY        1 or true: as --read-only\n"
+    "\n"
+    "environment only (not .env):\n"
     "  ZOOMSIM_*             sandbox fault injection (see README)\n"
+    "  MCP_HTTP_AUTH_TOKEN   as --auth-token\n"
     "\n"
     "Logs go to stderr (and ZOOM_LOG_FILE); stdout carries only MCP messages.\n";
 
@@ -446,7 +456,7 @@ int main(int argc, char **argv) {
     status = 2;
     goto cleanup;
   }
-  const char *ro = getenv("ZOOM_READ_ONLY");
+  const char *ro = rt.cfg->read_only; /* the environment, else the .env file */
   app a = {.zoom = rt.zoom,
            .sandbox = rt.sandbox != NULL,
            .sandbox_url = rt.sandbox ? sim_base_url(rt.sandbox) : NULL,

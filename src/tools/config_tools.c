@@ -65,8 +65,6 @@ static json_t *env_status(app *a) {
     }
     json_object_set_new(settings, name, json_string(source));
   }
-  const char *ro = getenv("ZOOM_READ_ONLY"); /* read by the command line, not the config */
-  json_object_set_new(settings, "ZOOM_READ_ONLY", json_string(ro && *ro ? "environment" : "unset"));
   json_object_set_new(out, "settings", settings);
   json_object_set_new(out, "env_file", file_read ? json_string(file) : json_null());
   json_object_set_new(out, "note",

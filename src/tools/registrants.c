@@ -98,12 +98,15 @@ static json_t *registrants_update_status(mcp_call *call, json_t *args) {
 
 /* ---- delete_webinar_registrants ----------------------------------------------------------- */
 
-/* Names the registrant (ITEM, an id) and tells a 404 apart. */
+/* Names the registrant (ITEM, an id) and tells "no such registrant" apart: Zoom's spec
+ * answers that DELETE with 400 and code 3000 ("Registrant {0} was not found"); a 404 too. */
 static void deleted_item(json_t *result, json_t *item, json_t *request, void *ctx) {
   (void)ctx;
   json_object_set(result, "registrant_id", item);
   json_t *err = json_object_get(request, "error");
-  if (json_integer_value(json_object_get(err, "http_status")) == 404)
+  json_int_t status = json_integer_value(json_object_get(err, "http_status"));
+  json_int_t code = json_integer_value(json_object_get(err, "zoom_code"));
+  if (status == 404 || (status == 400 && code == 3000))
     json_object_set_new(result, "status", json_string("not_found"));
 }
 

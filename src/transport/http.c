@@ -1572,6 +1572,12 @@ int http_serve(mcp_server *mcp, const http_options *opt) {
       goto bad_host;
   }
   srv->loopback = address_is_loopback(&ss);
+  if (srv->token && (srv->token_len < 16 || srv->token_len > 4096)) {
+    /* --auth-token is checked when parsed; the environment's token gets the same bounds */
+    log_error("http", "the bearer token (--auth-token or %s) wants 16 to 4096 characters",
+              HTTP_TOKEN_ENV);
+    goto cleanup;
+  }
   if (!srv->loopback && !srv->token) {
     log_error("http", "serving on %s (not loopback) needs --auth-token or %s", host,
               HTTP_TOKEN_ENV);

@@ -60,10 +60,10 @@ extern const char http_usage_text[];
 /* Serves SRV over HTTP until SIGTERM/SIGINT (handlers installed here, the
  * previous ones put back on return; SIGPIPE is ignored meanwhile). Binding to an address other
  * than loopback needs a token (opt->token, else the environment variable
- * HTTP_TOKEN_ENV). Prints one line "mcp-http: listening on http://HOST:PORT
- * PATH" on stderr once ready. On a signal: stops accepting, lets requests in
- * flight run up to drain_ms, then cancels the rest and returns 0. Returns -1
- * when it could not start (logged). */
+ * HTTP_TOKEN_ENV); a token must have 16 to 4096 characters. Prints one line
+ * "mcp-http: listening on http://HOST:PORT PATH" on stderr once ready. On a signal: stops
+ * accepting, lets requests in flight run up to drain_ms, then cancels the rest and returns 0.
+ * Returns -1 when it could not start (logged). */
 int http_serve(mcp_server *srv, const http_options *opt);
 
 #endif

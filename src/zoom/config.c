@@ -57,6 +57,7 @@ static const setting settings[] = {
     {"ZOOM_RETRY_MAX_WAIT_S", NUM(retry_max_wait_s, 0, 3600, 60), 0},
     {"ZOOM_MAX_RESPONSE_BYTES", NUM(max_response_bytes, 1024, 1L << 30, 16L << 20), 0},
     {"ZOOM_RATE_PLAN", STR(rate_plan, NULL), 0},
+    {"ZOOM_READ_ONLY", STR(read_only, NULL), 0},
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -30,7 +30,8 @@ typedef struct zoom_config {
   long retry_max_wait_s;     /* ZOOM_RETRY_MAX_WAIT_S, longest single wait, default 60 */
   long max_response_bytes;   /* ZOOM_MAX_RESPONSE_BYTES, default 16 MiB */
   char *rate_plan;           /* ZOOM_RATE_PLAN: pro, business, off; NULL: pro (off on loopback) */
-  char *env_file;            /* the .env file that was read, or NULL */
+  char *read_only; /* ZOOM_READ_ONLY: "1" or "true" offers only tools that change nothing */
+  char *env_file;  /* the .env file that was read, or NULL */
 } zoom_config;
 
 typedef enum {

@@ -5,14 +5,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { toolTable, readmeWithTable } from '../../scripts/readme-tools.mjs';
 import { SERVER, sandboxEnv } from './lib/zoom.mjs';
 
 const ROOT = path.resolve(path.dirname(SERVER), '..');
 
-function listTools(args = [], env = {}) {
-  const out = spawnSync(SERVER, ['tools', ...args], { encoding: 'utf8', env: sandboxEnv(env) });
+function listTools(args = [], env = {}, cwd = undefined) {
+  const out = spawnSync(SERVER, ['tools', ...args], { encoding: 'utf8', env: sandboxEnv(env), cwd });
   assert.equal(out.status, 0, out.stderr);
   return JSON.parse(out.stdout).tools;
 }
@@ -61,6 +62,22 @@ test('--read-only and ZOOM_READ_ONLY=1 list only the tools that change nothing',
       ro.map((t) => t.name),
       all.filter((t) => t.annotations.readOnlyHint).map((t) => t.name),
     );
+  }
+});
+
+test('ZOOM_READ_ONLY=1 in ./.env or in --env-file is read-only too, as --help says', () => {
+  const all = listTools();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zwm-ro-'));
+  try {
+    fs.writeFileSync(path.join(dir, '.env'), 'ZOOM_READ_ONLY=1\n');
+    fs.writeFileSync(path.join(dir, 'other.env'), 'ZOOM_READ_ONLY=true\n');
+    const want = all.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);
+    assert.deepEqual(listTools([], {}, dir).map((t) => t.name), want, './.env');
+    assert.deepEqual(listTools(['--env-file', path.join(dir, 'other.env')]).map((t) => t.name), want);
+    // The environment wins over the file, as for every other setting.
+    assert.equal(listTools([], { ZOOM_READ_ONLY: '0' }, dir).length, all.length);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

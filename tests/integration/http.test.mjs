@@ -227,6 +227,27 @@ test('bearer token: missing or wrong gets 401 with WWW-Authenticate; off loopbac
   assert.notEqual(refused.code, 0);
   assert.match(refused.err, /auth-token/);
   assert.doesNotMatch(refused.err, /listening/);
+  // a token from the environment has the bounds of --auth-token (16 to 4096 characters)
+  for (const [token, host] of [['short-token', '0.0.0.0:0'], ['x'.repeat(4097), '127.0.0.1:0']]) {
+    const weak = await new Promise((resolve) => {
+      import('node:child_process').then(({ spawn }) => {
+        const p = spawn(FIXTURE, ['--http', host], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...env, MCP_HTTP_AUTH_TOKEN: token },
+        });
+        let err = '';
+        p.stderr.on('data', (d) => {
+          err += d;
+          if (/listening/.test(err)) p.kill(); // served with it: the check below fails
+        });
+        p.on('exit', (code) => resolve({ code, err }));
+      });
+    });
+    assert.notEqual(weak.code, 0, `${token.length} characters: ${weak.err}`);
+    assert.match(weak.err, /16 to 4096 characters/);
+    assert.doesNotMatch(weak.err, /listening/);
+    assert.ok(!weak.err.includes(token), 'the token is not quoted');
+  }
 });
 
 test('a chunked body (no Content-Length) is capped too: exactly --http-max-body is served, one byte more is not', async () => {

@@ -4,6 +4,7 @@
 // (ping in the legacy era, server/discover otherwise) and exit 0 on EOF.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { modernMeta, RawServer } from './lib/fixture.mjs';
 
 const line = (obj) => JSON.stringify(obj) + '\n';
@@ -228,6 +229,11 @@ describe('malformed-input corpus', { concurrency: 4 }, () => {
   it('has at least 40 cases', () => {
     assert.ok(CASES.length >= 40, `${CASES.length} cases`);
     assert.equal(new Set(CASES.map((c) => c.name)).size, CASES.length, 'unique names');
+  });
+  it('is as large as the README says', () => {
+    const readme = fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const said = readme.match(/a corpus of (\d+) malformed inputs/);
+    assert.equal(Number(said?.[1]), CASES.length, 'README.md, "Testing": a corpus of N malformed inputs');
   });
   for (const c of CASES) it(c.name, () => runCase(c));
 });

@@ -245,7 +245,7 @@ for (const era of ['legacy', 'modern']) {
         { webinar_id: clinic, registrant_ids: ids });
       const s = res.structuredContent;
       assert.deepEqual(s.results.map((r) => [r.registrant_id, r.status]),
-        [[ids[0], 'deleted'], ['missing1', 'failed'], [ids[2], 'deleted']]);
+        [[ids[0], 'deleted'], ['missing1', 'not_found'], [ids[2], 'deleted']]); // Zoom: 400, code 3000
       assert.match(s.results[1].error, /missing1/);
       const reqs = await apiRequests(z.sim);
       assert.deepEqual(reqs.map((r) => `${r.method} ${r.path}`),
