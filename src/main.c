@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -64,7 +66,7 @@ static const char usage[] =
     "                        and transport failures (default 3, 500 ms, 60 s)\n"
     "  ZOOM_TOKEN_RENEW_BEFORE_S   renew the token this long before it expires (default 300)\n"
     "  ZOOM_MAX_RESPONSE_BYTES     cap on a Zoom reply (default 16777216)\n"
-    "  ZOOM_READ_ONLY        1 or true: as --read-only\n"
+    "  ZOOM_READ_ONLY        1, true, yes or on: as --read-only (0, false, no, off: not)\n"
     "\n"
     "environment only (not .env):\n"
     "  ZOOMSIM_*             sandbox fault injection (see README)\n"
@@ -443,6 +445,24 @@ fail:
   return -1;
 }
 
+/* Reads ZOOM_READ_ONLY's VALUE (NULL: not set) into *ON: 1, true, yes or on turn read-only
+ * on; 0, false, no, off or empty leave it off (any case). Returns -1 for anything else: a
+ * value meant as "yes" must never quietly serve the tools that change things. */
+static int read_only_value(const char *value, bool *on) {
+  static const char *const yes[] = {"1", "true", "yes", "on"};
+  static const char *const no[] = {"", "0", "false", "no", "off"};
+  *on = false;
+  if (!value)
+    return 0;
+  for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+    if (!strcasecmp(value, yes[i]))
+      return *on = true, 0;
+  for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+    if (!strcasecmp(value, no[i]))
+      return 0;
+  return -1;
+}
+
 int main(int argc, char **argv) {
   options o;
   int rc = parse_args(argc, argv, &o);
@@ -456,11 +476,24 @@ int main(int argc, char **argv) {
     status = 2;
     goto cleanup;
   }
-  const char *ro = rt.cfg->read_only; /* the environment, else the .env file */
+  bool ro = false; /* ZOOM_READ_ONLY: the environment, else the .env file */
+  if (read_only_value(rt.cfg->read_only, &ro) != 0) {
+    char shown[32]; /* printable, cut short: the value came from a file */
+    size_t n = 0;
+    for (const char *c = rt.cfg->read_only; *c && n + 1 < sizeof shown; c++)
+      shown[n++] = *c >= ' ' && *c < 0x7f ? *c : '?';
+    shown[n] = '\0';
+    log_error("main",
+              "ZOOM_READ_ONLY is \"%s\": use 1, true, yes or on (read-only), or 0, "
+              "false, no or off",
+              shown);
+    status = 2;
+    goto cleanup;
+  }
   app a = {.zoom = rt.zoom,
            .sandbox = rt.sandbox != NULL,
            .sandbox_url = rt.sandbox ? sim_base_url(rt.sandbox) : NULL,
-           .read_only = o.read_only || (ro && (!strcmp(ro, "1") || !strcmp(ro, "true"))),
+           .read_only = o.read_only || ro,
            .env_file = o.env_file};
   mcp_server_config sc = {.name = "zoom-webinar-mcp",
                           .title = "Zoom Webinars",

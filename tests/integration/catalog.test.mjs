@@ -81,6 +81,20 @@ test('ZOOM_READ_ONLY=1 in ./.env or in --env-file is read-only too, as --help sa
   }
 });
 
+test('ZOOM_READ_ONLY takes yes/no words in any case, and a value it cannot read stops the server', () => {
+  const all = listTools();
+  const readOnly = all.filter((t) => t.annotations.readOnlyHint).length;
+  for (const v of ['1', 'true', 'YES', 'on']) assert.equal(listTools([], { ZOOM_READ_ONLY: v }).length, readOnly, v);
+  for (const v of ['0', 'false', 'No', 'off', '']) assert.equal(listTools([], { ZOOM_READ_ONLY: v }).length, all.length, v);
+  // "maybe" (or "y", a typo) must not quietly serve the tools that change things.
+  for (const v of ['maybe', 'y']) {
+    const out = spawnSync(SERVER, ['tools'], { encoding: 'utf8', env: sandboxEnv({ ZOOM_READ_ONLY: v }) });
+    assert.equal(out.status, 2, v);
+    assert.equal(out.stdout, '', v);
+    assert.match(out.stderr, new RegExp(`ZOOM_READ_ONLY is "${v}": use 1, true, yes or on`), v);
+  }
+});
+
 test('a tool left out by --read-only cannot be called either', () => {
   const out = spawnSync(SERVER, ['call', 'delete_webinar', '{"webinar_id":"1"}', '--read-only'], {
     encoding: 'utf8',
