@@ -185,6 +185,15 @@ static int time_of(const char *tok, parsed *p, char *why, size_t why_size) {
   return 1;
 }
 
+int phrase_clock(const char *tok, int *minutes) {
+  parsed p = {.hour = -1, .minute = -1};
+  char why[8];
+  int r = time_of(tok, &p, why, sizeof why);
+  if (r == 1)
+    *minutes = p.hour * 60 + p.minute;
+  return r;
+}
+
 static const struct {
   const char *word;
   int value;

@@ -33,6 +33,11 @@ typedef struct phrase_time {
 int phrase_parse(const char *text, const char *zone, int64_t now, phrase_time *out, char *why,
                  size_t why_size);
 
+/* One clock word ("3pm", "9:30am", "15:00", "noon"; lower case) as minutes after midnight in
+ * *MINUTES: 1 when TOK is a time, 0 when it is not (a bare "3" is not), -1 when it is
+ * malformed ("13pm"). */
+int phrase_clock(const char *tok, int *minutes);
+
 /* "first".."fifth" and "1st".."5th" (lower case) as 1..5, "last" as -1; 0 for any other
  * word. */
 int phrase_ordinal(const char *word);

@@ -149,43 +149,19 @@ static int ordinal_day_at(const word *w, int n, int i) {
 
 /* A clock time ("3pm", "15:00", "noon"), not a date word. */
 static bool is_clock(const char *s) {
-  return !strcmp(s, "noon") || !strcmp(s, "midnight") ||
-         (isdigit((unsigned char)s[0]) && (strchr(s, ':') || strstr(s, "am") || strstr(s, "pm")));
+  int minutes;
+  return phrase_clock(s, &minutes) == 1;
 }
 
-/* Minutes after midnight of the clock time S ("10", "10am", "9:30pm", "14:00", "noon"), with
- * SUFFIX ("am", "pm" or NULL) when S has none; -1 when S is no clock time. *MARKED: S said am,
- * pm or had minutes, so it is a time and not just a number. */
-static int clock_minutes(const char *s, const char *suffix, bool *marked) {
-  if (!strcmp(s, "noon") || !strcmp(s, "midnight")) {
-    *marked = true;
-    return s[0] == 'n' ? 12 * 60 : 0;
-  }
-  int h = 0, m = 0, digits = 0;
-  for (; isdigit((unsigned char)*s) && digits < 3; s++, digits++)
-    h = h * 10 + (*s - '0');
-  *marked = false;
-  if (digits == 0 || digits > 2)
-    return -1;
-  if (*s == ':' || *s == '.') {
-    if (!isdigit((unsigned char)s[1]) || !isdigit((unsigned char)s[2]))
-      return -1;
-    m = (s[1] - '0') * 10 + (s[2] - '0');
-    s += 3;
-    *marked = true;
-  }
-  const char *ampm = *s ? s : suffix;
-  if (*s && strcmp(s, "am") != 0 && strcmp(s, "pm") != 0)
-    return -1;
-  if (ampm) {
-    if (h < 1 || h > 12)
-      return -1;
-    h = h % 12 + (ampm[0] == 'p' ? 12 : 0);
-    *marked = *marked || *s;
-  } else if (h > 23) {
-    return -1;
-  }
-  return m > 59 ? -1 : h * 60 + m;
+/* Minutes after midnight of the clock word S, read with SUFFIX ("am" or "pm", may be NULL)
+ * when S is digits without one ("10" and "9:30" in "10-11am", "9:30-10:15am"); -1 when it is
+ * no clock time. */
+static int clock_minutes(const char *s, const char *suffix) {
+  char clock[WORD_LEN + 3];
+  bool bare = isdigit((unsigned char)s[0]) && !strstr(s, "am") && !strstr(s, "pm");
+  snprintf(clock, sizeof clock, "%s%s", s, bare && suffix ? suffix : "");
+  int minutes;
+  return phrase_clock(clock, &minutes) == 1 ? minutes : -1;
 }
 
 /* "10am-11am", "10-11am", "9:30 to 10:15am", "14:00 - 15:30": a start and an end. Reads words
@@ -211,14 +187,14 @@ static int clock_range(const word *w, int n, int i, char *start_word, size_t siz
     strcat(b, w[i + used].low);
     used++;
   }
-  bool ma, mb;
-  int end = clock_minutes(b, NULL, &mb);
+  int end = clock_minutes(b, NULL);
   const char *b_suffix = strstr(b, "am") ? "am" : strstr(b, "pm") ? "pm" : NULL;
-  int begin = clock_minutes(a, b_suffix, &ma);
+  int begin = clock_minutes(a, b_suffix);
   bool a_own = strstr(a, "am") || strstr(a, "pm");
   if (begin >= 0 && end >= 0 && begin > end && b_suffix && !a_own) /* "11-1pm": 11am */
-    begin = clock_minutes(a, b_suffix[0] == 'a' ? "pm" : "am", &ma);
-  if (begin < 0 || end < 0 || !(ma || mb) || begin == end)
+    begin = clock_minutes(a, b_suffix[0] == 'a' ? "pm" : "am");
+  /* One side must be a time by itself: "10 to 11" is no range, "10 to 11am" is. */
+  if (begin < 0 || end < 0 || !(is_clock(a) || is_clock(b)) || begin == end)
     return 0;
   *minutes = end > begin ? end - begin : end + 24 * 60 - begin;
   snprintf(start_word, size, "%d:%02d", begin / 60, begin % 60);
