@@ -111,7 +111,7 @@ static int first_start(json_t *parts, const char *zone, int64_t now, phrase_time
     return 0;
   }
   json_t *mweek = json_object_get(rec, "monthly_week");
-  if (mweek) { /* "the last Friday of every month": the next such day still ahead */
+  if (mweek) { /* "the last Friday of every month": this month's, else next month's */
     static const char *const nth[] = {"last", "first", "second", "third", "fourth"};
     static const char *const day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
     json_int_t wk = json_integer_value(mweek);
@@ -120,14 +120,10 @@ static int first_start(json_t *parts, const char *zone, int64_t now, phrase_time
       snprintf(why, why_size, "the week of the month is not one Zoom can repeat on");
       return -1;
     }
-    int off = 0;
-    tz_offset_at(zone, now, &off);
-    int y, m, d;
-    tz_civil_from_days((now + off) / 86400, &y, &m, &d);
+    static const char *const months_ahead[] = {"this", "next"};
     for (int k = 0; k < 2; k++) {
-      int mm = (m - 1 + k) % 12, yy = y + (m - 1 + k) / 12;
-      snprintf(phrase, sizeof phrase, "%s %s of %s %d %s", nth[wk < 0 ? 0 : wk], day_names[wd - 1],
-               short_months[mm], yy, when);
+      snprintf(phrase, sizeof phrase, "%s %s of %s month %s", nth[wk < 0 ? 0 : wk],
+               day_names[wd - 1], months_ahead[k], when);
       if (phrase_parse(phrase, zone, now, t, why, why_size) == 0)
         return 0;
       if (!strstr(why, "in the past")) /* this month's is past: next month's */
